@@ -1,0 +1,63 @@
+# Kredsløb — the few verbs people need. `make run` and `make test` do all set-up on a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+EXTRAS ?= dev,bench
+
+.PHONY: run test lint format demo migrate messages lock bench bench-images bench-api bench-ords clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kredsløb needs Python 3.11 or newer (set PYTHON=python3.x)")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[$(EXTRAS)]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+## Start the whole product on embedded defaults (SQLite, local media, filesystem broker, real worker + beat).
+run: demo
+	$(BIN)/python scripts/run.py
+
+## The whole suite. With DATABASE_URL/REDIS_URL it runs on PostgreSQL and Redis; REQUIRE_SERVICES=1 makes a
+## missing server fail the run instead of skipping.
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Compile translations (.po -> .mo); the .mo files are committed so a fresh clone needs no gettext.
+messages: $(STAMP)
+	cd frontend && ../$(BIN)/python ../manage.py makemessages -l da -l en --ignore '../.venv/*'
+	$(BIN)/python manage.py compilemessages --ignore '.venv'
+
+## Re-pin every installed package after changing pyproject.toml.
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+
+bench: bench-images bench-api bench-ords
+
+bench-images: $(STAMP)
+	$(BIN)/python -m benchmarks.images
+
+bench-api: $(STAMP)
+	$(BIN)/python -m benchmarks.api
+
+bench-ords: $(STAMP)
+	$(BIN)/python -m benchmarks.ords
+
+clean:
+	rm -rf var/ .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,223 @@
+"""Categories, listings and their photos."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.Model):
+    """A node of the category tree. Leaves carry the life-cycle figures of one `lca_categories.csv` row."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name_da = models.CharField(_("Danish name"), max_length=80)
+    name_en = models.CharField(_("English name"), max_length=80)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    lca_key = models.CharField(_("LCA key"), max_length=60, blank=True)
+    ords_category_id = models.PositiveSmallIntegerField(_("ORDS category id"), null=True, blank=True)
+    powered = models.BooleanField(_("powered"), default=False)
+    weight_kg = models.DecimalField(_("reference weight (kg)"), max_digits=8, decimal_places=3, default=Decimal(0))
+    footprint_kg_co2e = models.DecimalField(
+        _("reference footprint (kg CO2e)"), max_digits=10, decimal_places=3, default=Decimal(0)
+    )
+    needs_data_wipe = models.BooleanField(
+        _("holds personal data"), default=False, help_text=_("IT equipment whose storage must be wiped.")
+    )
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "slug"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weight_kg__gte=0), name="category_weight_nonnegative"),
+            models.CheckConstraint(condition=models.Q(footprint_kg_co2e__gte=0), name="category_footprint_nonnegative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if translation.get_language() == "en" else self.name_da
+
+    @property
+    def is_leaf(self) -> bool:
+        return bool(self.lca_key)
+
+
+class Condition(models.TextChoices):
+    NEW = "new", _("New")
+    LIKE_NEW = "like_new", _("Like new")
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    FOR_PARTS = "for_parts", _("For parts")
+
+
+class Kind(models.TextChoices):
+    SALE = "sale", _("For sale")
+    FREE = "free", _("Free")
+    REPAIR = "repair", _("Donated for repair")
+
+
+class ListingStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    RESERVED = "reserved", _("Reserved")
+    SOLD = "sold", _("Sold")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    HIDDEN = "hidden", _("Hidden by a moderator")
+
+
+PUBLIC_LISTING_STATUSES = (ListingStatus.ACTIVE, ListingStatus.RESERVED, ListingStatus.SOLD)
+
+
+class Listing(models.Model):
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="listings", verbose_name=_("seller")
+    )
+    workshop = models.ForeignKey(
+        "accounts.Workshop",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="listings",
+        verbose_name=_("sold by workshop"),
+    )
+    source_job = models.OneToOneField(
+        "repairs.RepairJob",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="product_listing",
+        verbose_name=_("made from repair job"),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="listings", verbose_name=_("category")
+    )
+    condition = models.CharField(_("condition"), max_length=10, choices=Condition.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    price_dkk = models.DecimalField(
+        _("price (DKK)"), max_digits=10, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(0)]
+    )
+    area = models.CharField(_("area"), max_length=80, blank=True)
+    brand = models.CharField(_("brand"), max_length=80, blank=True)
+    model = models.CharField(_("model"), max_length=80, blank=True)
+    weight_kg = models.DecimalField(
+        _("weight estimate (kg)"),
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ListingStatus.choices, default=ListingStatus.DRAFT, db_index=True
+    )
+    pickup_details = models.TextField(
+        _("pickup details"), blank=True, help_text=_("Shown to the buyer only once a reservation is confirmed.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-created_at", "-id"], name="listing_status_newest"),
+            models.Index(fields=["category", "status", "-created_at"], name="listing_category_status"),
+            models.Index(fields=["status", "price_dkk"], name="listing_status_price"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price_dkk__gte=0), name="listing_price_nonnegative"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in ListingStatus]), name="listing_status_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(kind__in=[k.value for k in Kind]), name="listing_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(condition__in=[c.value for c in Condition]), name="listing_condition_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=["free", "repair"]) | models.Q(price_dkk=0),
+                name="listing_free_has_no_price",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight_kg__isnull=True) | models.Q(weight_kg__gte=0),
+                name="listing_weight_nonnegative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"/listings/{self.pk}/"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_LISTING_STATUSES
+
+    @property
+    def upcycled(self) -> bool:
+        return self.source_job_id is not None
+
+
+class PhotoStatus(models.TextChoices):
+    PENDING = "pending", _("Processing")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def private_storage():  # type: ignore[no-untyped-def]
+    return storages["private"]
+
+
+def original_upload_to(instance: Photo, filename: str) -> str:
+    # The client's file name is never used: it can leak names and carry misleading extensions.
+    return f"originals/{instance.listing_id}/{instance.upload_token}"
+
+
+class Photo(models.Model):
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="photos")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    upload_token = models.CharField(max_length=40, unique=True)
+    original = models.FileField(_("original"), storage=private_storage, upload_to=original_upload_to, max_length=200)
+    original_format = models.CharField(_("format"), max_length=10, blank=True)
+    original_sha256 = models.CharField(_("sha256"), max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=PhotoStatus.choices, default=PhotoStatus.PENDING)
+    failure_reason = models.CharField(_("failure reason"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    blurhash = models.CharField(max_length=100, blank=True)
+    # {"320": {"name": "photos/…/320.webp", "width": 320, "height": 240, "format": "webp"}, …}
+    variants = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["status", "updated_at"], name="photo_status_updated")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in PhotoStatus]), name="photo_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Photo {self.pk} of listing {self.listing_id} ({self.status})"

@@ -1,0 +1,278 @@
+"""Demo data for `make run`: people, workshops, listings of every kind and state, repair jobs in every state.
+
+Idempotent: running it again changes nothing. Later features extend `demo_load` with their own data.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from listings.categories import categories_load
+from listings.models import Category, Listing, ListingStatus
+from marketplace.accounts.models import Role, User, Workshop, WorkshopMembership
+from marketplace.trade.models import Reservation, ReservationStatus
+from repairs.models import JobEvent, JobStatus, Outcome, RepairJob, RepairMode, WorkLog
+
+DEMO_PASSWORD = "kredslob-demo"  # noqa: S105 — published demo logins, demo data only
+
+# (email, display name, area, staff)
+PEOPLE = [
+    ("moderator@kredslob.dk", "Mette Moderator", "Aalborg Øst", True),
+    ("anna@example.dk", "Anna Jensen", "Kildeparken", False),
+    ("omar@example.dk", "Omar Hassan", "Ring Syd", False),
+    ("birgitte@example.dk", "Birgitte Køber", "Smedegård", False),
+    ("it@example.dk", "Jonas (IT-Værkstedet)", "Aalborg Øst", False),
+    ("sy@example.dk", "Amina (Systuen)", "Kildeparken", False),
+    ("cykel@example.dk", "Lars (Cykelsmeden)", "Aalborg Øst", False),
+]
+
+WORKSHOPS = [
+    # (slug, name, cvr, verified, owner email, category slugs handled)
+    (
+        "it-vaerkstedet-oest",
+        "IT-Værkstedet Øst",
+        "12345678",
+        True,
+        "it@example.dk",
+        [
+            "laptop",
+            "desktop-computer",
+            "tablet",
+            "mobile",
+            "flat-screen",
+            "pc-accessory",
+            "printer-scanner",
+            "games-console",
+        ],
+    ),
+    (
+        "systuen-kildeparken",
+        "Systuen Kildeparken",
+        "23456789",
+        True,
+        "sy@example.dk",
+        ["clothing-textile", "furniture", "sewing-machine"],
+    ),
+    ("cykelsmeden-9220", "Cykelsmeden 9220", "34567890", False, "cykel@example.dk", ["bicycle"]),
+]
+
+
+def _people() -> dict[str, User]:
+    users = {}
+    for email, name, area, staff in PEOPLE:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User(email=email, display_name=name, area=area, is_staff=staff, is_superuser=staff)
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        users[email] = user
+    return users
+
+
+def _workshops(users: dict[str, User]) -> dict[str, Workshop]:
+    workshops = {}
+    for slug, name, cvr, verified, owner, cats in WORKSHOPS:
+        workshop, created = Workshop.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "cvr": cvr,
+                "verified": verified,
+                "address": "Tornhøjcentret, 9220 Aalborg Øst",
+                "verified_at": timezone.now() if verified else None,
+                "description": f"{name} er en social virksomhed i Aalborg Øst.",
+            },
+        )
+        if created:
+            workshop.categories.set(Category.objects.filter(slug__in=cats))
+            WorkshopMembership.objects.create(workshop=workshop, user=users[owner], role=Role.OWNER)
+        workshops[slug] = workshop
+    return workshops
+
+
+def _listing(seller: User, title: str, category: str, kind: str, status: str, **extra: Any) -> Listing:
+    listing, _ = Listing.objects.get_or_create(
+        seller=seller,
+        title=title,
+        defaults={
+            "category": Category.objects.get(slug=category),
+            "kind": kind,
+            "status": status,
+            "condition": extra.pop("condition", "good"),
+            "area": seller.area,
+            "description": extra.pop("description", f"{title}. Afhentes i 9220."),
+            "published_at": None if status == ListingStatus.DRAFT else timezone.now(),
+            **extra,
+        },
+    )
+    return listing
+
+
+def _job(
+    listing: Listing,
+    status: str,
+    workshop: Workshop | None,
+    actor: User,
+    *,
+    mode: str = RepairMode.DONATE,
+    fault: str = "",
+    outcome: str = "",
+    barrier: str = "",
+    hours: str | None = None,
+) -> RepairJob:
+    existing = RepairJob.objects.filter(listing=listing).first()
+    if existing:
+        return existing
+    now = timezone.now()
+    path = {
+        JobStatus.OPEN: [JobStatus.OPEN],
+        JobStatus.CLAIMED: [JobStatus.OPEN, JobStatus.CLAIMED],
+        JobStatus.IN_PROGRESS: [JobStatus.OPEN, JobStatus.CLAIMED, JobStatus.IN_PROGRESS],
+        JobStatus.COMPLETED: [JobStatus.OPEN, JobStatus.CLAIMED, JobStatus.IN_PROGRESS, JobStatus.COMPLETED],
+        JobStatus.CANCELLED: [JobStatus.OPEN, JobStatus.CANCELLED],
+    }[JobStatus(status)]
+    job = RepairJob.objects.create(
+        listing=listing,
+        category=listing.category,
+        mode=mode,
+        fault_description=fault,
+        status=status,
+        workshop=workshop if status != JobStatus.CANCELLED else None,
+        outcome=outcome,
+        barrier=barrier,
+        no_storage=True,
+        claimed_at=now if JobStatus.CLAIMED in path else None,
+        started_at=now if JobStatus.IN_PROGRESS in path else None,
+        completed_at=now if status == JobStatus.COMPLETED else None,
+    )
+    previous = ""
+    for step in path:
+        JobEvent.objects.create(
+            job=job,
+            actor=listing.seller if step in ("open", "cancelled") else actor,
+            workshop=workshop if step not in ("open", "cancelled") else None,
+            from_status=previous,
+            to_status=step,
+        )
+        previous = step
+    if hours and workshop:
+        WorkLog.objects.create(
+            job=job,
+            workshop=workshop,
+            member=actor,
+            hours=Decimal(hours),
+            date=now.date(),
+            note="Fejlfinding og reparation",
+        )
+    return job
+
+
+@transaction.atomic
+def demo_load() -> None:
+    categories_load()
+    users = _people()
+    workshops = _workshops(users)
+    anna, omar, birgitte = users["anna@example.dk"], users["omar@example.dk"], users["birgitte@example.dk"]
+    it_member, sy_member = users["it@example.dk"], users["sy@example.dk"]
+    it, systuen = workshops["it-vaerkstedet-oest"], workshops["systuen-kildeparken"]
+
+    # Listings of every kind and state.
+    _listing(
+        anna,
+        "Spisebordsstol i eg",
+        "furniture",
+        "sale",
+        ListingStatus.ACTIVE,
+        price_dkk=Decimal(150),
+        weight_kg=Decimal("6.5"),
+    )
+    _listing(anna, "Børnecykel 16 tommer", "bicycle", "sale", ListingStatus.ACTIVE, price_dkk=Decimal(300))
+    _listing(omar, "Elkedel, virker fint", "kettle", "free", ListingStatus.ACTIVE, condition="fair")
+    _listing(omar, "Vinterjakke str. M", "clothing-textile", "sale", ListingStatus.DRAFT, price_dkk=Decimal(100))
+    _listing(anna, "Reol i fyrretræ", "furniture", "free", ListingStatus.WITHDRAWN)
+    _listing(omar, "Lampe med skærm", "lamp", "sale", ListingStatus.SOLD, price_dkk=Decimal(80))
+    _listing(anna, "Støvsuger, mangler slange", "vacuum", "sale", ListingStatus.HIDDEN, price_dkk=Decimal(50))
+    reserved = _listing(omar, "Brødrister", "toaster", "sale", ListingStatus.RESERVED, price_dkk=Decimal(60))
+    if not reserved.reservations.exists():
+        Reservation.objects.create(
+            listing=reserved,
+            buyer=birgitte,
+            status=ReservationStatus.PENDING,
+            expires_at=timezone.now() + timedelta(hours=48),
+        )
+
+    # Repair jobs in every state (each from a listing of kind `repair`).
+    def donated(owner: User, title: str, cat: str, status: str) -> Listing:
+        return _listing(owner, title, cat, "repair", status, condition="for_parts")
+
+    _job(
+        donated(anna, "Bærbar computer der ikke starter", "laptop", ListingStatus.ACTIVE),
+        JobStatus.OPEN,
+        None,
+        anna,
+        fault="Tænder ikke. Måske strømstikket.",
+    )
+    _job(
+        donated(omar, "Gammel mobiltelefon", "mobile", ListingStatus.ACTIVE),
+        JobStatus.OPEN,
+        None,
+        omar,
+        mode=RepairMode.RETURN,
+        fault="Skærmen er revnet.",
+    )
+    _job(
+        donated(anna, "Stationær PC fra kontoret", "desktop-computer", ListingStatus.ACTIVE),
+        JobStatus.CLAIMED,
+        it,
+        it_member,
+        fault="Langsom og larmer.",
+    )
+    _job(
+        donated(omar, "Gardiner i hør", "clothing-textile", ListingStatus.ACTIVE),
+        JobStatus.IN_PROGRESS,
+        systuen,
+        sy_member,
+        fault="Kan blive til puder.",
+        hours="2.5",
+    )
+    _job(
+        donated(anna, "Tablet med dødt batteri", "tablet", ListingStatus.SOLD),
+        JobStatus.COMPLETED,
+        it,
+        it_member,
+        fault="Batteriet holder ikke.",
+        outcome=Outcome.FIXED,
+        hours="3",
+    )
+    _job(
+        donated(omar, "Symaskine der hakker", "sewing-machine", ListingStatus.SOLD),
+        JobStatus.COMPLETED,
+        systuen,
+        sy_member,
+        mode=RepairMode.RETURN,
+        fault="Tråden springer.",
+        outcome=Outcome.REPAIRABLE,
+        hours="1.5",
+    )
+    _job(
+        donated(anna, "Printer med papirstop", "printer-scanner", ListingStatus.SOLD),
+        JobStatus.COMPLETED,
+        it,
+        it_member,
+        fault="Papirstop hele tiden.",
+        outcome=Outcome.END_OF_LIFE,
+        barrier="spare_parts_not_available",
+        hours="1",
+    )
+    _job(
+        donated(omar, "Skrivebordsstol", "furniture", ListingStatus.WITHDRAWN),
+        JobStatus.CANCELLED,
+        None,
+        omar,
+        fault="Hjul mangler.",
+    )

@@ -1,0 +1,35 @@
+"""Notifications: an in-app row always, and an email sent by a background task after commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from marketplace.accounts.models import User
+from marketplace.queue import enqueue
+
+from .models import Notification
+
+
+@transaction.atomic
+def notification_send(
+    *,
+    user: User,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    data: dict[str, Any] | None = None,
+    email: bool = True,
+) -> Notification:
+    """Record a notification for `user` and, if `email`, queue its email. Texts are already translated
+    into the recipient's language by the caller (use `translation.override(user.language)`)."""
+    notification = Notification.objects.create(
+        user=user, kind=kind, title=title[:200], body=body, url=url, data=data or {}
+    )
+    if email and user.is_active:
+        from .tasks import notification_email
+
+        enqueue(notification_email, notification.pk)
+    return notification

@@ -1,0 +1,190 @@
+"""Shared fixtures: factories, API clients, service requirements, a real Celery worker process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from pytest_factoryboy import register
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests import factories
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+ROOT = Path(__file__).resolve().parent.parent
+
+for _factory in (
+    factories.UserFactory,
+    factories.WorkshopFactory,
+    factories.ListingFactory,
+    factories.RepairJobFactory,
+    factories.ReservationFactory,
+):
+    register(_factory)
+
+
+def _redis_ok() -> bool:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not REQUIRE_SERVICES:
+        return
+    problems = []
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        problems.append("REQUIRE_SERVICES=1 but DATABASE_URL is not a PostgreSQL URL")
+    if not _redis_ok():
+        problems.append(f"REQUIRE_SERVICES=1 but Redis does not answer at REDIS_URL={os.environ.get('REDIS_URL')!r}")
+    if problems:
+        pytest.exit("; ".join(problems), returncode=3)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    on_postgres = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    redis_ok = _redis_ok() if any(item.get_closest_marker("redis") for item in items) else True
+    chromium = Path("/usr/bin/chromium").exists()
+    for item in items:
+        if item.get_closest_marker("postgres") and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (REQUIRE_SERVICES=1 fails)"))
+        if item.get_closest_marker("redis") and not redis_ok:
+            item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL (REQUIRE_SERVICES=1 fails)"))
+        if item.get_closest_marker("browser") and not chromium:
+            if REQUIRE_BROWSER:
+                item.add_marker(
+                    pytest.mark.xfail(
+                        reason="REQUIRE_BROWSER=1 but /usr/bin/chromium is missing", strict=True, run=False
+                    )
+                )
+            else:
+                item.add_marker(pytest.mark.skip(reason="needs Chromium at /usr/bin/chromium (REQUIRE_BROWSER=1)"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Every test writes media and private originals into its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": settings.MEDIA_URL},
+        },
+        "private": {
+            **settings.STORAGES["private"],
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def client_for(user) -> APIClient:  # type: ignore[no-untyped-def]
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def user_client(user):  # type: ignore[no-untyped-def]
+    return client_for(user)
+
+
+@pytest.fixture
+def member(db):  # type: ignore[no-untyped-def]
+    """A member (owner) of a verified workshop that handles IT equipment and furniture."""
+    return factories.MembershipFactory(workshop__verified=True).user
+
+
+def _database_url_for_subprocess() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:  # type: ignore[no-untyped-def]
+    """A real `celery worker` process on the configured broker (the filesystem broker, or Redis with
+    REDIS_URL), using this test's database. Tests must use `transactional_db` data so it is visible."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url_for_subprocess(),
+        "KREDSLOB_VAR_DIR": str(settings.VAR_DIR),
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+    }
+    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
+    log_path = tmp_path / "worker.log"
+    log = open(log_path, "wb")  # noqa: SIM115 — closed after the worker stops
+    proc = subprocess.Popen(
+        [
+            celery,
+            "-A",
+            "marketplace",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    proc.log_path = log_path  # type: ignore[attr-defined]
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2) -> bool:  # type: ignore[no-untyped-def]
+    """Poll `predicate` until it is true or `timeout` seconds pass (for background processes only)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return bool(predicate())
