@@ -122,3 +122,19 @@ def test_schema_and_docs_render(api_client):
     assert schema.status_code == 200
     assert b"/api/v1/auth/register/" in schema.content
     assert api_client.get("/api/docs/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("da", "Der findes allerede en konto med denne e-mailadresse."),
+        ("en", "An account with this email address already exists."),
+    ],
+)
+def test_our_own_messages_are_translated(api_client, language, expected):
+    assert register(api_client).status_code == 201
+    response = register(api_client, accept=language)
+    assert response.json()["detail"] == expected
+    assert response.json()["errors"]["email"] == [expected]
+    unauthenticated = api_client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE=language).json()
+    assert unauthenticated["title"] == {"da": "Du skal være logget ind.", "en": "Authentication required."}[language]
