@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.accounts import selectors, services
+from marketplace.accounts.export import user_export
 from marketplace.accounts.models import Language, User
 from marketplace.errors import InvalidInput
 
@@ -108,3 +110,19 @@ class MeView(APIView):
         data.is_valid(raise_exception=True)
         user = services.user_update(user=request.user, **data.validated_data)  # type: ignore[arg-type]
         return Response(MeOut(user).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request) -> Response:
+        services.user_delete(user=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeExportView(APIView):
+    """All the caller's data as one JSON document (a download)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        data = user_export(user=request.user)  # type: ignore[arg-type]
+        return Response(data, headers={"Content-Disposition": 'attachment; filename="kredslob-data.json"'})

@@ -10,5 +10,6 @@ urlpatterns = [
     path("auth/register/", accounts.RegisterView.as_view(), name="register"),
     path("auth/token/", accounts.TokenView.as_view(), name="token"),
     path("me/", accounts.MeView.as_view(), name="me"),
+    path("me/export/", accounts.MeExportView.as_view(), name="me-export"),
     path("categories/", categories.CategoryListView.as_view(), name="categories"),
 ]

@@ -65,3 +65,41 @@ def workshop_verify(*, workshop: Workshop) -> Workshop:
         workshop.verified_at = timezone.now()
         workshop.save(update_fields=["verified", "verified_at"])
     return workshop
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete an account as the privacy rules say, keeping what others and the impact figures rely on:
+
+    - the person's listings are withdrawn (not public any more);
+    - their messages stay readable to the other party, without their name;
+    - their repair history stays in the impact figures, with no personal data left on it;
+    - tokens, sessions, notifications, saved searches and workshop memberships go.
+    The row itself stays as an anonymous, inactive shell because listings and jobs point at it."""
+    from django.contrib.sessions.models import Session
+    from rest_framework.authtoken.models import Token
+
+    from listings.models import Listing, ListingStatus
+    from marketplace.trade.models import Notification, Reservation, ReservationStatus, SavedSearch
+
+    Listing.objects.filter(seller=user, status__in=["draft", "active", "reserved"]).update(
+        status=ListingStatus.WITHDRAWN, pickup_details=""
+    )
+    Reservation.objects.filter(buyer=user, status__in=["pending", "confirmed"]).update(
+        status=ReservationStatus.CANCELLED, cancelled_at=timezone.now()
+    )
+    Token.objects.filter(user=user).delete()
+    Notification.objects.filter(user=user).delete()
+    SavedSearch.objects.filter(user=user).delete()
+    user.memberships.all().delete()
+    for session in Session.objects.filter(expire_date__gte=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+    user.email = f"deleted-{user.pk}@deleted.invalid"
+    user.display_name = ""
+    user.area = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
