@@ -32,5 +32,5 @@ def test_database_error_before_the_view_is_a_503_problem(api_client, user):
 def test_database_error_on_a_page_is_a_503(client):
     client.cookies["sessionid"] = "x" * 32  # loading the session reads the database
     with mock.patch("django.contrib.sessions.backends.db.SessionStore.load", side_effect=OperationalError("gone")):
-        response = client.get("/")
+        response = client.get("/admin/")
     assert response.status_code == 503
