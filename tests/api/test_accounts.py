@@ -138,3 +138,10 @@ def test_our_own_messages_are_translated(api_client, language, expected):
     assert response.json()["errors"]["email"] == [expected]
     unauthenticated = api_client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE=language).json()
     assert unauthenticated["title"] == {"da": "Du skal være logget ind.", "en": "Authentication required."}[language]
+
+
+def test_api_docs_load_no_asset_from_another_site(api_client):
+    page = api_client.get("/api/docs/").content.decode()
+    assert "cdn.jsdelivr" not in page and "unpkg.com" not in page
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
+    assert "<script>" not in page  # the init script is a separate file (CSP without unsafe-inline)
