@@ -45,6 +45,11 @@ def _redis_ok() -> bool:
         return False
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Hashing with PBKDF2's production cost makes every login in the suite slow; tests check behaviour.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not REQUIRE_SERVICES:
         return
@@ -94,6 +99,16 @@ def _isolated_media(settings, tmp_path: Path) -> None:  # type: ignore[no-untype
         },
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    """Throttle counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

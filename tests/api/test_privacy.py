@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 
 from listings.models import ListingStatus
 from marketplace.trade.models import Conversation, Message
@@ -46,7 +47,7 @@ def test_deleting_my_account_withdraws_listings_and_keeps_others_messages_and_im
     user.refresh_from_db()
     assert not user.is_active and user.display_name == "" and user.area == ""
     assert user.email.endswith("@deleted.invalid")
-    assert authenticate(username=user.email, password=PASSWORD) is None
+    assert authenticate(RequestFactory().post("/login/"), username=user.email, password=PASSWORD) is None
     # The buyer still reads the conversation; the sender carries no name any more.
     texts = list(conversation.messages.values_list("body", "sender__display_name"))
     assert texts == [("Den kan hentes i aften", ""), ("Tak!", buyer.display_name)]
