@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import accounts, categories
+from . import accounts, categories, repairs, workshops
 
 app_name = "api"
 
@@ -12,4 +12,21 @@ urlpatterns = [
     path("me/", accounts.MeView.as_view(), name="me"),
     path("me/export/", accounts.MeExportView.as_view(), name="me-export"),
     path("categories/", categories.CategoryListView.as_view(), name="categories"),
+    # Workshops and repairs (issue 4)
+    path("workshops/", workshops.WorkshopListView.as_view(), name="workshops"),
+    path("workshops/<slug:slug>/", workshops.WorkshopDetailView.as_view(), name="workshop"),
+    path("workshops/<slug:slug>/members/", workshops.WorkshopMemberView.as_view(), name="workshop-members"),
+    path("repair-jobs/", repairs.JobListView.as_view(), name="repair-jobs"),
+    path("repair-jobs/<int:job_id>/", repairs.JobDetailView.as_view(), name="repair-job"),
+    path("repair-jobs/<int:job_id>/claim/", repairs.ClaimView.as_view(), name="repair-job-claim"),
+    path("repair-jobs/<int:job_id>/release/", repairs.ReleaseView.as_view(), name="repair-job-release"),
+    path("repair-jobs/<int:job_id>/start/", repairs.StartView.as_view(), name="repair-job-start"),
+    path("repair-jobs/<int:job_id>/complete/", repairs.CompleteView.as_view(), name="repair-job-complete"),
+    path("repair-jobs/<int:job_id>/no-storage/", repairs.NoStorageView.as_view(), name="repair-job-no-storage"),
+    path("repair-jobs/<int:job_id>/work-logs/", repairs.WorkLogCreateView.as_view(), name="repair-job-work-logs"),
+    path("repair-jobs/<int:job_id>/data-wipes/", repairs.DataWipeCreateView.as_view(), name="repair-job-data-wipes"),
+    path("repair-jobs/<int:job_id>/certificate/", repairs.CertificateView.as_view(), name="repair-job-certificate"),
+    path("repair-jobs/<int:job_id>/publish/", repairs.PublishView.as_view(), name="repair-job-publish"),
+    path("impact/", repairs.ImpactView.as_view(), name="impact"),
+    path("exports/ords.csv", repairs.OrdsExportView.as_view(), name="ords-export"),
 ]

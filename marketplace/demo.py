@@ -276,3 +276,52 @@ def demo_load() -> None:
         omar,
         fault="Hjul mangler.",
     )
+    _demo_repairs(it, it_member)
+
+
+def _demo_repairs(it: Workshop, it_member: User) -> None:
+    """Repairs: IT-Værkstedet's history from a slice of the real Repair Café Denmark ORDS file (so impact and the
+    ORDS export are not trivial), a verified data wipe on the completed tablet job, and its upcycled listing."""
+    import io
+    from pathlib import Path
+
+    from repairs.models import DataWipe, NistLevel, WipeResult, WipeTechnique
+    from repairs.ords import ords_import
+    from repairs.services import job_publish
+
+    source = Path(__file__).resolve().parent.parent / "repairs" / "data" / "ords" / "RepairCafeDenmark_202210.csv"
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    ords_import(file=io.StringIO("".join(lines[:1] + lines[-400:])), workshop=it)  # idempotent by record id
+
+    tablet = RepairJob.objects.filter(listing__title="Tablet med dødt batteri", workshop=it).first()
+    if tablet is None:
+        return
+    if not tablet.data_wipes.exists():
+        now = timezone.now()
+        DataWipe.objects.create(
+            job=tablet,
+            serial_number="DMPXK2Y9JF8J",
+            model="Apple iPad (6th gen) 32 GB",
+            size_gb=Decimal(32),
+            nist_level=NistLevel.PURGE,
+            technique=WipeTechnique.CRYPTO_ERASE,
+            tool="Apple Configurator 2.17 (Erase All Content)",
+            verified=True,
+            result=WipeResult.SUCCESS,
+            operator=it_member,
+            started_at=now - timedelta(minutes=25),
+            finished_at=now - timedelta(minutes=5),
+        )
+        RepairJob.objects.filter(pk=tablet.pk).update(no_storage=False)
+        tablet.refresh_from_db()
+    if not Listing.objects.filter(source_job=tablet).exists():
+        job_publish(
+            job=tablet,
+            actor=it_member,
+            title="iPad 6. generation med nyt batteri",
+            description=(
+                "Nyt batteri, data slettet efter NIST SP 800-88 (certifikat findes). Istandsat af IT-Værkstedet."
+            ),
+            price_dkk=Decimal(650),
+            condition="good",
+        )

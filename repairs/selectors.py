@@ -1,26 +1,128 @@
-"""Reads for repair jobs. (The repairs issue grows this module.)"""
+"""Reads for repair jobs: who may see which job, the job board, provenance of upcycled listings."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from listings.models import Listing
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, Q, QuerySet
+
+from listings.models import Category, Listing
+from marketplace.accounts.models import User, Workshop, WorkshopMembership
+
+from .errors import JobNotFound
+from .models import DataWipe, JobEvent, JobStatus, RepairJob, WorkLog
+
+
+def job_visibility_q(*, user: User | AnonymousUser) -> Q:
+    """Jobs a user may see: their own donations, their workshops' jobs, and open jobs in the categories of the
+    verified workshops they belong to."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    my_workshops = WorkshopMembership.objects.filter(user=user).values("workshop_id")
+    verified_categories = Category.objects.filter(workshops__memberships__user=user, workshops__verified=True).values(
+        "pk"
+    )
+    return (
+        Q(listing__seller=user)
+        | Q(workshop_id__in=my_workshops)
+        | Q(status=JobStatus.OPEN, category_id__in=verified_categories)
+    )
+
+
+def job_list(
+    *,
+    user: User | AnonymousUser,
+    status: str | None = None,
+    category: str | None = None,
+    workshop: str | None = None,
+    mine: bool = False,
+) -> QuerySet[RepairJob]:
+    """The job board, newest first. `category` matches a leaf or a parent slug; `mine` keeps the jobs the user
+    donated or their workshops hold."""
+    jobs = RepairJob.objects.filter(job_visibility_q(user=user))
+    if status:
+        jobs = jobs.filter(status=status)
+    if category:
+        jobs = jobs.filter(Q(category__slug=category) | Q(category__parent__slug=category))
+    if workshop:
+        jobs = jobs.filter(workshop__slug=workshop)
+    if mine and user.is_authenticated:
+        jobs = jobs.filter(
+            Q(listing__seller=user)
+            | Q(workshop_id__in=WorkshopMembership.objects.filter(user=user).values("workshop_id"))
+        )
+    return jobs.select_related("listing", "category", "workshop").order_by("-created_at", "-id")
+
+
+def job_get(*, user: User | AnonymousUser, job_id: int, detail: bool = False, to_claim: bool = False) -> RepairJob:
+    """One job the user may see, or JobNotFound (404) — also when it exists but is not theirs to see.
+    `to_claim`: members of verified workshops also find jobs in their categories that are no longer open, so
+    a workshop that lost a race for a job hears 409 "already claimed" rather than 404."""
+    visible = job_visibility_q(user=user)
+    if to_claim and user.is_authenticated:
+        visible |= Q(
+            category_id__in=Category.objects.filter(workshops__memberships__user=user, workshops__verified=True).values(
+                "pk"
+            )
+        )
+    jobs = RepairJob.objects.filter(visible).select_related("listing", "listing__seller", "category", "workshop")
+    if detail:
+        jobs = jobs.prefetch_related(
+            Prefetch("events", queryset=JobEvent.objects.select_related("actor", "workshop")),
+            Prefetch("work_logs", queryset=WorkLog.objects.select_related("member")),
+            Prefetch("data_wipes", queryset=DataWipe.objects.select_related("operator")),
+        )
+    job = jobs.filter(pk=job_id).first()
+    if job is None:
+        raise JobNotFound()
+    return job
+
+
+def job_donor(*, job: RepairJob) -> User | None:
+    return job.listing.seller if job.listing_id and job.listing else None
+
+
+def user_may_view_certificate(*, user: User | AnonymousUser, job: RepairJob) -> bool:
+    """The donor and the members of the workshop that holds the job."""
+    if not user.is_authenticated:
+        return False
+    if job.listing_id and job.listing and job.listing.seller_id == user.pk:
+        return True
+    return bool(job.workshop_id and WorkshopMembership.objects.filter(user=user, workshop_id=job.workshop_id).exists())
+
+
+def workshop_for_member(*, user: User, slug: str) -> Workshop | None:
+    return Workshop.objects.filter(slug=slug, memberships__user=user).first()
 
 
 def listing_provenance(*, listing: Listing) -> dict[str, Any] | None:
     """Where an upcycled listing came from — never the donor's name. None for ordinary listings.
 
-    Shape: {"job": id, "category": slug, "donor_area": str, "workshop": {"slug", "name"}, "outcome": str,
+    Shape: {"job": id, "category": slug, "category_name": str, "donor_area": str,
+            "workshop": {"slug", "name"}, "outcome": str, "mode": str, "donated_at", "completed_at",
             "timeline": [{"status": str, "at": iso datetime}, …]}"""
+    if listing.source_job_id is None:
+        return None
     job = listing.source_job
     if job is None:
         return None
-    donor_area = job.listing.area if job.listing_id and job.listing else ""
+    donor = job.listing.seller if job.listing_id and job.listing else None
+    # The donated listing's area (or the donor's neighbourhood) — an area, never a name or an address.
+    donor_area = (job.listing.area if job.listing else "") or (donor.area if donor else "")
     return {
         "job": job.pk,
         "category": job.category.slug,
+        "category_name": job.category.name,
         "donor_area": donor_area,
         "workshop": {"slug": job.workshop.slug, "name": job.workshop.name} if job.workshop else None,
         "outcome": job.outcome,
-        "timeline": [{"status": e.to_status, "at": e.at.isoformat()} for e in job.events.all()],
+        "mode": job.mode,
+        "donated_at": job.created_at.isoformat(),
+        "completed_at": job.completed_at.isoformat() if job.completed_at else None,
+        "timeline": [
+            {"status": e.to_status, "at": e.at.isoformat()}
+            for e in job.events.all()
+            if e.from_status != e.to_status  # transitions only, not notes
+        ],
     }

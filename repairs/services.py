@@ -1,13 +1,44 @@
-"""Writes for repair jobs."""
+"""Writes for repair jobs: the lifecycle (claim exactly once, release, start, complete), work logs, data wipes,
+publishing the result. Every transition is a conditional UPDATE on the job's status plus a `JobEvent` in the
+same transaction, so two requests racing for one job can never both succeed."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
-from listings.models import Listing
-from marketplace.accounts.models import User
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from .models import JobEvent, JobStatus, RepairJob, RepairMode
+from listings.models import Condition, Kind, Listing, ListingStatus
+from marketplace.accounts.models import User, Workshop, WorkshopMembership
+from marketplace.errors import InvalidInput
+
+from .errors import (
+    AlreadyPublished,
+    DataWipeRequired,
+    JobAlreadyClaimed,
+    JobWrongStatus,
+    NotJobWorkshopMember,
+    NotPublishable,
+    NotVerifiedMember,
+)
+from .models import (
+    Barrier,
+    DataWipe,
+    JobEvent,
+    JobStatus,
+    NistLevel,
+    Outcome,
+    RepairJob,
+    RepairMode,
+    WipeResult,
+    WipeTechnique,
+    WorkLog,
+)
 
 
 @transaction.atomic
@@ -27,3 +58,373 @@ def job_create(
     job.save()
     JobEvent.objects.create(job=job, actor=actor or listing.seller, from_status="", to_status=JobStatus.OPEN)
     return job
+
+
+# --- helpers --------------------------------------------------------------------------------------------------
+
+
+def _require_verified_member(*, user: User, workshop: Workshop) -> None:
+    if not WorkshopMembership.objects.filter(user=user, workshop=workshop, workshop__verified=True).exists():
+        raise NotVerifiedMember(_("Only members of a verified workshop may claim jobs or sell as the workshop."))
+
+
+def _require_job_member(*, job: RepairJob, user: User) -> None:
+    if (
+        job.workshop_id is None
+        or not WorkshopMembership.objects.filter(
+            user=user, workshop_id=job.workshop_id, workshop__verified=True
+        ).exists()
+    ):
+        raise NotJobWorkshopMember()
+
+
+def _wrong_status(job: RepairJob, message: Any) -> JobWrongStatus:
+    """`message` is a lazy text with `%(status)s`, formatted in the request's language."""
+    return JobWrongStatus(str(message) % {"status": str(JobStatus(job.status).label).lower()})
+
+
+def _transition(
+    *,
+    job: RepairJob,
+    from_statuses: tuple[str, ...],
+    to: str,
+    actor: User,
+    event_workshop: Workshop | None,
+    updates: dict[str, Any],
+    note: str = "",
+    require_workshop: Workshop | None = None,
+) -> bool:
+    """UPDATE the job to `to` only if it is still in one of `from_statuses` (and, when given, still held by
+    `require_workshop`); record the event. Returns False when the row no longer matched."""
+    now = timezone.now()
+    rows = RepairJob.objects.filter(pk=job.pk, status__in=from_statuses)
+    if require_workshop is not None:
+        rows = rows.filter(workshop=require_workshop)
+    if rows.update(status=to, updated_at=now, **updates) != 1:
+        return False
+    from_status = from_statuses[0] if len(from_statuses) == 1 else job.status
+    job.refresh_from_db()
+    JobEvent.objects.create(
+        job=job, actor=actor, workshop=event_workshop, from_status=from_status, to_status=to, note=note[:2000]
+    )
+    return True
+
+
+def _notify_donor(
+    job: RepairJob, kind: str, title: Any, body: Any, params: dict[str, Any] | None = None, url: str = ""
+) -> None:
+    """Tell the resident who donated the item, in their language (imported jobs have no donor). `title` and
+    `body` are lazy messages formatted with `params` (lazy values too) inside the recipient's language."""
+    if job.listing_id is None or job.listing is None:
+        return
+    from marketplace.trade.notifications import notification_send
+
+    donor = job.listing.seller
+    with translation.override(donor.language):
+        values = {"title": _title(job), **{k: str(v) for k, v in (params or {}).items()}}
+        notification_send(
+            user=donor,
+            kind=kind,
+            title=str(title) % values,
+            body=str(body) % values,
+            url=url or job.get_absolute_url(),
+            data={"job": job.pk},
+        )
+
+
+def job_wipe_satisfied(*, job: RepairJob) -> bool:
+    """The data-wipe rule: an item that can hold personal data needs at least one device recorded and every
+    recorded device wiped successfully and verified — or an explicit record that it has no storage."""
+    if not job.category.needs_data_wipe or job.no_storage:
+        return True
+    wipes = job.data_wipes.all()
+    return wipes.exists() and not wipes.exclude(verified=True, result=WipeResult.SUCCESS).exists()
+
+
+def _lock(job: RepairJob) -> RepairJob:
+    """Re-read the job holding its row lock (PostgreSQL) so checks and writes on it are serialized."""
+    return RepairJob.objects.select_for_update(of=("self",)).select_related("category", "listing").get(pk=job.pk)
+
+
+# --- lifecycle ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def job_claim(*, job: RepairJob, workshop: Workshop, actor: User) -> RepairJob:
+    """A member of a verified workshop claims an open job. Exactly one of many concurrent claims wins: the
+    UPDATE only matches while the row still says `open`; the losers get JobAlreadyClaimed (409)."""
+    _require_verified_member(user=actor, workshop=workshop)
+    if not workshop.categories.filter(pk=job.category_id).exists():
+        raise NotVerifiedMember(
+            _("%(workshop)s does not handle this category. The owner can add it to the workshop's categories.")
+            % {"workshop": workshop.name}
+        )
+    now = timezone.now()
+    if not _transition(
+        job=job,
+        from_statuses=(JobStatus.OPEN,),
+        to=JobStatus.CLAIMED,
+        actor=actor,
+        event_workshop=workshop,
+        updates={"workshop": workshop, "claimed_at": now},
+    ):
+        job.refresh_from_db()
+        if job.status == JobStatus.OPEN:  # pragma: no cover — the row changed back between update and read
+            raise JobAlreadyClaimed()
+        if job.status in (JobStatus.CLAIMED, JobStatus.IN_PROGRESS):
+            if job.workshop_id == workshop.pk:
+                raise JobAlreadyClaimed(_("Your workshop has already claimed this job."))
+            raise JobAlreadyClaimed(_("This job has already been claimed by another workshop."))
+        raise _wrong_status(job, _("You cannot claim a job that is %(status)s."))
+    _notify_donor(
+        job,
+        "job_claimed",
+        _("%(workshop)s will repair your %(title)s"),
+        _("The workshop has claimed the repair job for your donated item."),
+        {"workshop": workshop.name},
+    )
+    return job
+
+
+def _title(job: RepairJob) -> str:
+    return job.listing.title if job.listing_id and job.listing else job.category.name
+
+
+@transaction.atomic
+def job_release(*, job: RepairJob, actor: User, reason: str) -> RepairJob:
+    """The claiming workshop gives the job back: it is open again for every workshop."""
+    _require_job_member(job=job, user=actor)
+    if not reason.strip():
+        raise InvalidInput(_("Please say why you release the job."), errors={"reason": [_("This field is required.")]})
+    workshop = job.workshop
+    if not _transition(
+        job=job,
+        from_statuses=(JobStatus.CLAIMED,),
+        to=JobStatus.OPEN,
+        actor=actor,
+        event_workshop=workshop,
+        note=reason.strip(),
+        require_workshop=workshop,
+        updates={"workshop": None, "claimed_at": None},
+    ):
+        job.refresh_from_db()
+        raise _wrong_status(job, _("You cannot release a job that is %(status)s."))
+    return job
+
+
+@transaction.atomic
+def job_start(*, job: RepairJob, actor: User) -> RepairJob:
+    _require_job_member(job=job, user=actor)
+    if not _transition(
+        job=job,
+        from_statuses=(JobStatus.CLAIMED,),
+        to=JobStatus.IN_PROGRESS,
+        actor=actor,
+        event_workshop=job.workshop,
+        require_workshop=job.workshop,
+        updates={"started_at": timezone.now()},
+    ):
+        job.refresh_from_db()
+        raise _wrong_status(job, _("You cannot start a job that is %(status)s."))
+    return job
+
+
+@transaction.atomic
+def job_complete(*, job: RepairJob, actor: User, outcome: str, barrier: str = "", notes: str = "") -> RepairJob:
+    """Complete with the ORDS outcome; a barrier is required for, and only for, end of life. An item that can
+    hold personal data cannot complete as fixed until the data-wipe rule holds."""
+    _require_job_member(job=job, user=actor)
+    if outcome not in Outcome.values:
+        raise InvalidInput(_("Unknown outcome."), errors={"outcome": [_("Choose fixed, repairable or end_of_life.")]})
+    if outcome == Outcome.END_OF_LIFE and barrier not in Barrier.values:
+        message = _("Say what prevented the repair (the repair barrier) for an end-of-life outcome.")
+        raise InvalidInput(message, errors={"barrier": [message]})
+    if outcome != Outcome.END_OF_LIFE and barrier:
+        message = _("A repair barrier is only recorded for an end-of-life outcome.")
+        raise InvalidInput(message, errors={"barrier": [message]})
+    locked = _lock(job)
+    if locked.status != JobStatus.IN_PROGRESS:
+        raise _wrong_status(locked, _("You cannot complete a job that is %(status)s."))
+    if outcome == Outcome.FIXED and not job_wipe_satisfied(job=locked):
+        raise DataWipeRequired()
+    if not _transition(
+        job=locked,
+        from_statuses=(JobStatus.IN_PROGRESS,),
+        to=JobStatus.COMPLETED,
+        actor=actor,
+        event_workshop=locked.workshop,
+        note=notes.strip(),
+        require_workshop=locked.workshop,
+        updates={"outcome": outcome, "barrier": barrier, "notes": notes.strip(), "completed_at": timezone.now()},
+    ):  # pragma: no cover — the row is locked above
+        raise _wrong_status(locked, _("You cannot complete a job that is %(status)s."))
+    _notify_donor(
+        locked,
+        "job_completed",
+        _("The repair of your %(title)s is finished"),
+        _("Result: %(outcome)s."),
+        {"outcome": Outcome(outcome).label},
+    )
+    return locked
+
+
+# --- work and data wipes ----------------------------------------------------------------------------------------
+
+
+def _require_active(job: RepairJob, action: Any) -> None:
+    if job.status not in (JobStatus.CLAIMED, JobStatus.IN_PROGRESS):
+        raise _wrong_status(job, action)
+
+
+@transaction.atomic
+def worklog_create(*, job: RepairJob, actor: User, hours: Decimal, date: date, note: str = "") -> WorkLog:
+    _require_job_member(job=job, user=actor)
+    locked = _lock(job)
+    _require_active(locked, _("You cannot log work on a job that is %(status)s."))
+    errors: dict[str, list[Any]] = {}
+    if not Decimal(0) < hours <= Decimal(24):
+        errors["hours"] = [_("Hours must be more than 0 and at most 24.")]
+    if date > timezone.localdate():
+        errors["date"] = [_("The date cannot be in the future.")]
+    if errors:
+        raise InvalidInput(next(iter(errors.values()))[0], errors=errors)
+    log = WorkLog(job=locked, workshop=locked.workshop, member=actor, hours=hours, date=date, note=note.strip())
+    log.full_clean()
+    log.save()
+    return log
+
+
+@transaction.atomic
+def datawipe_create(
+    *,
+    job: RepairJob,
+    actor: User,
+    serial_number: str,
+    model: str,
+    size_gb: Decimal,
+    nist_level: str,
+    technique: str,
+    tool: str,
+    verified: bool,
+    result: str,
+    started_at: datetime,
+    finished_at: datetime,
+) -> DataWipe:
+    """Record one storage device's wipe (NIST SP 800-88 level and technique, tool, verification, operator)."""
+    _require_job_member(job=job, user=actor)
+    locked = _lock(job)
+    _require_active(locked, _("You cannot record a data wipe on a job that is %(status)s."))
+    errors: dict[str, list[Any]] = {}
+    if nist_level not in NistLevel.values:
+        errors["nist_level"] = [_("Choose clear, purge or destroy.")]
+    if technique not in WipeTechnique.values:
+        errors["technique"] = [_("Unknown wipe technique.")]
+    if result not in WipeResult.values:
+        errors["result"] = [_("Choose success or failed.")]
+    if finished_at < started_at:
+        errors["finished_at"] = [_("The wipe cannot finish before it started.")]
+    if finished_at > timezone.now() + timedelta(minutes=5):
+        errors["finished_at"] = [_("The wipe cannot finish in the future.")]
+    if errors:
+        raise InvalidInput(next(iter(errors.values()))[0], errors=errors)
+    if locked.no_storage:
+        raise JobWrongStatus(_("This job is recorded as having no storage; a data wipe cannot be added."))
+    wipe = DataWipe(
+        job=locked,
+        serial_number=serial_number.strip(),
+        model=model.strip(),
+        size_gb=size_gb,
+        nist_level=nist_level,
+        technique=technique,
+        tool=tool.strip(),
+        verified=verified,
+        result=result,
+        operator=actor,
+        started_at=started_at,
+        finished_at=finished_at,
+    )
+    wipe.full_clean()
+    wipe.save()
+    return wipe
+
+
+@transaction.atomic
+def job_mark_no_storage(*, job: RepairJob, actor: User) -> RepairJob:
+    """The workshop records explicitly that the item holds no storage (so no data wipe is owed)."""
+    _require_job_member(job=job, user=actor)
+    locked = _lock(job)
+    _require_active(locked, _("You cannot change a job that is %(status)s."))
+    if locked.data_wipes.exists():
+        raise JobWrongStatus(_("Storage devices are already recorded for this job, so it has storage."))
+    if not locked.no_storage:
+        locked.no_storage = True
+        locked.save(update_fields=["no_storage", "updated_at"])
+        JobEvent.objects.create(
+            job=locked,
+            actor=actor,
+            workshop=locked.workshop,
+            from_status=locked.status,
+            to_status=locked.status,
+            note=gettext("Recorded that the item has no storage."),
+        )
+    return locked
+
+
+# --- publishing the result --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def job_publish(
+    *, job: RepairJob, actor: User, title: str, description: str, price_dkk: Decimal, condition: str
+) -> Listing:
+    """A donated job completed `fixed` becomes an upcycled listing sold by the workshop, pointing back to the
+    job (provenance). Once only: `Listing.source_job` is one-to-one."""
+    _require_job_member(job=job, user=actor)
+    locked = _lock(job)
+    if locked.mode != RepairMode.DONATE or locked.status != JobStatus.COMPLETED or locked.outcome != Outcome.FIXED:
+        raise NotPublishable()
+    if Listing.objects.filter(source_job=locked).exists():
+        raise AlreadyPublished()
+    if not job_wipe_satisfied(job=locked):
+        raise DataWipeRequired()
+    if condition not in Condition.values:
+        raise InvalidInput(_("Unknown condition."), errors={"condition": [_("Unknown condition.")]})
+    if price_dkk < 0:
+        raise InvalidInput(
+            _("The price cannot be negative."), errors={"price_dkk": [_("The price cannot be negative.")]}
+        )
+    donated = locked.listing
+    workshop = locked.workshop
+    assert workshop is not None
+    listing = Listing(
+        seller=actor,
+        workshop=workshop,
+        source_job=locked,
+        title=title.strip(),
+        description=description.strip(),
+        category=locked.category,
+        condition=condition,
+        kind=Kind.FREE if price_dkk == 0 else Kind.SALE,
+        price_dkk=price_dkk,
+        area=(actor.area or "")[:80],
+        brand=locked.brand,
+        model=donated.model if donated else "",
+        weight_kg=donated.weight_kg if donated else None,
+        status=ListingStatus.ACTIVE,
+        published_at=timezone.now(),
+    )
+    listing.full_clean(exclude=["source_job"])
+    try:
+        with transaction.atomic():
+            listing.save()
+    except IntegrityError as exc:  # a concurrent publish of the same job
+        raise AlreadyPublished() from exc
+    _notify_donor(
+        locked,
+        "job_published",
+        _("Your donated %(title)s has a new home waiting"),
+        _("%(workshop)s repaired it and published it as “%(listing)s”."),
+        {"workshop": workshop.name, "listing": listing.title},
+        url=listing.get_absolute_url(),
+    )
+    return listing

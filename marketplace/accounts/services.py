@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import InvalidInput
+from listings.models import Category
+from marketplace.errors import DomainError, InvalidInput, NotAllowed, NotFound
 
-from .models import User, Workshop
+from .models import Role, User, Workshop, WorkshopMembership
 
 
 def _email_taken() -> InvalidInput:
@@ -103,3 +107,115 @@ def user_delete(*, user: User) -> None:
     user.is_superuser = False
     user.set_unusable_password()
     user.save()
+
+
+# --- Workshops (repairs issue) -------------------------------------------------------------------------------
+
+
+class WorkshopNotAllowed(NotAllowed):
+    code = "workshop_not_allowed"
+
+
+class AlreadyMember(DomainError):
+    code = "already_member"
+
+
+_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+
+
+def _unique_workshop_slug(name: str) -> str:
+    base = slugify(name.translate(_DANISH))[:70].strip("-") or "vaerksted"
+    slug, n = base, 2
+    while Workshop.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _leaf_categories(slugs: Iterable[str]) -> list[Category]:
+    """The leaf categories named, a parent standing for all its leaves."""
+    wanted = sorted(set(slugs))
+    found = list(Category.objects.filter(slug__in=wanted))
+    missing = sorted(set(wanted) - {c.slug for c in found})
+    if missing:
+        message = _("Unknown category: %(slugs)s.") % {"slugs": ", ".join(missing)}
+        raise InvalidInput(message, errors={"categories": [message]})
+    leaves = {c.pk: c for c in found if c.lca_key}
+    parents = [c.pk for c in found if not c.lca_key]
+    if parents:
+        leaves.update({c.pk: c for c in Category.objects.filter(parent__in=parents)})
+    return list(leaves.values())
+
+
+@transaction.atomic
+def workshop_create(
+    *, owner: User, name: str, cvr: str, address: str, description: str = "", categories: Iterable[str] = ()
+) -> Workshop:
+    """A user applies to register a workshop: it starts unverified and the applicant is its owner."""
+    cats = _leaf_categories(categories)
+    for attempt in range(3):
+        workshop = Workshop(
+            name=name.strip(),
+            slug=_unique_workshop_slug(name),
+            cvr=cvr.strip(),
+            address=address.strip(),
+            description=description.strip(),
+            verified=False,
+        )
+        workshop.full_clean(exclude=["slug"] if attempt else None)
+        try:
+            with transaction.atomic():
+                workshop.save()
+        except IntegrityError:  # another workshop took the slug between the check and the insert
+            continue
+        workshop.categories.set(cats)
+        WorkshopMembership.objects.create(workshop=workshop, user=owner, role=Role.OWNER)
+        return workshop
+    raise DomainError(_("Could not give the workshop a unique address. Please try again."))
+
+
+def _require_owner(*, workshop: Workshop, user: User) -> None:
+    if not WorkshopMembership.objects.filter(workshop=workshop, user=user, role=Role.OWNER).exists():
+        raise WorkshopNotAllowed(_("Only an owner of the workshop may do that."))
+
+
+@transaction.atomic
+def workshop_update(
+    *,
+    workshop: Workshop,
+    actor: User,
+    name: str | None = None,
+    address: str | None = None,
+    description: str | None = None,
+    categories: Iterable[str] | None = None,
+) -> Workshop:
+    """The owner changes the profile and the categories the workshop handles (the slug and CVR stay)."""
+    _require_owner(workshop=workshop, user=actor)
+    fields = []
+    for field, value in (("name", name), ("address", address), ("description", description)):
+        if value is not None:
+            setattr(workshop, field, value.strip())
+            fields.append(field)
+    if fields:
+        workshop.full_clean(validate_unique=False)
+        workshop.save(update_fields=fields)
+    if categories is not None:
+        workshop.categories.set(_leaf_categories(categories))
+    return workshop
+
+
+@transaction.atomic
+def workshop_member_add(*, workshop: Workshop, actor: User, email: str, role: str = Role.STAFF) -> WorkshopMembership:
+    """The owner adds an existing user (by email) as a member."""
+    _require_owner(workshop=workshop, user=actor)
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise NotFound(
+            _("No one has an account with that email address. Ask them to register first, then add them again.")
+        )
+    membership = WorkshopMembership(workshop=workshop, user=user, role=role)
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError as exc:
+        raise AlreadyMember(_("%(name)s is already a member of this workshop.") % {"name": user.display_name}) from exc
+    return membership

@@ -1,0 +1,437 @@
+"""Repair jobs: the job board, the lifecycle (claim exactly once, release, start, complete), work logs, data
+wipes and their certificate, publishing the result; impact figures and the ORDS open-data export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.pagination import CursorPagination
+from listings.models import Condition, Listing
+from marketplace.accounts.models import Workshop
+from marketplace.errors import InvalidInput
+from repairs import ords, selectors, services
+from repairs.errors import JobNotFound
+from repairs.impact import impact_summary
+from repairs.models import (
+    Barrier,
+    DataWipe,
+    JobEvent,
+    JobStatus,
+    NistLevel,
+    Outcome,
+    RepairJob,
+    WipeResult,
+    WipeTechnique,
+    WorkLog,
+)
+
+# --- output -----------------------------------------------------------------------------------------------------
+
+
+class WorkshopRefOut(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class JobOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    listing = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    repair_mode = serializers.CharField(source="mode")
+    fault_description = serializers.CharField()
+    category = serializers.CharField(source="category.slug")
+    category_name = serializers.CharField(source="category.name")
+    needs_data_wipe = serializers.BooleanField(source="category.needs_data_wipe")
+    brand = serializers.CharField()
+    workshop = WorkshopRefOut(allow_null=True)
+    outcome = serializers.CharField()
+    barrier = serializers.CharField()
+    no_storage = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    claimed_at = serializers.DateTimeField(allow_null=True)
+    started_at = serializers.DateTimeField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+    def get_listing(self, job: RepairJob) -> dict[str, Any] | None:
+        if job.listing is None:
+            return None
+        return {"id": job.listing.pk, "title": job.listing.title, "area": job.listing.area}
+
+
+class EventOut(serializers.Serializer):
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    at = serializers.DateTimeField()
+    note = serializers.CharField()
+    workshop = WorkshopRefOut(allow_null=True)
+    actor = serializers.SerializerMethodField()
+
+    def get_actor(self, event: JobEvent) -> str | None:
+        """Workshop members act under their display name; the donor appears as "donor" (never named to others)."""
+        if event.workshop_id is None:
+            return "donor" if event.actor_id else None
+        return event.actor.display_name if event.actor else None
+
+
+class WorkLogOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    member = serializers.CharField(source="member.display_name", default=None)
+    hours = serializers.DecimalField(max_digits=5, decimal_places=2)
+    date = serializers.DateField()
+    note = serializers.CharField()
+
+
+class DataWipeOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    serial_number = serializers.CharField()
+    model = serializers.CharField()
+    size_gb = serializers.DecimalField(max_digits=10, decimal_places=1)
+    nist_level = serializers.CharField()
+    technique = serializers.CharField()
+    tool = serializers.CharField()
+    verified = serializers.BooleanField()
+    result = serializers.CharField()
+    operator = serializers.CharField(source="operator.display_name", default=None)
+    started_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField()
+
+
+class JobDetailOut(JobOut):
+    notes = serializers.CharField()
+    events = EventOut(many=True)
+    work_logs = WorkLogOut(many=True)
+    data_wipes = DataWipeOut(many=True)
+    data_wipe_satisfied = serializers.SerializerMethodField()
+    published_listing = serializers.SerializerMethodField()
+
+    def get_data_wipe_satisfied(self, job: RepairJob) -> bool:
+        if not job.category.needs_data_wipe or job.no_storage:
+            return True
+        wipes = list(job.data_wipes.all())
+        return bool(wipes) and all(w.is_complete for w in wipes)
+
+    def get_published_listing(self, job: RepairJob) -> int | None:
+        return Listing.objects.filter(source_job=job).values_list("pk", flat=True).first()
+
+
+def _detail(request: Request, job_id: int) -> Response:
+    return Response(JobDetailOut(selectors.job_get(user=request.user, job_id=job_id, detail=True)).data)
+
+
+# --- the board and one job ----------------------------------------------------------------------------------------
+
+
+class JobFilterIn(serializers.Serializer):
+    status = serializers.ChoiceField(choices=JobStatus.choices, required=False)
+    category = serializers.SlugField(required=False)
+    workshop = serializers.SlugField(required=False)
+    mine = serializers.BooleanField(required=False, default=False)
+
+
+class JobListView(APIView):
+    """Workshop members: open jobs in their verified workshops' categories plus their workshops' jobs.
+    Residents: the jobs of the items they donated. Newest first, cursor-paginated."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(parameters=[JobFilterIn], responses={200: JobOut(many=True)})
+    def get(self, request: Request) -> Response:
+        filters = JobFilterIn(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        jobs = selectors.job_list(user=request.user, **filters.validated_data)
+        paginator = CursorPagination()
+        page = paginator.paginate_queryset(jobs, request, view=self)
+        return paginator.get_paginated_response(JobOut(page, many=True).data)
+
+
+class JobDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: JobDetailOut})
+    def get(self, request: Request, job_id: int) -> Response:
+        return _detail(request, job_id)
+
+
+# --- lifecycle ----------------------------------------------------------------------------------------------------
+
+
+class ClaimIn(serializers.Serializer):
+    workshop = serializers.SlugField()
+
+
+class ClaimView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ClaimIn, responses={200: JobDetailOut})
+    def post(self, request: Request, job_id: int) -> Response:
+        data = ClaimIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = selectors.job_get(user=request.user, job_id=job_id, to_claim=True)
+        workshop = Workshop.objects.filter(slug=data.validated_data["workshop"]).first()
+        if workshop is None:
+            message = _("There is no workshop with that name.")
+            raise InvalidInput(message, errors={"workshop": [message]})
+        services.job_claim(job=job, workshop=workshop, actor=request.user)  # type: ignore[arg-type]
+        return _detail(request, job_id)
+
+
+class ReleaseIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ReleaseView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ReleaseIn, responses={200: JobDetailOut})
+    def post(self, request: Request, job_id: int) -> Response:
+        data = ReleaseIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = selectors.job_get(user=request.user, job_id=job_id)
+        services.job_release(job=job, actor=request.user, reason=data.validated_data["reason"])  # type: ignore[arg-type]
+        return _detail(request, job_id)
+
+
+class StartView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: JobDetailOut})
+    def post(self, request: Request, job_id: int) -> Response:
+        job = selectors.job_get(user=request.user, job_id=job_id)
+        services.job_start(job=job, actor=request.user)  # type: ignore[arg-type]
+        return _detail(request, job_id)
+
+
+class CompleteIn(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    barrier = serializers.ChoiceField(choices=Barrier.choices, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class CompleteView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=CompleteIn, responses={200: JobDetailOut})
+    def post(self, request: Request, job_id: int) -> Response:
+        data = CompleteIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = selectors.job_get(user=request.user, job_id=job_id)
+        services.job_complete(job=job, actor=request.user, **data.validated_data)  # type: ignore[arg-type]
+        return _detail(request, job_id)
+
+
+class NoStorageView(APIView):
+    """Record that the item holds no storage, so no data wipe is owed (IT categories)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: JobDetailOut})
+    def post(self, request: Request, job_id: int) -> Response:
+        job = selectors.job_get(user=request.user, job_id=job_id)
+        services.job_mark_no_storage(job=job, actor=request.user)  # type: ignore[arg-type]
+        return _detail(request, job_id)
+
+
+# --- work logs, data wipes, certificate ---------------------------------------------------------------------------
+
+
+class WorkLogIn(serializers.Serializer):
+    hours = serializers.DecimalField(max_digits=5, decimal_places=2)
+    date = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class WorkLogCreateView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=WorkLogIn, responses={201: WorkLogOut})
+    def post(self, request: Request, job_id: int) -> Response:
+        data = WorkLogIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = selectors.job_get(user=request.user, job_id=job_id)
+        log: WorkLog = services.worklog_create(job=job, actor=request.user, **data.validated_data)  # type: ignore[arg-type]
+        return Response(WorkLogOut(log).data, status=status.HTTP_201_CREATED)
+
+
+class DataWipeIn(serializers.Serializer):
+    serial_number = serializers.CharField(max_length=100)
+    model = serializers.CharField(max_length=100)
+    size_gb = serializers.DecimalField(max_digits=10, decimal_places=1, min_value=0)  # type: ignore[arg-type]
+    nist_level = serializers.ChoiceField(choices=NistLevel.choices)
+    technique = serializers.ChoiceField(choices=WipeTechnique.choices)
+    tool = serializers.CharField(max_length=120)
+    verified = serializers.BooleanField()
+    result = serializers.ChoiceField(choices=WipeResult.choices)
+    started_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField()
+
+
+class DataWipeCreateView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=DataWipeIn, responses={201: DataWipeOut})
+    def post(self, request: Request, job_id: int) -> Response:
+        data = DataWipeIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = selectors.job_get(user=request.user, job_id=job_id)
+        wipe: DataWipe = services.datawipe_create(job=job, actor=request.user, **data.validated_data)  # type: ignore[arg-type]
+        return Response(DataWipeOut(wipe).data, status=status.HTTP_201_CREATED)
+
+
+class CertificateView(APIView):
+    """A printable data-erasure certificate (HTML, Danish and English) for the donor and the workshop."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={(200, "text/html"): OpenApiTypes.STR})
+    def get(self, request: Request, job_id: int) -> HttpResponse:
+        job = selectors.job_get(user=request.user, job_id=job_id, detail=True)
+        if not selectors.user_may_view_certificate(user=request.user, job=job):
+            raise JobNotFound()
+        html = render_to_string(
+            "repairs/certificate.html",
+            {
+                "job": job,
+                "wipes": list(job.data_wipes.all()),
+                "satisfied": services.job_wipe_satisfied(job=job),
+                "issued_at": timezone.now(),
+            },
+        )
+        return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+
+# --- publishing ---------------------------------------------------------------------------------------------------
+
+
+class PublishIn(serializers.Serializer):
+    title = serializers.CharField(max_length=120)
+    description = serializers.CharField(allow_blank=True, max_length=5000)
+    price_dkk = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)  # type: ignore[arg-type]
+    condition = serializers.ChoiceField(choices=Condition.choices)
+
+
+class PublishedListingOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    kind = serializers.CharField()
+    condition = serializers.CharField()
+    price_dkk = serializers.DecimalField(max_digits=10, decimal_places=2)
+    status = serializers.CharField()
+    category = serializers.CharField(source="category.slug")
+    area = serializers.CharField()
+    workshop = WorkshopRefOut()
+    seller = serializers.SerializerMethodField()
+    upcycled = serializers.BooleanField()
+    provenance = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def get_seller(self, listing: Listing) -> dict[str, str]:
+        return {"display_name": listing.seller.display_name}
+
+    def get_provenance(self, listing: Listing) -> dict[str, Any] | None:
+        return selectors.listing_provenance(listing=listing)
+
+
+class PublishView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=PublishIn, responses={201: PublishedListingOut})
+    def post(self, request: Request, job_id: int) -> Response:
+        data = PublishIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = selectors.job_get(user=request.user, job_id=job_id)
+        listing = services.job_publish(job=job, actor=request.user, **data.validated_data)  # type: ignore[arg-type]
+        return Response(PublishedListingOut(listing).data, status=status.HTTP_201_CREATED)
+
+
+# --- impact -------------------------------------------------------------------------------------------------------
+
+
+class ImpactIn(serializers.Serializer):
+    workshop = serializers.SlugField(required=False)
+    # `from` is a Python keyword: the query parameters `from` and `to` are read by their names below.
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+
+def _impact_params(request: Request) -> dict[str, Any]:
+    raw = {k: v for k, v in request.query_params.items() if k in ("workshop",)}
+    if "from" in request.query_params:
+        raw["date_from"] = request.query_params["from"]
+    if "to" in request.query_params:
+        raw["date_to"] = request.query_params["to"]
+    data = ImpactIn(data=raw)
+    if not data.is_valid():
+        errors = {{"date_from": "from", "date_to": "to"}.get(k, k): [str(m) for m in v] for k, v in data.errors.items()}
+        raise InvalidInput(next(iter(errors.values()))[0], errors=errors)  # type: ignore[arg-type]
+    params = dict(data.validated_data)
+    if "workshop" in params:
+        workshop = Workshop.objects.filter(slug=params["workshop"]).first()
+        if workshop is None:
+            message = _("There is no workshop with that name.")
+            raise InvalidInput(message, errors={"workshop": [message]})
+        params["workshop"] = workshop
+    return params
+
+
+IMPACT_PARAMETERS = [
+    OpenApiParameter("workshop", str, description="workshop slug"),
+    OpenApiParameter("from", OpenApiTypes.DATE),
+    OpenApiParameter("to", OpenApiTypes.DATE),
+]
+
+
+class ImpactView(APIView):
+    """Public impact figures (PRODUCT.md "Impact"), in total or for one workshop, with a monthly breakdown."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=IMPACT_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        return Response(impact_json(impact_summary(**_impact_params(request))))
+
+
+def impact_json(figures: dict[str, Any]) -> dict[str, Any]:
+    """Decimals as JSON numbers (kg, hours) so clients can chart them."""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: convert(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        if hasattr(value, "as_tuple"):
+            return float(value)
+        return value
+
+    return convert(figures)  # type: ignore[no-any-return]
+
+
+# --- ORDS open-data export ----------------------------------------------------------------------------------------
+
+
+class OrdsExportView(APIView):
+    """Completed repair records as ORDS v0.3 CSV (open data: no personal data), by completion date."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=IMPACT_PARAMETERS, responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request: Request) -> StreamingHttpResponse:
+        params = _impact_params(request)
+        jobs = ords.ords_jobs(
+            date_from=params.get("date_from"), date_to=params.get("date_to"), workshop=params.get("workshop")
+        )
+        response = StreamingHttpResponse(ords.ords_csv_lines(jobs), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="kredslob-ords.csv"'
+        return response

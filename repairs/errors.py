@@ -1,0 +1,50 @@
+"""Domain errors of the repairs app; `api.exceptions` turns them into problem+json."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.errors import DomainError, NotAllowed, NotFound
+
+
+class JobNotFound(NotFound):
+    code = "job_not_found"
+    title = _("Repair job not found.")
+
+
+class JobAlreadyClaimed(DomainError):
+    code = "job_already_claimed"
+    title = _("This job has already been claimed by another workshop.")
+
+
+class JobWrongStatus(DomainError):
+    code = "job_wrong_status"
+    title = _("The job is not in a state that allows this.")
+
+
+class NotJobWorkshopMember(NotAllowed):
+    code = "not_job_workshop_member"
+    title = _("Only members of the workshop that claimed this job may do that.")
+
+
+class NotVerifiedMember(NotAllowed):
+    code = "not_verified_member"
+    title = _("Only members of a verified workshop may do that.")
+
+
+class DataWipeRequired(DomainError):
+    code = "data_wipe_required"
+    title = _(
+        "This item can hold personal data: record every storage device with a successful, verified wipe "
+        "(or record that the item has no storage) first."
+    )
+
+
+class AlreadyPublished(DomainError):
+    code = "already_published"
+    title = _("The result of this job has already been published.")
+
+
+class NotPublishable(DomainError):
+    code = "not_publishable"
+    title = _("Only donated items that were completed as fixed can be published.")

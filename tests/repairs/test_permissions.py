@@ -1,0 +1,172 @@
+"""Permission matrix: every job action × {owner resident (donor), other resident, member of the claiming
+workshop, member of another verified workshop, member of an unverified workshop, anonymous}."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from listings.models import Listing
+from repairs import services
+from repairs.models import JobStatus, RepairJob
+from tests import factories
+from tests.conftest import client_for
+from tests.repairs.conftest import make_job, url
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["donor", "other_resident", "claiming_member", "other_verified_member", "unverified_member", "anonymous"]
+
+
+def _wipe(job: RepairJob, actor) -> None:  # type: ignore[no-untyped-def]
+    now = timezone.now()
+    services.datawipe_create(
+        job=job, actor=actor, serial_number="SN1", model="SSD", size_gb=Decimal(128), nist_level="purge",
+        technique="nvme_sanitize", tool="nvme-cli 2.8", verified=True, result="success",
+        started_at=now - timedelta(minutes=30), finished_at=now,
+    )  # fmt: skip
+
+
+def build(state: str):  # type: ignore[no-untyped-def]
+    """The people, and a laptop job in `state` held (if not open) by the claiming workshop."""
+    claiming = factories.MembershipFactory(workshop__categories=["laptop"])
+    other = factories.MembershipFactory(workshop__categories=["laptop"])
+    unverified = factories.MembershipFactory(workshop__categories=["laptop"], workshop__verified=False)
+    job = make_job("laptop")
+    people = {
+        "donor": job.listing.seller,
+        "other_resident": factories.UserFactory(),
+        "claiming_member": claiming.user,
+        "other_verified_member": other.user,
+        "unverified_member": unverified.user,
+    }
+    member = claiming.user
+    if state != "open":
+        services.job_claim(job=job, workshop=claiming.workshop, actor=member)
+    if state in ("in_progress", "completed"):
+        services.job_start(job=job, actor=member)
+    if state == "completed":
+        _wipe(job, member)
+        services.job_complete(job=job, actor=member, outcome="fixed")
+    job.refresh_from_db()
+    workshops = {"claiming_member": claiming.workshop, "other_verified_member": other.workshop}
+    workshops["unverified_member"] = unverified.workshop
+    return job, people, workshops
+
+
+def client(persona: str, people) -> APIClient:  # type: ignore[no-untyped-def]
+    return APIClient() if persona == "anonymous" else client_for(people[persona])
+
+
+TODAY = timezone.localdate
+
+
+# action: (state, method, path, body, expected per persona). 404 = may not even see the job.
+SEEN_BY_HOLDER = {
+    "donor": 403,
+    "other_resident": 404,
+    "other_verified_member": 404,
+    "unverified_member": 404,
+    "anonymous": 401,
+}
+MATRIX = {
+    "claim": (
+        "open",  # (a claimed job answers other verified workshops of the category 409: see test_lifecycle)
+        "post",
+        "claim",
+        None,  # body built per persona: the persona's own workshop, or the claiming one for non-members
+        {**SEEN_BY_HOLDER, "claiming_member": 200, "other_verified_member": 200},
+    ),
+    "release": ("claimed", "post", "release", {"reason": "Ingen dele"}, {**SEEN_BY_HOLDER, "claiming_member": 200}),
+    "start": ("claimed", "post", "start", {}, {**SEEN_BY_HOLDER, "claiming_member": 200}),
+    "work_log": (
+        "in_progress",
+        "post",
+        "work-logs",
+        {"hours": "1.5", "date": "TODAY"},
+        {**SEEN_BY_HOLDER, "claiming_member": 201},
+    ),
+    "data_wipe": (
+        "in_progress",
+        "post",
+        "data-wipes",
+        {
+            "serial_number": "X1",
+            "model": "HDD",
+            "size_gb": "500",
+            "nist_level": "clear",
+            "technique": "overwrite_verify",
+            "tool": "nwipe 0.34",
+            "verified": True,
+            "result": "success",
+            "started_at": "2024-01-01T10:00:00+01:00",
+            "finished_at": "2024-01-01T12:00:00+01:00",
+        },
+        {**SEEN_BY_HOLDER, "claiming_member": 201},
+    ),
+    "no_storage": ("in_progress", "post", "no-storage", {}, {**SEEN_BY_HOLDER, "claiming_member": 200}),
+    "complete": (
+        "in_progress",
+        "post",
+        "complete",
+        {"outcome": "end_of_life", "barrier": "lack_of_equipment"},
+        {**SEEN_BY_HOLDER, "claiming_member": 200},
+    ),
+    "publish": (
+        "completed",
+        "post",
+        "publish",
+        {"title": "Istandsat bærbar", "description": "Ny SSD", "price_dkk": "900", "condition": "good"},
+        {**SEEN_BY_HOLDER, "claiming_member": 201},
+    ),
+    "detail_open": (
+        "open",
+        "get",
+        "",
+        None,
+        {**SEEN_BY_HOLDER, "donor": 200, "claiming_member": 200, "other_verified_member": 200},
+    ),
+    "detail_claimed": ("claimed", "get", "", None, {**SEEN_BY_HOLDER, "donor": 200, "claiming_member": 200}),
+    "certificate": ("completed", "get", "certificate", None, {**SEEN_BY_HOLDER, "donor": 200, "claiming_member": 200}),
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("action", list(MATRIX))
+def test_permission_matrix(action, persona):
+    state, method, path, body, expected = MATRIX[action]
+    job, people, workshops = build(state)
+    if action == "claim":
+        body = {"workshop": workshops.get(persona, workshops["claiming_member"]).slug}
+    if body and body.get("date") == "TODAY":
+        body = {**body, "date": TODAY().isoformat()}
+    before = RepairJob.objects.get(pk=job.pk)
+    response = getattr(client(persona, people), method)(url(job, path), body or {}, format="json")
+    assert response.status_code == expected[persona], (action, persona, response.content[:300])
+    after = RepairJob.objects.get(pk=job.pk)
+    if response.status_code >= 400:
+        assert response["Content-Type"] == "application/problem+json"
+        # Refused requests change nothing.
+        assert (after.status, after.workshop_id, after.no_storage) == (
+            before.status,
+            before.workshop_id,
+            before.no_storage,
+        )
+        assert after.work_logs.count() == before.work_logs.count()
+        assert after.data_wipes.count() == (1 if state == "completed" else 0)
+        assert not Listing.objects.filter(source_job=job).exists()
+
+
+def test_unverified_workshop_members_cannot_claim_even_a_job_they_can_see_as_donor():
+    """A donor who is also in an unverified workshop sees their own job but still may not claim it."""
+    job, people, workshops = build("open")
+    factories.MembershipFactory(user=people["donor"], workshop=workshops["unverified_member"], role="staff")
+    response = client_for(people["donor"]).post(
+        url(job, "claim"), {"workshop": workshops["unverified_member"].slug}, format="json"
+    )
+    assert response.status_code == 403
+    assert RepairJob.objects.get(pk=job.pk).status == JobStatus.OPEN
