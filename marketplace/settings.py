@@ -271,6 +271,11 @@ if not DEBUG:
 RESERVATION_HOURS = env_int("RESERVATION_HOURS", 48)
 LCA_CSV = BASE_DIR / "listings" / "data" / "lca_categories.csv"
 
+# --- Pages (frontend/): htmx -----------------------------------------------------------------------
+# django-htmx sets `request.htmx` so a view can answer an htmx request with a fragment of the page.
+INSTALLED_APPS += ["django_htmx"]
+MIDDLEWARE += ["django_htmx.middleware.HtmxMiddleware"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
