@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_datetime
 from listings.models import PUBLIC_LISTING_STATUSES, Category, Kind, Listing, ListingStatus, Photo, PhotoStatus
 from listings.selectors import category_tree
 from marketplace.accounts.models import Workshop
+from marketplace.trade.models import Notification
 from repairs import impact
 from repairs.models import JobStatus, Outcome, RepairJob, WorkLog
 
@@ -340,6 +341,18 @@ def workshop_goods(*, workshop: Workshop, limit: int = PAGE_SIZE) -> list[dict[s
         .order_by("-created_at", "-id")[:limit]
     )
     return [{"listing": r, "image": photo_image(r.ready[0]) if r.ready else None} for r in rows]  # type: ignore[attr-defined]
+
+
+# --- My page --------------------------------------------------------------------------------------
+
+
+def my_listings(*, user: Any, limit: int = 50) -> list[Listing]:
+    """The person's own listings, whatever their status (read-only: editing comes with the listing services)."""
+    return list(Listing.objects.filter(seller=user).select_related("category").order_by("-created_at", "-id")[:limit])
+
+
+def my_notifications(*, user: Any, limit: int = 10) -> list[Notification]:
+    return list(Notification.objects.filter(user=user).order_by("-created_at", "-id")[:limit])
 
 
 def category_choices(tree: list[Category]) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from marketplace.accounts import selectors as account_selectors
 from marketplace.accounts import services as account_services
 from marketplace.accounts.models import User
 from marketplace.errors import InvalidInput
@@ -172,4 +173,10 @@ def profile(request: HttpRequest) -> HttpResponseBase:
             with translation.override(user.language):
                 messages.success(request, _("Your profile is saved."))
             return _remember_language(redirect("frontend:profile"), user.language)
-    return render(request, "frontend/accounts/profile.html", {"form": form})
+    context = {
+        "form": form,
+        "listings": selectors.my_listings(user=user),
+        "notifications": selectors.my_notifications(user=user),
+        "memberships": list(account_selectors.user_memberships(user=user)),
+    }
+    return render(request, "frontend/accounts/profile.html", context)

@@ -113,3 +113,23 @@ def test_language_switch_is_one_click_to_english_and_back(client):
     html = client.get("/impact/").content.decode()
     assert "Our impact in 9220" in html
     assert 'name="language" value="da"' in html
+
+
+def test_my_page_lists_my_listings_notifications_and_workshops_only(client):
+    from listings.models import ListingStatus
+    from marketplace.trade.models import Notification
+
+    me = factories.UserFactory()
+    factories.ListingFactory(seller=me, title="Min kladde", status=ListingStatus.DRAFT)
+    factories.ListingFactory(seller=me, title="Min stol")
+    factories.ListingFactory(title="Andres sofa")
+    Notification.objects.create(user=me, kind="reservation", title="Din stol er reserveret", url="/listings/1/")
+    Notification.objects.create(user=factories.UserFactory(), kind="x", title="Ikke til mig")
+    factories.MembershipFactory(user=me, workshop__name="Systuen", workshop__verified=False, role="staff")
+    client.force_login(me)
+    html = client.get("/profile/").content.decode()
+    assert "Min kladde" in html and "Kladde" in html  # status label in Danish
+    assert "Min stol" in html and "Aktiv" in html
+    assert "Andres sofa" not in html
+    assert "Din stol er reserveret" in html and "Ikke til mig" not in html
+    assert "Systuen" in html and "Venter på godkendelse" in html and "Medarbejder" in html
