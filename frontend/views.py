@@ -1,15 +1,182 @@
+"""Pages. Thin: read through selectors, write through the apps' services (the same ones the API calls)."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
+from urllib.parse import urlencode
 
-from listings.models import Listing, ListingStatus
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from marketplace.accounts import selectors as account_selectors
+from marketplace.accounts import services as account_services
+from marketplace.accounts.models import User
+from marketplace.errors import InvalidInput
+from repairs.selectors import listing_provenance
+
+from . import selectors
+from .forms import BrowseForm, LoginForm, ProfileForm, SignupForm
+
+
+def _remember_language(response: HttpResponseBase, language: str) -> HttpResponseBase:
+    """Switch the site to the person's language: the same cookie Django's `set_language` view sets."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    translation.activate(language)
+    return response
+
+
+# --- Browse ----------------------------------------------------------------------------------------
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    listings = (
-        Listing.objects.filter(status=ListingStatus.ACTIVE)
-        .select_related("category")
-        .order_by("-created_at", "-id")[:24]
+    tree = selectors.browse_tree()
+    form = BrowseForm(request.GET or None, categories=selectors.category_choices(tree))
+    if form.is_bound:
+        form.is_valid()
+    page = selectors.browse_listings(filters=form.filters(), tree=tree, cursor=request.GET.get("cursor", ""))
+    more_url = None
+    if page.next_cursor:
+        params = {k: v for k, v in request.GET.items() if k != "cursor" and v}
+        params["cursor"] = page.next_cursor
+        more_url = f"{request.path}?{urlencode(params)}"
+    context = {"form": form, "page": page, "more_url": more_url, "is_next_page": bool(request.GET.get("cursor"))}
+    if getattr(request, "htmx", False):
+        return render(request, "frontend/_browse_more.html", context)
+    return render(request, "frontend/home.html", context)
+
+
+def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = selectors.listing_for_page(pk=pk, viewer=request.user)
+    if listing is None:
+        raise Http404
+    photos = [image for photo in listing.ready if (image := selectors.photo_image(photo))]  # type: ignore[attr-defined]
+    context = {
+        "listing": listing,
+        "photos": photos,
+        "provenance": listing_provenance(listing=listing),
+        "savings": selectors.listing_savings(listing),
+    }
+    return render(request, "frontend/listing_detail.html", context)
+
+
+def impact(request: HttpRequest) -> HttpResponse:
+    return render(request, "frontend/impact.html", {"impact": selectors.impact_summary()})
+
+
+def workshop_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    workshop = selectors.workshop_for_page(slug=slug)
+    if workshop is None:
+        raise Http404
+    context = {
+        "workshop": workshop,
+        "goods": selectors.workshop_goods(workshop=workshop),
+        "impact": selectors.impact_summary(workshop=workshop),
+    }
+    return render(request, "frontend/workshop_detail.html", context)
+
+
+# --- Accounts --------------------------------------------------------------------------------------
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return "/"
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponseBase:
+    if request.user.is_authenticated:
+        return redirect("frontend:profile")
+    initial = {"language": translation.get_language() or "da"}
+    form = SignupForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = account_services.user_register(**form.cleaned_data)
+        except InvalidInput as error:
+            form.add_service_errors(error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome to Kredsløb, %(name)s!") % {"name": user.display_name})
+            return _remember_language(redirect(_safe_next(request)), user.language)
+    return render(request, "frontend/accounts/signup.html", {"form": form, "next": _safe_next(request)})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "frontend/accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        _remember_language(response, form.get_user().language)
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "frontend/accounts/password_reset.html"
+    email_template_name = "frontend/accounts/password_reset_email.txt"
+    subject_template_name = "frontend/accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("frontend:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "frontend/accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "frontend/accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("frontend:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "frontend/accounts/password_reset_complete.html"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    form = ProfileForm(
+        request.POST or None, initial={"display_name": user.display_name, "area": user.area, "language": user.language}
     )
-    return render(request, "frontend/home.html", {"listings": listings})
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.user_update(user=user, **form.cleaned_data)
+        except InvalidInput as error:
+            form.add_service_errors(error)
+        else:
+            with translation.override(user.language):
+                messages.success(request, _("Your profile is saved."))
+            return _remember_language(redirect("frontend:profile"), user.language)
+    context = {
+        "form": form,
+        "listings": selectors.my_listings(user=user),
+        "notifications": selectors.my_notifications(user=user),
+        "memberships": list(account_selectors.user_memberships(user=user)),
+    }
+    return render(request, "frontend/accounts/profile.html", context)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "repairs",
     "api",
     "frontend",
+    "django_htmx",
     "axes",
 ]
 
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # django-htmx sets `request.htmx` so a view can answer an htmx request with a fragment of the page.
+    "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: locks out after repeated failed logins (web, admin and API token).
     "axes.middleware.AxesMiddleware",
 ]

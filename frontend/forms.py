@@ -1,0 +1,120 @@
+"""Forms of the pages. They only check the shape of the input; the rules live in the apps' services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from listings.models import Condition
+from marketplace.accounts.models import Language
+from marketplace.errors import InvalidInput
+
+from .selectors import BrowseFilters
+
+
+class ServiceErrorsMixin:
+    """Puts a service's `InvalidInput.errors` next to the fields they name (the rest above the form)."""
+
+    def add_service_errors(self, error: InvalidInput) -> None:
+        form: forms.Form = self  # type: ignore[assignment]
+        if not error.errors:
+            form.add_error(None, str(error.detail))
+            return
+        for name, messages in error.errors.items():
+            target = name if name in form.fields else None
+            for message in messages:
+                form.add_error(target, str(message))
+
+
+class SignupForm(ServiceErrorsMixin, forms.Form):
+    display_name = forms.CharField(
+        label=_("Your name"), max_length=80, widget=forms.TextInput({"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label=_("Email address"), max_length=254, widget=forms.EmailInput({"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=128,
+        strip=False,
+        help_text=_("At least 10 characters, not only digits."),
+        widget=forms.PasswordInput({"autocomplete": "new-password"}),
+    )
+    area = forms.CharField(
+        label=_("Neighbourhood (optional)"),
+        max_length=80,
+        required=False,
+        widget=forms.TextInput({"autocomplete": "address-level3"}),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial=Language.DA)
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Email address"), max_length=254, widget=forms.EmailInput({"autocomplete": "email", "autofocus": True})
+    )
+
+    def clean_username(self) -> str:
+        return str(self.cleaned_data["username"]).strip().lower()
+
+
+class ProfileForm(ServiceErrorsMixin, forms.Form):
+    display_name = forms.CharField(
+        label=_("Your name"), max_length=80, widget=forms.TextInput({"autocomplete": "name"})
+    )
+    area = forms.CharField(label=_("Neighbourhood (optional)"), max_length=80, required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+
+
+class BrowseForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    condition = forms.ChoiceField(
+        label=_("Condition"), required=False, choices=[("", _("Any condition")), *Condition.choices]
+    )
+    min_price = forms.DecimalField(
+        label=_("Lowest price (kr.)"), required=False, min_value=Decimal(0), max_digits=10, decimal_places=2
+    )
+    max_price = forms.DecimalField(
+        label=_("Highest price (kr.)"), required=False, min_value=Decimal(0), max_digits=10, decimal_places=2
+    )
+    free = forms.BooleanField(label=_("Free only"), required=False)
+    upcycled = forms.BooleanField(label=_("Upcycled only"), required=False)
+    area = forms.CharField(label=_("Area"), max_length=80, required=False)
+
+    def __init__(self, *args: Any, categories: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("All categories")), *categories]  # type: ignore[attr-defined]
+        for name in ("min_price", "max_price"):
+            self.fields[name].widget.attrs.update({"inputmode": "numeric", "step": "1"})
+
+    def filters(self) -> BrowseFilters:
+        """The valid filters; a field with a bad value is simply left out (browsing never fails)."""
+        data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
+        return BrowseFilters(
+            q=(data.get("q") or "").strip(),
+            category=data.get("category") or "",
+            condition=data.get("condition") or "",
+            min_price=data.get("min_price"),
+            max_price=data.get("max_price"),
+            free_only=bool(data.get("free")),
+            upcycled_only=bool(data.get("upcycled")),
+            area=(data.get("area") or "").strip(),
+        )
+
+    @property
+    def active(self) -> bool:
+        f = self.filters()
+        return bool(
+            f.category
+            or f.condition
+            or f.min_price is not None
+            or f.max_price is not None
+            or f.free_only
+            or f.upcycled_only
+            or f.area
+        )

@@ -1,0 +1,27 @@
+"""Small template filters for the pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import template
+from django.utils.dateparse import parse_datetime
+
+from repairs.models import JobStatus
+
+register = template.Library()
+
+
+@register.filter
+def job_status_label(value: str) -> str:
+    """The translated name of a repair job status (`completed` → "Færdig")."""
+    try:
+        return str(JobStatus(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def iso_date(value: str) -> datetime | None:
+    """An ISO 8601 string (as the provenance timeline carries it) as a datetime for the `date` filter."""
+    return parse_datetime(value) if value else None
