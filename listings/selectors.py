@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from decimal import Decimal
+from typing import Any
 
-from .models import Category
+from django.core.files.storage import default_storage
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from marketplace.accounts.models import WorkshopMembership
+from marketplace.errors import NotFound
+
+from .models import PUBLIC_LISTING_STATUSES, Category, Listing, Photo, PhotoStatus
+from .search import listing_filters_apply
 
 
 def category_tree() -> list[Category]:
@@ -26,3 +35,121 @@ def category_tree() -> list[Category]:
 
 def category_leaves() -> QuerySet[Category]:
     return Category.objects.exclude(lca_key="")
+
+
+# --- Listings: visibility, browse, detail ------------------------------------------------------------
+
+
+# What a browse item reads: loading only these keeps a 100-row page cheap to build (no descriptions, no
+# password hashes of sellers). Reading any other field of a browse row would cost a query per row.
+BROWSE_FIELDS = (
+    "id",
+    "title",
+    "kind",
+    "condition",
+    "price_dkk",
+    "status",
+    "area",
+    "created_at",
+    "published_at",
+    "source_job_id",
+    "category__id",
+    "category__slug",
+    "seller__id",
+    "seller__display_name",
+    "workshop__id",
+    "workshop__slug",
+    "workshop__name",
+)
+PHOTO_THUMBNAIL_FIELDS = ("id", "listing_id", "position", "status", "blurhash", "variants")
+
+
+def ready_photos_prefetch(to_attr: str = "ready_photos", only: tuple[str, ...] = ()) -> Prefetch[Any]:
+    """Ready photos of each listing in position order, in one query for a whole page."""
+    photos = Photo.objects.filter(status=PhotoStatus.READY).order_by("position", "id")
+    return Prefetch("photos", queryset=photos.only(*only) if only else photos, to_attr=to_attr)
+
+
+def listing_managed_by(*, listing: Listing, user: Any) -> bool:
+    """The seller, or a member of the workshop that sells the listing, may change it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if listing.seller_id == user.pk:
+        return True
+    return listing.workshop_id is not None and (
+        WorkshopMembership.objects.filter(workshop_id=listing.workshop_id, user=user).exists()
+    )
+
+
+def listing_get(*, pk: int, user: Any) -> Listing:
+    """A listing the user may see: public ones for everybody; others only for who manages it and staff."""
+    listing = (
+        Listing.objects.select_related("category", "category__parent", "seller", "workshop")
+        .prefetch_related(ready_photos_prefetch())
+        .filter(pk=pk)
+        .first()
+    )
+    if listing is None:
+        raise NotFound(_("No such listing."))
+    if listing.is_public or getattr(user, "is_staff", False) or listing_managed_by(listing=listing, user=user):
+        return listing
+    raise NotFound(_("No such listing."))
+
+
+def listing_browse(*, filters: dict[str, Any]) -> QuerySet[Listing]:
+    """Public listings matching cleaned filters (`listings.search.listing_filters_clean`), with what a list
+    item shows loaded in two queries whatever the page size. Ordering is left to the paginator."""
+    qs = (
+        Listing.objects.filter(status__in=PUBLIC_LISTING_STATUSES)
+        .select_related("category", "seller", "workshop")
+        .only(*BROWSE_FIELDS)
+        .prefetch_related(ready_photos_prefetch(only=PHOTO_THUMBNAIL_FIELDS))
+    )
+    return listing_filters_apply(qs, filters)
+
+
+def listing_thumbnail(listing: Listing) -> dict[str, Any] | None:
+    """The first ready photo's small variant (`w320`) as {url, width, height, blurhash}; None without one."""
+    for photo in getattr(listing, "ready_photos", []):
+        variant = (photo.variants or {}).get("w320")
+        if variant and variant.get("name"):
+            return {
+                "url": default_storage.url(variant["name"]),
+                "width": variant.get("width"),
+                "height": variant.get("height"),
+                "blurhash": photo.blurhash,
+            }
+    return None
+
+
+PUBLIC_VARIANTS = ("w320", "w1024", "w2048", "w2048_jpeg")
+
+
+def photo_public(photo: Photo) -> dict[str, Any]:
+    """A ready photo as the public sees it: only the derivatives, never the original."""
+    variants = {}
+    for name in PUBLIC_VARIANTS:
+        variant = (photo.variants or {}).get(name)
+        if variant and variant.get("name"):
+            variants[name] = {
+                "url": default_storage.url(variant["name"]),
+                "width": variant.get("width"),
+                "height": variant.get("height"),
+            }
+    return {
+        "id": photo.pk,
+        "position": photo.position,
+        "width": photo.width,
+        "height": photo.height,
+        "blurhash": photo.blurhash,
+        "variants": variants,
+    }
+
+
+def listing_impact(*, listing: Listing) -> dict[str, Decimal]:
+    """What buying this instead of new saves: repair savings for an upcycled item, reuse savings otherwise."""
+    from repairs.impact import repair_savings, reuse_savings
+
+    savings = repair_savings if listing.upcycled else reuse_savings
+    waste_kg, co2e_kg = savings(category=listing.category, weight_estimate_kg=listing.weight_kg)
+    return {"co2e_kg": co2e_kg.quantize(Decimal("0.01")), "waste_kg": waste_kg.quantize(Decimal("0.001"))}

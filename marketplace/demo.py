@@ -277,6 +277,7 @@ def demo_load() -> None:
         fault="Hjul mangler.",
     )
     _demo_repairs(it, it_member)
+    _marketplace_demo(users)
 
 
 def _demo_repairs(it: Workshop, it_member: User) -> None:
@@ -325,3 +326,22 @@ def _demo_repairs(it: Workshop, it_member: User) -> None:
             price_dkk=Decimal(650),
             condition="good",
         )
+
+
+def _marketplace_demo(users: dict[str, User]) -> None:
+    """Marketplace (issue 5): a conversation about the chair and a saved search with an email digest."""
+    from marketplace.trade.models import Conversation, Message, SavedSearch
+
+    anna, birgitte = users["anna@example.dk"], users["birgitte@example.dk"]
+    chair = Listing.objects.filter(seller=anna, title="Spisebordsstol i eg").first()
+    if chair is not None:
+        conversation, created = Conversation.objects.get_or_create(listing=chair, started_by=birgitte)
+        if created:
+            first = Message.objects.create(
+                conversation=conversation, sender=birgitte, body="Er stolen stadig til salg?"
+            )
+            last = Message.objects.create(conversation=conversation, sender=anna, body="Ja! Du kan hente den i aften.")
+            Conversation.objects.filter(pk=conversation.pk).update(last_message_at=last.created_at or first.created_at)
+    SavedSearch.objects.get_or_create(
+        user=birgitte, name="Cykler under 500 kr.", defaults={"query": {"category": "cykler", "max_price": "500"}}
+    )

@@ -297,6 +297,20 @@ if not DEBUG:
 RESERVATION_HOURS = env_int("RESERVATION_HOURS", 48)
 LCA_CSV = BASE_DIR / "listings" / "data" / "lca_categories.csv"
 
+# --- Marketplace (issue 5): periodic trade work --------------------------------------------------------
+CELERY_BEAT_SCHEDULE["trade-reservations-expire"] = {
+    "task": "marketplace.trade.tasks.reservations_expire",
+    "schedule": env_int("RESERVATION_EXPIRY_EVERY_SECONDS", 300),
+}
+CELERY_BEAT_SCHEDULE["trade-messages-notify"] = {
+    "task": "marketplace.trade.tasks.messages_notify",
+    "schedule": env_int("MESSAGE_EMAIL_EVERY_SECONDS", 900),
+}
+CELERY_BEAT_SCHEDULE["trade-saved-searches-digest"] = {
+    "task": "marketplace.trade.tasks.saved_searches_digest",
+    "schedule": env_int("SAVED_SEARCH_DIGEST_EVERY_SECONDS", 86_400),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -5,6 +5,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from frontend import errors
+from marketplace.trade import views as trade_views
 
 admin.site.site_header = "Kredsløb — moderation"
 admin.site.site_title = "Kredsløb"
@@ -14,6 +15,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("unsubscribe/<str:token>/", trade_views.unsubscribe, name="saved-search-unsubscribe"),
     path("", include("frontend.urls")),
 ]
 

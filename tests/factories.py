@@ -8,7 +8,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from listings.models import Category, Listing, ListingStatus
+from listings.models import Category, Listing, ListingStatus, Photo, PhotoStatus
 from marketplace.accounts.models import Role, User, Workshop, WorkshopMembership
 from marketplace.trade.models import Reservation, ReservationStatus
 from repairs.models import JobStatus, RepairJob
@@ -101,3 +101,33 @@ class ReservationFactory(factory.django.DjangoModelFactory):
     buyer = factory.SubFactory(UserFactory)
     status = ReservationStatus.PENDING
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=48))
+
+
+# --- Marketplace (issue 5) ---------------------------------------------------------------------------
+
+
+class PhotoFactory(factory.django.DjangoModelFactory):
+    """A processed photo: variants as the photo pipeline writes them (no files are needed to list them)."""
+
+    class Meta:
+        model = Photo
+
+    listing = factory.SubFactory(ListingFactory)
+    position = 0
+    upload_token = factory.Sequence(lambda n: f"token-{n}")
+    original = factory.LazyAttribute(lambda o: f"originals/{o.listing.pk}/{o.upload_token}")
+    status = PhotoStatus.READY
+    width = 4000
+    height = 3000
+    blurhash = "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+    variants = factory.LazyAttribute(
+        lambda o: {
+            name: {
+                "name": f"photos/{o.listing.pk}/{o.upload_token}/{name}.{'jpg' if name.endswith('jpeg') else 'webp'}",
+                "width": width,
+                "height": width * 3 // 4,
+                "content_type": "image/jpeg" if name.endswith("jpeg") else "image/webp",
+            }
+            for name, width in (("w320", 320), ("w1024", 1024), ("w2048", 2048), ("w2048_jpeg", 2048))
+        }
+    )

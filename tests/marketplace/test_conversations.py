@@ -1,0 +1,137 @@
+"""Conversations and messages between a buyer and the seller side; unread counts; batched emails;
+notifications list."""
+
+import pytest
+from django.core import mail
+
+from marketplace.trade.models import Conversation, Message, Notification
+from marketplace.trade.tasks import messages_notify
+from tests.conftest import client_for
+from tests.factories import ListingFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CONVERSATIONS = "/api/v1/conversations/"
+
+
+def start(user, listing, body="Er den stadig til salg?"):
+    return client_for(user).post(CONVERSATIONS, {"listing": listing.pk, "body": body}, format="json")
+
+
+def test_buyer_starts_one_conversation_per_listing_and_reuses_it():
+    listing = ListingFactory()
+    buyer = UserFactory()
+    first = start(buyer, listing)
+    assert first.status_code == 201, first.content
+    second = start(buyer, listing, "Hallo?")
+    assert second.json()["id"] == first.json()["id"]
+    assert Conversation.objects.count() == 1
+    assert Message.objects.count() == 2
+
+
+def test_seller_cannot_start_a_conversation_with_themself():
+    listing = ListingFactory()
+    assert start(listing.seller, listing).status_code == 403
+
+
+def test_unread_counts_and_reading_marks_read():
+    listing = ListingFactory()
+    buyer = UserFactory()
+    conversation_id = start(buyer, listing).json()["id"]
+    client_for(buyer).post(f"{CONVERSATIONS}{conversation_id}/messages/", {"body": "Kan jeg hente i dag?"})
+    seller = client_for(listing.seller)
+    listed = seller.get(CONVERSATIONS).json()["results"]
+    assert [(c["id"], c["unread"], c["role"]) for c in listed] == [(conversation_id, 2, "seller")]
+    assert client_for(buyer).get(CONVERSATIONS).json()["results"][0]["unread"] == 0
+    messages = seller.get(f"{CONVERSATIONS}{conversation_id}/messages/").json()["results"]
+    assert [m["body"] for m in messages] == ["Er den stadig til salg?", "Kan jeg hente i dag?"]
+    assert seller.get(CONVERSATIONS).json()["results"][0]["unread"] == 0
+    reply = seller.post(f"{CONVERSATIONS}{conversation_id}/messages/", {"body": "Ja, efter kl. 16."}, format="json")
+    assert reply.status_code == 201
+    assert client_for(buyer).get(CONVERSATIONS).json()["results"][0]["unread"] == 1
+
+
+def test_only_the_two_parties_see_a_conversation():
+    membership = MembershipFactory()
+    listing = ListingFactory(workshop=membership.workshop)
+    conversation_id = start(UserFactory(), listing).json()["id"]
+    stranger = client_for(UserFactory())
+    assert stranger.get(f"{CONVERSATIONS}{conversation_id}/messages/").status_code == 404
+    assert stranger.post(f"{CONVERSATIONS}{conversation_id}/messages/", {"body": "hej"}).status_code == 404
+    assert stranger.get(CONVERSATIONS).json()["results"] == []
+    member = client_for(membership.user)  # a member of the selling workshop is on the seller side
+    assert member.get(f"{CONVERSATIONS}{conversation_id}/messages/").status_code == 200
+
+
+def test_empty_message_is_a_400():
+    listing = ListingFactory()
+    buyer = UserFactory()
+    conversation_id = start(buyer, listing).json()["id"]
+    response = client_for(buyer).post(f"{CONVERSATIONS}{conversation_id}/messages/", {"body": "   "}, format="json")
+    assert response.status_code == 400
+
+
+def test_no_conversation_about_a_draft():
+    listing = ListingFactory(status="draft")
+    assert start(UserFactory(), listing).status_code == 404
+
+
+def test_message_emails_are_batched_per_recipient():
+    seller = UserFactory(language="en")
+    listings = [ListingFactory(seller=seller, title=f"Lampe {i}") for i in range(2)]
+    buyers = [UserFactory(), UserFactory()]
+    for buyer, listing in zip(buyers, listings, strict=True):
+        conversation_id = start(buyer, listing).json()["id"]
+        client_for(buyer).post(f"{CONVERSATIONS}{conversation_id}/messages/", {"body": "Og en til"}, format="json")
+    # The seller answers one buyer once.
+    conversation = Conversation.objects.get(started_by=buyers[0])
+    client_for(seller).post(f"{CONVERSATIONS}{conversation.pk}/messages/", {"body": "Hej!"}, format="json")
+    assert messages_notify() == 2  # one mail to the seller (2 conversations, 4 messages), one to buyer 0
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    assert set(by_recipient) == {seller.email, buyers[0].email}
+    seller_mail = by_recipient[seller.email]
+    assert seller_mail.subject == "You have new messages on Kredsløb"
+    assert "Lampe 0" in seller_mail.body and "Lampe 1" in seller_mail.body
+    assert Notification.objects.filter(user=seller, kind="messages").count() == 1
+    mail.outbox.clear()
+    assert messages_notify() == 0  # nothing new: nobody is mailed twice
+    assert mail.outbox == []
+
+
+def test_read_messages_are_not_mailed():
+    listing = ListingFactory()
+    conversation_id = start(UserFactory(), listing).json()["id"]
+    client_for(listing.seller).get(f"{CONVERSATIONS}{conversation_id}/messages/")
+    assert messages_notify() == 0
+
+
+def test_notifications_list_and_mark_read():
+    user = UserFactory()
+    from marketplace.trade.notifications import notification_send
+
+    first = notification_send(user=user, kind="x", title="One", email=False)
+    notification_send(user=user, kind="x", title="Two", email=False)
+    notification_send(user=UserFactory(), kind="x", title="Not mine", email=False)
+    client = client_for(user)
+    assert [n["title"] for n in client.get("/api/v1/notifications/").json()["results"]] == ["Two", "One"]
+    assert client.post("/api/v1/notifications/read/", {"ids": [first.pk]}, format="json").json() == {"marked_read": 1}
+    assert [n["title"] for n in client.get("/api/v1/notifications/?unread=true").json()["results"]] == ["Two"]
+    assert client.post("/api/v1/notifications/read/", {}, format="json").json() == {"marked_read": 1}
+
+
+@pytest.mark.parametrize("page_size", [1, 100])
+def test_list_endpoints_cost_constant_queries(django_assert_max_num_queries, page_size):
+    user = UserFactory()
+    from marketplace.trade.notifications import notification_send
+
+    for i in range(4):
+        listing = ListingFactory()
+        conversation_id = start(user, listing).json()["id"]
+        client_for(listing.seller).post(f"{CONVERSATIONS}{conversation_id}/messages/", {"body": f"svar {i}"})
+        notification_send(user=user, kind="x", title=f"n{i}", email=False)
+    client = client_for(user)
+    for url in (CONVERSATIONS, "/api/v1/notifications/", f"{CONVERSATIONS}{conversation_id}/messages/"):
+        with django_assert_max_num_queries(6):
+            response = client.get(f"{url}?page_size={page_size}")
+        assert response.status_code == 200
+        assert len(response.json()["results"]) == min(page_size, 4 if "messages" not in url else 2)
