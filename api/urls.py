@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import accounts, categories
+from . import accounts, categories, photos
 
 app_name = "api"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("auth/token/", accounts.TokenView.as_view(), name="token"),
     path("me/", accounts.MeView.as_view(), name="me"),
     path("categories/", categories.CategoryListView.as_view(), name="categories"),
+    path("listings/<int:listing_id>/photos/", photos.ListingPhotoUploadView.as_view(), name="listing-photos"),
+    path("photos/<int:photo_id>/", photos.PhotoDetailView.as_view(), name="photo-detail"),
 ]
