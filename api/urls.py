@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import accounts, categories, listings, repairs, trade, workshops
+from . import accounts, categories, listings, photos, repairs, trade, workshops
 
 app_name = "api"
 
@@ -51,4 +51,6 @@ urlpatterns = [
     path("notifications/read/", trade.NotificationReadView.as_view(), name="notifications-read"),
     path("saved-searches/", trade.SavedSearchListView.as_view(), name="saved-searches"),
     path("saved-searches/<int:pk>/", trade.SavedSearchDetailView.as_view(), name="saved-search"),
+    path("listings/<int:listing_id>/photos/", photos.ListingPhotoUploadView.as_view(), name="listing-photos"),
+    path("photos/<int:photo_id>/", photos.PhotoDetailView.as_view(), name="photo-detail"),
 ]

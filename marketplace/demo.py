@@ -278,6 +278,7 @@ def demo_load() -> None:
     )
     _demo_repairs(it, it_member)
     _marketplace_demo(users)
+    _demo_photos()
 
 
 def _demo_repairs(it: Workshop, it_member: User) -> None:
@@ -345,3 +346,81 @@ def _marketplace_demo(users: dict[str, User]) -> None:
     SavedSearch.objects.get_or_create(
         user=birgitte, name="Cykler under 500 kr.", defaults={"query": {"category": "cykler", "max_price": "500"}}
     )
+
+
+# --- Photos: generated drawings, processed synchronously so `make run` shows them at once ----------------
+
+DEMO_PHOTOS = [
+    # (listing title, drawing, background colour)
+    ("Spisebordsstol i eg", "chair", (236, 226, 208)),
+    ("Børnecykel 16 tommer", "bicycle", (214, 234, 248)),
+    ("Elkedel, virker fint", "kettle", (245, 238, 228)),
+    ("Lampe med skærm", "lamp", (250, 244, 220)),
+    ("Brødrister", "toaster", (232, 240, 232)),
+    ("Bærbar computer der ikke starter", "laptop", (228, 228, 240)),
+    ("Gardiner i hør", "curtains", (240, 232, 236)),
+]
+
+
+def _drawing(kind: str, background: tuple[int, int, int]) -> bytes:
+    """A simple picture drawn with Pillow (no downloads): a few shapes on a soft floor."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    im = Image.new("RGB", (1200, 900), background)
+    d = ImageDraw.Draw(im)
+    d.rectangle((0, 700, 1200, 900), fill=tuple(max(0, c - 40) for c in background))
+    wood, metal, dark = (150, 100, 55), (170, 175, 185), (60, 60, 70)
+    if kind == "chair":
+        d.rectangle((420, 180, 460, 700), fill=wood)
+        d.rectangle((420, 180, 700, 230), fill=wood)
+        d.rectangle((420, 460, 780, 510), fill=wood)
+        d.rectangle((740, 500, 780, 700), fill=wood)
+        d.rectangle((660, 230, 700, 460), fill=wood)
+    elif kind == "bicycle":
+        for x in (380, 820):
+            d.ellipse((x - 150, 430, x + 150, 730), outline=dark, width=18)
+        d.line((380, 580, 560, 400, 820, 580, 600, 580, 380, 580), fill=(200, 40, 40), width=16)
+        d.line((560, 400, 540, 340, 600, 340), fill=dark, width=12)
+        d.line((760, 420, 820, 580), fill=dark, width=12)
+    elif kind == "kettle":
+        d.ellipse((420, 300, 780, 700), fill=metal, outline=dark, width=6)
+        d.polygon([(780, 480), (900, 380), (910, 400), (790, 540)], fill=metal)
+        d.arc((470, 200, 730, 420), 180, 360, fill=dark, width=20)
+    elif kind == "lamp":
+        d.polygon([(480, 200), (720, 200), (800, 400), (400, 400)], fill=(250, 210, 120), outline=dark)
+        d.rectangle((590, 400, 610, 660), fill=dark)
+        d.ellipse((500, 640, 700, 700), fill=dark)
+    elif kind == "toaster":
+        d.rounded_rectangle((380, 380, 820, 700), radius=40, fill=metal, outline=dark, width=6)
+        for x in (480, 640):
+            d.rectangle((x, 390, x + 80, 410), fill=dark)
+        d.rectangle((800, 480, 860, 500), fill=dark)
+    elif kind == "laptop":
+        d.rectangle((400, 250, 800, 520), fill=dark)
+        d.rectangle((420, 270, 780, 500), fill=(90, 140, 200))
+        d.polygon([(360, 540), (840, 540), (880, 600), (320, 600)], fill=metal)
+    else:  # curtains
+        for i, x in enumerate(range(300, 900, 60)):
+            d.rectangle((x, 120, x + 50, 700), fill=(200 - i * 6, 180, 150 + i * 5))
+        d.rectangle((260, 100, 940, 130), fill=wood)
+    out = io.BytesIO()
+    im.save(out, "JPEG", quality=88)
+    return out.getvalue()
+
+
+def _demo_photos() -> None:
+    """Give several demo listings a processed photo. Idempotent: listings that have photos are skipped."""
+    from django.core.files.base import ContentFile
+
+    from listings.photos import photo_process, photo_upload
+
+    for title, kind, background in DEMO_PHOTOS:
+        listing = Listing.objects.filter(title=title).select_related("seller").first()
+        if listing is None or listing.photos.exists():
+            continue
+        photo = photo_upload(
+            listing_id=listing.pk, user=listing.seller, file=ContentFile(_drawing(kind, background), name=kind)
+        )
+        photo_process(photo_id=photo.pk)  # synchronously: the demo shows finished photos at once

@@ -311,6 +311,13 @@ CELERY_BEAT_SCHEDULE["trade-saved-searches-digest"] = {
     "schedule": env_int("SAVED_SEARCH_DIGEST_EVERY_SECONDS", 86_400),
 }
 
+# --- Photos (listings app) ----------------------------------------------------------------------------
+# A photo still `pending` this many minutes after upload (or its last re-queue) is re-queued by the sweep;
+# after PHOTO_MAX_ATTEMPTS re-queues it is marked failed.
+PHOTO_PENDING_REQUEUE_MINUTES = env_int("PHOTO_PENDING_REQUEUE_MINUTES", 10)
+PHOTO_MAX_ATTEMPTS = env_int("PHOTO_MAX_ATTEMPTS", 3)
+CELERY_BEAT_SCHEDULE["photos-sweep"] = {"task": "listings.tasks.photos_sweep", "schedule": 300.0}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

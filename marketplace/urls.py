@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from frontend import errors
+from listings.media import media_serve
 from marketplace.trade import views as trade_views
 
 admin.site.site_header = "Kredsløb — moderation"
@@ -24,7 +24,7 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(
             rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            serve,
+            media_serve,
             {"document_root": settings.MEDIA_ROOT},
         )
     ]

@@ -1,0 +1,111 @@
+"""Photos: upload to a listing, read and delete one photo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
+from django.http import HttpRequest
+from django.utils.translation import gettext
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticatedOrReadOnly
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from listings import photos
+from listings.models import Photo
+from listings.selectors import photo_public_variants, photo_visible
+from marketplace.errors import InvalidInput, NotFound
+
+# Room for the multipart boundaries and headers around the file itself.
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
+    """Streams uploads to a temporary file (never memory) and stops as soon as the files together pass
+    PHOTO_MAX_BYTES, whatever Content-Length said."""
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.max_bytes = settings.PHOTO_MAX_BYTES
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.received += len(raw_data)
+        if self.received > self.max_bytes:
+            self.file.close()  # a NamedTemporaryFile: closing removes it
+            raise photos.PhotoTooLarge()
+        return super().receive_data_chunk(raw_data, start)
+
+
+class PhotoOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    failure_reason = serializers.SerializerMethodField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    blurhash = serializers.CharField()
+    variants = serializers.SerializerMethodField()
+
+    def get_failure_reason(self, photo: Photo) -> str:
+        # Stored untranslated; shown in the reader's language.
+        return gettext(photo.failure_reason) if photo.failure_reason else ""
+
+    def get_variants(self, photo: Photo) -> dict[str, Any]:
+        return photo_public_variants(photo) if photo.status == "ready" else {}
+
+
+class ListingPhotoUploadView(APIView):
+    parser_classes = [MultiPartParser]
+
+    def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
+        # Before anything (even a CSRF check) reads the body: stream to disk with a hard size limit.
+        request.upload_handlers = [LimitedTemporaryFileUploadHandler(request)]
+        return super().initialize_request(request, *args, **kwargs)
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.PHOTO_MAX_BYTES + MULTIPART_OVERHEAD:
+            raise photos.PhotoTooLarge()  # refused before a byte of the body is read
+        super().initial(request, *args, **kwargs)
+
+    @extend_schema(
+        request=inline_serializer("PhotoUploadIn", {"file": serializers.FileField()}),
+        responses={
+            201: inline_serializer(
+                "PhotoUploadOut", {"id": serializers.IntegerField(), "status": serializers.CharField()}
+            )
+        },
+    )
+    def post(self, request: Request, listing_id: int) -> Response:
+        if not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated()
+        file = request.FILES.get("file")
+        if file is None:
+            message = photos.missing_file_message()
+            raise InvalidInput(message, errors={"file": [message]})
+        photo = photos.photo_upload(listing_id=listing_id, user=request.user, file=file)  # type: ignore[arg-type]
+        return Response({"id": photo.pk, "status": photo.status}, status=status.HTTP_201_CREATED)
+
+
+class PhotoDetailView(APIView):
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    @extend_schema(responses={200: PhotoOut})
+    def get(self, request: Request, photo_id: int) -> Response:
+        photo = photo_visible(photo_id=photo_id, user=request.user)
+        if photo is None:
+            raise NotFound()
+        return Response(PhotoOut(photo).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, photo_id: int) -> Response:
+        photos.photo_delete(photo_id=photo_id, user=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
