@@ -110,7 +110,7 @@ def test_cards_have_srcset_size_and_a_placeholder_colour(client):
     tag = img.group(0)
     assert re.search(r'srcset="/media/photos/\d+/\w+/w320.webp 320w, /media/photos/\d+/\w+/w1024.webp 1024w"', tag)
     assert 'width="320" height="240"' in tag
-    assert "background-color: #979695" in tag
+    assert 'data-colour="#979695"' in tag
 
 
 def test_listing_page_shows_facts_seller_and_impact_in_danish(client):
