@@ -39,9 +39,7 @@ def _race(job: RepairJob, clients_and_slugs) -> list[int]:  # type: ignore[no-un
     return statuses
 
 
-@pytest.mark.postgres
-@pytest.mark.slow
-def test_concurrent_claims_on_postgres_exactly_one_wins(transactional_db, settings):
+def _claim_race_rounds(settings) -> None:  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     categories_load()  # an earlier transactional test may have flushed the migrated categories
     memberships = [factories.MembershipFactory(workshop__categories=["laptop"]) for _ in range(THREADS)]
@@ -55,6 +53,20 @@ def test_concurrent_claims_on_postgres_exactly_one_wins(transactional_db, settin
         assert job.workshop_id in {m.workshop_id for m in memberships}
         assert JobEvent.objects.filter(job=job, to_status=JobStatus.CLAIMED).count() == 1
         assert JobEvent.objects.get(job=job, to_status=JobStatus.CLAIMED).workshop_id == job.workshop_id
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_concurrent_claims_on_postgres_exactly_one_wins(transactional_db, settings):
+    _claim_race_rounds(settings)
+
+
+@pytest.mark.slow
+def test_concurrent_claims_on_sqlite_exactly_one_wins(transactional_db, settings):
+    """The same race on the SQLite file database (WAL, immediate transactions, busy timeout)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite variant of the race; PostgreSQL runs its own")
+    _claim_race_rounds(settings)
 
 
 def test_two_claims_in_a_row_on_any_database(db, settings):

@@ -280,3 +280,25 @@ def test_detail_shows_events_logs_and_wipes_and_hides_the_donors_name(open_job, 
     assert len(body["work_logs"]) == 1
     assert len(body["data_wipes"]) == 1
     assert open_job.listing.seller.display_name not in str(body)
+
+
+def test_claim_queues_the_donors_email_only_after_commit(
+    open_job, member, workshop, django_capture_on_commit_callbacks
+):
+    from repairs import services
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.job_claim(job=open_job, workshop=workshop, actor=member)
+    assert len(callbacks) == 1  # the notification email, queued once the claim is committed
+    assert Notification.objects.filter(user=open_job.listing.seller, kind="job_claimed").count() == 1
+
+
+def test_a_refused_claim_notifies_no_one(open_job, member, workshop, django_capture_on_commit_callbacks):
+    from repairs import services
+    from repairs.errors import JobAlreadyClaimed
+
+    services.job_claim(job=open_job, workshop=workshop, actor=member)
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(JobAlreadyClaimed):
+        services.job_claim(job=open_job, workshop=workshop, actor=member_of(workshop))
+    assert callbacks == []
+    assert Notification.objects.filter(kind="job_claimed").count() == 1

@@ -8,6 +8,7 @@ import io
 import json
 import re
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -161,11 +162,17 @@ def test_import_tolerates_real_world_variants_and_reports_skipped_rows(tmp_path)
                 repair_barrier_if_end_of_life="No way to open the product",
             ),
             row(id="restarters-9", repair_status="Fixed", repair_barrier_if_end_of_life="Too worn out"),
+            row(
+                id="restarters-10",
+                problem="Linje 1\nLinje\t2 \\N C:\\ æøå",
+                product_age="3,5",
+                year_of_manufacture="2015",
+            ),
         ],
     )
     with path.open(encoding="utf-8") as handle:
         report = ords_import(file=handle, workshop=workshop)
-    assert (report.rows, report.created, report.already_imported) == (11, 7, 0)
+    assert (report.rows, report.created, report.already_imported) == (12, 8, 0)
     reasons = {record_id: reason for _line, record_id, reason in report.skipped}
     assert reasons["restarters-5"].startswith("repair status not a completed outcome: Unknown")
     assert reasons["restarters-6"].startswith("event date missing")
@@ -185,12 +192,14 @@ def test_import_tolerates_real_world_variants_and_reports_skipped_rows(tmp_path)
     assert jobs["restarters-7"].fault_description == "Kan ikke tænde"
     assert jobs["restarters-8"].barrier == "no_way_to_open"
     assert jobs["restarters-9"].barrier == ""  # a barrier only for end of life
+    assert jobs["restarters-10"].fault_description == "Linje 1\nLinje\t2 \\N C:\\ æøå"
+    assert (jobs["restarters-10"].product_age, jobs["restarters-10"].year_of_manufacture) == (Decimal("3.5"), 2015)
 
     with path.open(encoding="utf-8") as handle:
         again = ords_import(file=handle, workshop=workshop)
-    assert (again.created, again.already_imported) == (0, 7)
-    assert RepairJob.objects.filter(workshop=workshop).count() == 7
-    assert JobEvent.objects.filter(job__workshop=workshop).count() == 7
+    assert (again.created, again.already_imported) == (0, 8)
+    assert RepairJob.objects.filter(workshop=workshop).count() == 8
+    assert JobEvent.objects.filter(job__workshop=workshop).count() == 8
 
 
 def test_a_file_without_ords_columns_is_refused(tmp_path):
