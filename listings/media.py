@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.views.static import serve
 
 
-def media_serve(request: HttpRequest, path: str, document_root: str | None = None) -> HttpResponseBase:
+def media_serve(request: HttpRequest, path: str) -> HttpResponseBase:
     # MEDIA_ROOT is read per request (not when the URLconf was imported), so overriding it takes effect.
     response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
     response["X-Content-Type-Options"] = "nosniff"

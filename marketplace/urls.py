@@ -25,7 +25,6 @@ if settings.SERVE_MEDIA:
         re_path(
             rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
             media_serve,
-            {"document_root": settings.MEDIA_ROOT},
         )
     ]
 

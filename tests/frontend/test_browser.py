@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.urls import resolve
+from django.conf import settings
 
 from listings.models import Listing
 from marketplace.accounts.models import User
@@ -105,8 +105,8 @@ def check_page(page: Any, name: str) -> None:
 
 
 def media_root() -> Path:
-    """The folder the development media route serves (fixed when the URLconf was imported)."""
-    return Path(resolve("/media/x.webp").kwargs["document_root"])
+    """The folder the development media route serves: MEDIA_ROOT, read per request (this test's own folder)."""
+    return Path(settings.MEDIA_ROOT)
 
 
 def photo_like_webp(width: int, height: int, seed: int) -> bytes:
