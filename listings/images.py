@@ -314,12 +314,13 @@ def image_render(fp: IO[bytes], *, max_pixels: int) -> Rendered:
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             reason = REASON_TRUNCATED if "truncated" in str(exc).lower() else REASON_BROKEN
             raise ImageRejected(reason, code="truncated" if reason is REASON_TRUNCATED else "broken") from exc
-        rendered = _derive(source, largest=largest, orientation=orientation, icc=icc)
-        rendered.width, rendered.height = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
-        return rendered
+        display = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+        return _derive(source, display=display, largest=largest, orientation=orientation, icc=icc)
 
 
-def _derive(source: Image.Image, *, largest: tuple[int, int], orientation: int, icc: Any) -> Rendered:
+def _derive(
+    source: Image.Image, *, display: tuple[int, int], largest: tuple[int, int], orientation: int, icc: Any
+) -> Rendered:
     big = source if source.size == largest else source.resize(largest, Image.Resampling.LANCZOS, reducing_gap=3.0)
     big = _to_srgb(big, icc if isinstance(icc, bytes) else None)
     if orientation in _TRANSPOSE:
@@ -327,13 +328,13 @@ def _derive(source: Image.Image, *, largest: tuple[int, int], orientation: int, 
     variants: list[Variant] = []
     current = big
     for name, long_side in sorted(VARIANT_SIZES.items(), key=lambda item: -item[1]):
-        size = fit(big.width, big.height, long_side)
+        size = fit(*display, long_side)  # from the original's size, so rounding never compounds
         if current.size != size:
             current = current.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
         variants.append(Variant(name, _encode(current.copy(), "WEBP"), *size, "image/webp", "webp"))
         if name == "w2048":
             variants.append(Variant(JPEG_FALLBACK, _encode(current.copy(), "JPEG"), *size, "image/jpeg", "jpg"))
-    return Rendered(width=big.width, height=big.height, blurhash=blurhash_of(current), variants=variants)
+    return Rendered(width=display[0], height=display[1], blurhash=blurhash_of(current), variants=variants)
 
 
 def image_metadata(data: bytes) -> list[str]:

@@ -172,6 +172,14 @@ def photo_process(*, photo_id: int) -> Photo | None:
     photo = Photo.objects.filter(pk=photo_id).first()
     if photo is None or photo.status != PhotoStatus.PENDING:
         return photo
+    # Count the attempt before decoding: a file that crashes the worker (acks_late redelivers it) stops
+    # being retried once it has used up its attempts, instead of taking the worker down again and again.
+    started = Photo.objects.filter(
+        pk=photo.pk, status=PhotoStatus.PENDING, attempts__lt=settings.PHOTO_MAX_ATTEMPTS
+    ).update(attempts=F("attempts") + 1)
+    if not started:
+        _mark_failed(photo.pk, REASON_GAVE_UP)
+        return Photo.objects.filter(pk=photo_id).first()
     try:
         with private_storage().open(photo.original.name or "", "rb") as original:
             rendered = image_render(original, max_pixels=settings.PHOTO_MAX_PIXELS)  # type: ignore[arg-type]

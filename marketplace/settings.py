@@ -333,10 +333,10 @@ CELERY_BEAT_SCHEDULE["trade-saved-searches-digest"] = {
 }
 
 # --- Photos (listings app) ----------------------------------------------------------------------------
-# A photo still `pending` this many minutes after upload (or its last re-queue) is re-queued by the sweep;
-# after PHOTO_MAX_ATTEMPTS re-queues it is marked failed.
+# A photo still `pending` this many minutes after upload (or its last re-queue) is re-queued by the sweep.
+# Every re-queue and every processing start counts as an attempt; at PHOTO_MAX_ATTEMPTS it is marked failed.
 PHOTO_PENDING_REQUEUE_MINUTES = env_int("PHOTO_PENDING_REQUEUE_MINUTES", 10)
-PHOTO_MAX_ATTEMPTS = env_int("PHOTO_MAX_ATTEMPTS", 3)
+PHOTO_MAX_ATTEMPTS = env_int("PHOTO_MAX_ATTEMPTS", 5)
 CELERY_BEAT_SCHEDULE["photos-sweep"] = {"task": "listings.tasks.photos_sweep", "schedule": 300.0}
 
 LOGGING = {

@@ -209,3 +209,21 @@ def test_public_variants_give_urls_never_the_original():
         assert variant["url"].startswith("/media/photos/")
         assert photo.upload_token in variant["url"]
         assert "original" not in variant["url"]
+
+
+def test_every_size_is_computed_from_the_original_so_rounding_never_compounds():
+    # 2400x1600 -> 2048x1365 (1365.3); halving that would give 682, but 1600 * 1024/2400 = 682.7 -> 683.
+    photo = _process(imagegen.encode(imagegen.display_image((2400, 1600)), "PNG"))
+    assert (photo.variants["w1024"]["width"], photo.variants["w1024"]["height"]) == (1024, 683)
+    assert (photo.variants["w2048"]["width"], photo.variants["w2048"]["height"]) == (2048, 1365)
+    _data, im = _open(photo.variants["w1024"]["name"])
+    assert im.size == (1024, 683)
+
+
+def test_heic_with_exif_orientation_is_upright_and_not_rotated_twice():
+    stored = imagegen.display_image((160, 100)).transpose(Image.Transpose.ROTATE_90)
+    photo = _process(imagegen.encode(stored, "HEIF", quality=90, exif=imagegen.exif_bytes(6)))
+    assert (photo.width, photo.height) == (160, 100)
+    _data, im = _open(photo.variants["w320"]["name"])
+    assert im.size == (160, 100)
+    assert _is_red(im.getpixel((3, 3))) and _is_blue(im.getpixel((156, 96)))

@@ -43,7 +43,7 @@ def test_sweep_recovers_a_photo_whose_message_was_lost(eager_celery, django_capt
     assert len(callbacks) == 1
     photo.refresh_from_db()
     assert photo.status == PhotoStatus.READY
-    assert photo.attempts == 1
+    assert photo.attempts == 2  # the sweep's re-queue and the processing run
     assert set(photo.variants) == {"w320", "w1024", "w2048", "w2048_jpeg"}
 
 
@@ -87,3 +87,19 @@ def test_sweep_is_scheduled():
     entry = settings.CELERY_BEAT_SCHEDULE["photos-sweep"]
     assert entry["task"] == "listings.tasks.photos_sweep"
     assert "listings.tasks.photos_sweep" in app.tasks
+
+
+def test_a_photo_that_used_up_its_attempts_is_failed_without_decoding_again(settings):
+    """A file that crashed the worker each time (acks_late redelivers it) must stop being retried."""
+    photo = _pending_photo(age_minutes=0, attempts=settings.PHOTO_MAX_ATTEMPTS)
+    result = photos.photo_process(photo_id=photo.pk)
+    assert result is not None and result.status == PhotoStatus.FAILED
+    assert "several attempts" in result.failure_reason
+    assert result.variants == {}
+
+
+def test_processing_counts_an_attempt(settings):
+    photo = _pending_photo(age_minutes=0, attempts=settings.PHOTO_MAX_ATTEMPTS - 1)
+    result = photos.photo_process(photo_id=photo.pk)
+    assert result is not None and result.status == PhotoStatus.READY
+    assert result.attempts == settings.PHOTO_MAX_ATTEMPTS
