@@ -4,13 +4,16 @@ One filter set serves browse (`GET /api/v1/listings/`) and saved searches: `list
 strings into typed values (or raises `InvalidInput`), `listing_filters_apply` narrows a queryset.
 
 Search backends:
-- **PostgreSQL**: `to_tsvector('danish', title || ' ' || description)` matched with a `websearch` query in the
+- **PostgreSQL**: `to_tsvector('danish', title || ' ' || description)` (a stored generated column,
+  `search_document`) matched with a `websearch` query in the
   Danish configuration (Snowball stemming: "stole" finds "stol", "computere" finds "computer"; lower-casing
-  that knows æ/ø/å), ranked with `ts_rank`. Migration `listings.0004_search_indexes` builds a GIN index on
-  exactly that expression and a pg_trgm GIN index on the title. Typo tolerance: a title whose trigram *word
-  similarity* to the query passes pg_trgm's threshold (`%>`, 0.6) also matches; such hits rank below every
-  full-text hit (their rank is the similarity scaled down), so they fill in where the full-text search finds
-  little without pushing real matches down. Both conditions use their own index (a BitmapOr), one query.
+  that knows æ/ø/å), ranked with `ts_rank`. Migration `trade.0002_listing_search_indexes` adds the column, a GIN
+  index on it and a pg_trgm GIN index on the title. Typo tolerance, as a fallback: when the
+  full text finds fewer than `TYPO_FALLBACK_BELOW` listings (one cheap counting query, LIMITed), a title
+  whose trigram *word similarity* to the query passes pg_trgm's threshold (`%>`, 0.6) matches too, ranked
+  below every full-text hit (its rank is the similarity scaled down). Both conditions then use their own
+  index (a BitmapOr). The fallback is decided per request from the data, so a cursor stays consistent as
+  long as the matches do.
 - **SQLite** (development default): every word of the query must occur in the title or the description
   (`LIKE`). SQLite's `LIKE` folds case for ASCII only, so each word is also tried lower-cased, capitalised and
   upper-cased — enough for "BLÅ" to find "blå". No stemming, no ranking (relevance orders newest first).
@@ -34,8 +37,10 @@ from marketplace.errors import InvalidInput
 
 from .models import Category, Condition, Kind, Listing
 
-# The indexed expression; the query must spell it exactly like the index for PostgreSQL to use it.
-FTS_SQL = 'to_tsvector(\'danish\'::regconfig, "listings_listing"."title" || \' \' || "listings_listing"."description")'
+# The generated, GIN-indexed column `to_tsvector('danish', title || ' ' || description)` that migration
+# `trade.0002_listing_search_indexes` adds on PostgreSQL (Django's model does not declare it: not portable).
+FTS_SQL = '"listings_listing"."search_document"'
+TYPO_FALLBACK_BELOW = 5  # fewer full-text hits than this (within the other filters) → add trigram matches
 TRIGRAM_RANK_SCALE = 0.01  # trigram-only hits rank below any full-text hit (ts_rank of a hit is ≥ ~0.06)
 
 ORDERINGS = ("newest", "price", "-price", "relevance")
@@ -170,11 +175,16 @@ def _text_search(qs: QuerySet[Listing], q: str) -> QuerySet[Listing]:
         query = SearchQuery(q, config="danish", search_type="websearch")
         # A constant SQL text with no user input: the user's words only go into the bound SearchQuery.
         fts = RawSQL(FTS_SQL, [], output_field=SearchVectorField())  # type: ignore[arg-type]  # noqa: S611
-        # The lookup class itself: `title__trigram_word_similar` needs django.contrib.postgres installed.
+        qs = qs.annotate(document=fts)
+        full_text = qs.filter(document=query)
+        if full_text[:TYPO_FALLBACK_BELOW].count() >= TYPO_FALLBACK_BELOW:
+            # ts_rank is a float4, printed rounded: as float8 the cursor round-trips it exactly.
+            return full_text.annotate(rank=Cast(SearchRank(F("document"), query), FloatField()))
+        # The full text finds little: let titles similar to the query (typos) in, ranked below real hits.
+        # (The lookup class itself: `title__trigram_word_similar` needs django.contrib.postgres installed.)
         typo = TrigramWordSimilar(F("title"), Value(q))
-        qs = qs.annotate(document=fts).filter(Q(document=query) | Q(typo))
-        return qs.annotate(
-            rank=SearchRank(F("document"), query)
+        return qs.filter(Q(document=query) | Q(typo)).annotate(
+            rank=Cast(SearchRank(F("document"), query), FloatField())
             + Cast(TrigramWordSimilarity(q, "title"), FloatField()) * Value(TRIGRAM_RANK_SCALE)
         )
     condition = Q()
