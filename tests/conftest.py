@@ -101,6 +101,28 @@ def _isolated_media(settings, tmp_path: Path) -> None:  # type: ignore[no-untype
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+def _uses_transactional_db(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    fixtures = set(request.fixturenames)
+    return bool(
+        fixtures & {"transactional_db", "live_server", "celery_worker_process"}
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _category_tree(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush the database after they run, migration-loaded categories included; put the
+    tree back for them (the ordinary tests roll back and keep it)."""
+    if _uses_transactional_db(request):
+        request.getfixturevalue("transactional_db")
+        from listings.categories import categories_load
+        from listings.models import Category
+
+        if not Category.objects.exists():
+            categories_load()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
     """Throttle counters live in the cache: each test starts with none."""

@@ -216,7 +216,9 @@ def test_browse_load_more_and_open_a_listing_with_a_light_first_screen(page, liv
     check_page(page, "home")
 
     page.get_by_role("link", name="Vis flere").click()  # htmx: appended in place, no new page
-    page.wait_for_function("document.querySelectorAll('#grid > li').length === 28")
+    from playwright.sync_api import expect
+
+    expect(page.locator("#grid > li")).to_have_count(28)  # no string predicates: the CSP forbids eval
     assert page.url == live_server.url + "/"
     assert page.get_by_text("Det var alt for nu.").is_visible()
 
