@@ -25,12 +25,12 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import User
-from marketplace.accounts.selectors import is_member
 from marketplace.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from marketplace.queue import enqueue
 
 from .images import ImageRejected, image_probe, image_render
 from .models import Listing, Photo, PhotoStatus, original_upload_to
+from .selectors import listing_managed_by
 
 logger = logging.getLogger(__name__)
 
@@ -82,21 +82,11 @@ def derivative_name(photo: Photo, variant: str, extension: str) -> str:
     return f"photos/{photo.listing_id}/{photo.upload_token}/{variant}.{extension}"
 
 
-def listing_editable_by(*, listing: Listing, user: User | Any) -> bool:
-    """The seller, or any member of the workshop selling the listing."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if listing.seller_id == user.pk:
-        return True
-    workshop = listing.workshop
-    return workshop is not None and is_member(user=user, workshop=workshop, verified_only=False)
-
-
 def _listing_for_change(*, listing_id: int, user: User) -> Listing:
     listing = Listing.objects.select_related("workshop").filter(pk=listing_id).first()
     if listing is None:
         raise NotFound()
-    if not listing_editable_by(listing=listing, user=user):
+    if not listing_managed_by(listing=listing, user=user):
         # Those who may see the listing learn they may not change it; for the others it does not exist.
         if listing.is_public or user.is_staff:
             raise NotAllowed(_("Only the seller can add or remove photos of this listing."))

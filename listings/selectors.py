@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.core.files.storage import default_storage, storages
+from django.core.files.storage import storages
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
@@ -111,38 +111,20 @@ def listing_browse(*, filters: dict[str, Any]) -> QuerySet[Listing]:
 def listing_thumbnail(listing: Listing) -> dict[str, Any] | None:
     """The first ready photo's small variant (`w320`) as {url, width, height, blurhash}; None without one."""
     for photo in getattr(listing, "ready_photos", []):
-        variant = (photo.variants or {}).get("w320")
-        if variant and variant.get("name"):
-            return {
-                "url": default_storage.url(variant["name"]),
-                "width": variant.get("width"),
-                "height": variant.get("height"),
-                "blurhash": photo.blurhash,
-            }
+        if thumbnail := photo_thumbnail(photo):
+            return thumbnail
     return None
-
-
-PUBLIC_VARIANTS = ("w320", "w1024", "w2048", "w2048_jpeg")
 
 
 def photo_public(photo: Photo) -> dict[str, Any]:
     """A ready photo as the public sees it: only the derivatives, never the original."""
-    variants = {}
-    for name in PUBLIC_VARIANTS:
-        variant = (photo.variants or {}).get(name)
-        if variant and variant.get("name"):
-            variants[name] = {
-                "url": default_storage.url(variant["name"]),
-                "width": variant.get("width"),
-                "height": variant.get("height"),
-            }
     return {
         "id": photo.pk,
         "position": photo.position,
         "width": photo.width,
         "height": photo.height,
         "blurhash": photo.blurhash,
-        "variants": variants,
+        "variants": photo_public_variants(photo),
     }
 
 
@@ -183,27 +165,13 @@ def photo_thumbnail(photo: Photo | None) -> dict[str, Any] | None:
     }
 
 
-def listing_thumbnails(*, listing_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """listing id -> thumbnail of its first ready photo, in one query (for listing pages and cards)."""
-    thumbnails: dict[int, dict[str, Any]] = {}
-    ready = Photo.objects.filter(listing_id__in=listing_ids, status=PhotoStatus.READY).order_by(
-        "listing_id", "position", "id"
-    )
-    for photo in ready.only("id", "listing_id", "position", "status", "variants", "blurhash"):
-        if photo.listing_id not in thumbnails and (thumbnail := photo_thumbnail(photo)):
-            thumbnails[photo.listing_id] = thumbnail
-    return thumbnails
-
-
 def photo_visible(*, photo_id: int, user: Any) -> Photo | None:
     """A photo the user may see: ready photos of public listings for everybody; every photo of a listing
     for its seller, the workshop's members and moderators. None otherwise."""
-    from .photos import listing_editable_by
-
     photo = Photo.objects.select_related("listing__workshop").filter(pk=photo_id).first()
     if photo is None:
         return None
-    if getattr(user, "is_staff", False) or listing_editable_by(listing=photo.listing, user=user):
+    if getattr(user, "is_staff", False) or listing_managed_by(listing=photo.listing, user=user):
         return photo
     if photo.status == PhotoStatus.READY and photo.listing.is_public:
         return photo

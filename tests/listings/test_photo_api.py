@@ -106,16 +106,18 @@ def test_derivatives_are_served_immutable_with_nosniff_and_originals_never():
         assert client.get(f"/media/{path}").status_code in (400, 404)
 
 
-def test_listing_thumbnails_give_the_first_ready_photo_with_its_blurhash(django_assert_max_num_queries):
-    from listings.selectors import listing_thumbnails
+def test_browse_thumbnails_give_the_first_ready_photo_with_its_blurhash(django_assert_max_num_queries):
+    from listings.selectors import listing_browse, listing_thumbnail
 
     listing, other, empty = ListingFactory(), ListingFactory(), ListingFactory()
     pending = _photo(listing, process=False)
     first_ready = _photo(listing)
     _photo(listing)
     _photo(other)
-    with django_assert_max_num_queries(1):
-        thumbnails = listing_thumbnails(listing_ids=[listing.pk, other.pk, empty.pk])
+    with django_assert_max_num_queries(2):
+        thumbnails = {row.pk: listing_thumbnail(row) for row in listing_browse(filters={})}
+    assert thumbnails[empty.pk] is None
+    thumbnails = {pk: thumbnail for pk, thumbnail in thumbnails.items() if thumbnail}
     assert set(thumbnails) == {listing.pk, other.pk}
     assert pending.position < first_ready.position
     assert thumbnails[listing.pk] == {
