@@ -11,9 +11,11 @@ from django.utils import timezone
 from listings.models import Listing
 from marketplace.trade.models import Notification
 from repairs import services
+from repairs.models import RepairJob
 from repairs.selectors import listing_provenance
 from tests import factories
 from tests.conftest import client_for
+from tests.factories import UserFactory
 from tests.repairs.conftest import make_job, url
 
 pytestmark = pytest.mark.django_db
@@ -56,8 +58,25 @@ def completed(member, workshop, *, category="laptop", mode="donate", outcome="fi
 def test_the_full_loop_through_the_api(member, workshop, api_client):
     """listed for repair → claimed → started → hours → data wiped → completed fixed → published → visible with
     provenance → impact updated."""
-    job = make_job("laptop", area="Kildeparken", weight_kg=Decimal("2.2"))
-    donor = job.listing.seller
+    donor = UserFactory(area="Kildeparken")
+    listed = client_for(donor).post(
+        "/api/v1/listings/",
+        {
+            "title": "Gammel bærbar",
+            "description": "Tænder ikke.",
+            "category": "laptop",
+            "condition": "for_parts",
+            "kind": "repair",
+            "repair_mode": "donate",
+            "fault_description": "Tænder ikke.",
+            "area": "Kildeparken",
+            "weight_kg": "2.2",
+            "publish": True,
+        },
+        format="json",
+    )
+    assert listed.status_code == 201, listed.content
+    job = RepairJob.objects.get(listing_id=listed.json()["id"])
     client = client_for(member)
     before = api_client.get("/api/v1/impact/", {"workshop": workshop.slug}).json()
     assert before["fixed"] == 0
@@ -88,6 +107,15 @@ def test_the_full_loop_through_the_api(member, workshop, api_client):
     assert [t["status"] for t in provenance["timeline"]] == ["open", "claimed", "in_progress", "completed"]
     assert donor.display_name not in str(provenance)
     assert listing_provenance(listing=listing) == provenance
+
+    # A buyer finds it in browse (upcycled filter and search) and sees its provenance, never the donor.
+    found = api_client.get("/api/v1/listings/", {"upcycled": "true", "q": "bærbar"}).json()["results"]
+    assert [(row["id"], row["upcycled"], row["workshop"]["slug"]) for row in found] == [
+        (listing.pk, True, workshop.slug)
+    ]
+    public = api_client.get(f"/api/v1/listings/{listing.pk}/").json()
+    assert public["provenance"]["donor_area"] == "Kildeparken"
+    assert donor.display_name not in str(public) and donor.email not in str(public)
 
     # Published once only.
     assert client.post(url(job, "publish"), PUBLISH, format="json").status_code == 409
