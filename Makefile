@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXTRAS ?= dev,bench
 
-.PHONY: run test lint format demo migrate messages lock bench bench-images bench-api bench-ords clean
+.PHONY: run test lint security format demo migrate messages lock bench bench-images bench-api bench-ords clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kredsløb needs Python 3.11 or newer (set PYTHON=python3.x)")'
@@ -34,6 +34,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+
+## Static security scan: no medium or high finding may stand (reviewed exceptions carry `# nosec <id>`).
+security: $(STAMP)
+	$(BIN)/bandit -q -r marketplace listings repairs api frontend scripts benchmarks -x '*/migrations/*' -ll
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

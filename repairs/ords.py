@@ -348,7 +348,7 @@ class _Writer:
         columns = [by_attname[c] for c in _JOB_COLUMNS]
         # Identifiers come from the model's metadata, values are always query parameters.
         self.insert_jobs = (
-            f"INSERT INTO {qn(jobs)} ({', '.join(qn(c) for c in columns)}) VALUES {{rows}} "  # noqa: S608
+            f"INSERT INTO {qn(jobs)} ({', '.join(qn(c) for c in columns)}) VALUES {{rows}} "  # noqa: S608  # nosec B608
             f"ON CONFLICT ({qn('external_id')}) DO NOTHING"
         )
         self.row_placeholder = f"({', '.join(['%s'] * len(columns))})"
@@ -357,20 +357,20 @@ class _Writer:
         self.postgres = connection.vendor == "postgresql"
         column_list = ", ".join(qn(c) for c in columns)
         self.create_staging = (
-            f"CREATE TEMP TABLE ords_staging ON COMMIT DROP AS SELECT {column_list} "  # noqa: S608
+            f"CREATE TEMP TABLE ords_staging ON COMMIT DROP AS SELECT {column_list} "  # noqa: S608  # nosec B608
             f"FROM {qn(jobs)} WITH NO DATA"
         )
         self.copy_staging = f"COPY ords_staging ({column_list}) FROM STDIN"
         # …and the jobs actually inserted get their "completed" event in the same statement.
         self.insert_from_staging = (
-            f"WITH new AS (INSERT INTO {qn(jobs)} ({column_list}) SELECT {column_list} FROM ords_staging "  # noqa: S608
+            f"WITH new AS (INSERT INTO {qn(jobs)} ({column_list}) SELECT {column_list} FROM ords_staging "  # noqa: S608  # nosec B608
             f"ON CONFLICT ({qn('external_id')}) DO NOTHING RETURNING id, workshop_id, external_id) "
             f"INSERT INTO {qn(events)} (job_id, workshop_id, from_status, to_status, note, at) "
             f"SELECT id, workshop_id, '', %s, %s || external_id, %s FROM new"
         )
         # One "completed" event per newly imported job: the transition is recorded too.
         self.insert_events = (
-            f"INSERT INTO {qn(events)} (job_id, workshop_id, from_status, to_status, note, at) "  # noqa: S608
+            f"INSERT INTO {qn(events)} (job_id, workshop_id, from_status, to_status, note, at) "  # noqa: S608  # nosec B608
             f"SELECT j.id, j.workshop_id, '', %s, %s || j.external_id, %s FROM {qn(jobs)} j "
             f"WHERE j.workshop_id = %s AND {{ids}} "
             f"AND NOT EXISTS (SELECT 1 FROM {qn(events)} e WHERE e.job_id = j.id)"
@@ -427,7 +427,7 @@ class _Writer:
         table = self.ops.quote_name(RepairJob._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT external_id FROM {table} WHERE {self._in('external_id', ids)}",  # noqa: S608
+                f"SELECT external_id FROM {table} WHERE {self._in('external_id', ids)}",  # noqa: S608  # nosec B608
                 self._in_params(ids),
             )
             return {row[0] for row in cursor.fetchall()}
