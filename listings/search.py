@@ -206,8 +206,9 @@ def listing_filters_apply(qs: QuerySet[Listing], filters: dict[str, Any]) -> Que
         qs = qs.filter(category_id__in=leaves)
     if "condition" in filters:
         qs = qs.filter(condition=filters["condition"])
-    if "kind" in filters:
-        qs = qs.filter(kind=filters["kind"])
+    # Things donated for repair are on their way to a workshop, not for buyers: browse shows them only when
+    # asked for (`kind=repair`); their upcycled results are ordinary sale/free listings.
+    qs = qs.filter(kind=filters["kind"]) if "kind" in filters else qs.exclude(kind=Kind.REPAIR)
     if "min_price" in filters:
         qs = qs.filter(price_dkk__gte=filters["min_price"])
     if "max_price" in filters:

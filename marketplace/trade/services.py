@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from listings.models import Listing, ListingStatus
+from listings.models import Kind, Listing, ListingStatus
 from listings.search import listing_filters_clean, listing_filters_to_json
 from listings.selectors import listing_managed_by
 from marketplace.accounts.models import User
@@ -77,6 +77,8 @@ def reservation_create(*, listing: Listing, buyer: User) -> Reservation:
     contenders; every loser sees 0 rows), and the partial unique index on open reservations backs it up."""
     if seller_side(listing=listing, user=buyer):
         raise NotAllowed(_("You cannot reserve your own listing."), code="own_listing")
+    if listing.kind == Kind.REPAIR:  # the kind never changes, so checking it first races with nothing
+        raise ListingNotReservable(_("This item was donated for repair and cannot be reserved."))
     won = Listing.objects.filter(pk=listing.pk, status=ListingStatus.ACTIVE).update(
         status=ListingStatus.RESERVED, updated_at=timezone.now()
     )

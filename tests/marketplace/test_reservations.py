@@ -205,3 +205,20 @@ def test_postgres_many_buyers_at_once_make_exactly_one_reservation(transactional
     assert Reservation.objects.filter(listing=listing).count() == 1
     listing.refresh_from_db()
     assert listing.status == "reserved"
+
+
+def test_an_item_donated_for_repair_cannot_be_reserved_and_is_not_in_browse(api_client):
+    from tests.conftest import client_for
+    from tests.factories import ListingFactory, UserFactory
+
+    donated = ListingFactory(kind="repair", price_dkk=0)
+    buyer = client_for(UserFactory())
+    response = buyer.post(f"/api/v1/listings/{donated.pk}/reservations/", HTTP_ACCEPT_LANGUAGE="da")
+    assert response.status_code == 409
+    assert response.json()["detail"] == "Denne ting er doneret til reparation og kan ikke reserveres."
+    donated.refresh_from_db()
+    assert donated.status == "active" and not donated.reservations.exists()
+    ids = [row["id"] for row in api_client.get("/api/v1/listings/").json()["results"]]
+    assert donated.pk not in ids
+    ids = [row["id"] for row in api_client.get("/api/v1/listings/", {"kind": "repair"}).json()["results"]]
+    assert ids == [donated.pk]
