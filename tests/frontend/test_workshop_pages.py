@@ -226,3 +226,22 @@ def test_impact_page_shows_the_same_figures_as_the_api(workshop):
         assert "2 repair jobs completed" in html
         assert f"{api['hours_worked']:g}" in html.replace(",", ".")
         assert f"{round(api['co2e_avoided_kg']):,}" in html
+
+
+def test_page_weight_in_queries(workshop, staff):
+    """A handful of queries whatever the number of jobs: the impact page is repairs.impact's six aggregates."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    jobs = [completed_job(workshop=workshop) for _ in range(3)]
+    factories.RepairJobFactory.create_batch(5)
+    client = logged_in(staff)
+    counts = {}
+    for url in ("/impact/", f"/workshops/{workshop.slug}/", "/workshop/", f"/workshop/jobs/{jobs[0].pk}/"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts[url] = len(queries)
+    print(counts)
+    assert counts["/impact/"] <= 9  # session, user, six aggregates
+    assert counts["/workshop/"] <= 8
+    assert counts[f"/workshop/jobs/{jobs[0].pk}/"] <= 10
