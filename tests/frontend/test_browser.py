@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.urls import resolve
 
 from listings.models import Listing
 from marketplace.accounts.models import User
@@ -105,8 +104,11 @@ def check_page(page: Any, name: str) -> None:
 
 
 def media_root() -> Path:
-    """The folder the development media route serves (fixed when the URLconf was imported)."""
-    return Path(resolve("/media/x.webp").kwargs["document_root"])
+    """The folder the development media route serves: `listings.media.media_serve` reads MEDIA_ROOT per request
+    (this test's own folder), not the value the URLconf was imported with."""
+    from django.conf import settings
+
+    return Path(settings.MEDIA_ROOT)
 
 
 def photo_like_webp(width: int, height: int, seed: int) -> bytes:
