@@ -71,8 +71,14 @@ def test_member_repairs_a_donated_laptop_and_the_impact_page_shows_it(page, live
     page.get_by_role("button", name="Registrér timer").click()
     assert page.get_by_role("status").inner_text() == "Dine timer er registreret."
 
+    # The repair barrier is only asked for end of life.
+    barrier = page.get_by_label("Reparationsbarriere (kun ved udtjent)")
+    assert not barrier.is_visible()
+    page.get_by_label("Kan ikke repareres").check()
+    assert barrier.is_visible()
     # Completing as fixed before the wipe is refused, with the reason.
     page.get_by_label("Repareret").check()
+    assert not barrier.is_visible()
     page.get_by_role("button", name="Afslut", exact=True).click()
     assert "persondata" in page.get_by_role("status").inner_text()
     assert RepairJob.objects.get(pk=job.pk).status == JobStatus.IN_PROGRESS
