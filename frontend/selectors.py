@@ -16,9 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import dateformat, timezone
 from django.utils.dateparse import parse_datetime
 
 from listings.models import PUBLIC_LISTING_STATUSES, Category, Kind, Listing, ListingStatus, Photo, PhotoStatus
@@ -26,7 +25,7 @@ from listings.selectors import category_tree
 from marketplace.accounts.models import Workshop
 from marketplace.trade.models import Notification
 from repairs import impact
-from repairs.models import JobStatus, Outcome, RepairJob, WorkLog
+from repairs.models import Outcome
 
 PAGE_SIZE = 24
 THUMB_SMALL = "w320"
@@ -220,110 +219,170 @@ def listing_savings(listing: Listing) -> tuple[Decimal, Decimal] | None:
 
 
 # --- Impact ----------------------------------------------------------------------------------------
+#
+# The figures are `repairs.impact.impact_summary` — the very numbers `GET /api/v1/impact/` answers — shaped
+# for the page: the last 12 months (months without activity as zeros) and the geometry of small SVG charts,
+# computed here so the template draws them without a script and without inline styles.
+
+CHART_WIDTH = 360
+CHART_HEIGHT = 150
+CHART_TOP = 14
+CHART_BASE = 124  # y of the x axis; month labels below it
+CHART_LEFT = 6
+CHART_SLOT = 29  # horizontal space per month
 
 
 @dataclass
-class MonthBar:
+class ChartBar:
+    x: str
+    y: str
+    width: str
+    height: str
+    css: str
+
+
+@dataclass
+class ChartColumn:
+    label: str
+    label_x: str
+    bars: list[ChartBar]
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    unit: str
+    total: Decimal
+    top: Decimal
+    columns: list[ChartColumn]
+    width: int = CHART_WIDTH
+    height: int = CHART_HEIGHT
+    base: int = CHART_BASE
+    top_y: int = CHART_TOP
+
+
+@dataclass
+class MonthRow:
     month: date
-    jobs: int
-    hours: Decimal
-    jobs_pct: int = 0
-    hours_pct: int = 0
+    figures: dict[str, Any]
+
+
+@dataclass
+class OutcomeBar:
+    key: str
+    label: str
+    count: int
+    width: str  # of the bar in the outcome chart's viewBox (0–100)
+    css: str
 
 
 @dataclass
 class ImpactSummary:
-    fixed: int = 0
-    repairable: int = 0
-    end_of_life: int = 0
-    items_reused: int = 0
-    waste_prevented_kg: Decimal = Decimal(0)
-    co2e_avoided_kg: Decimal = Decimal(0)
-    hours_worked: Decimal = Decimal(0)
-    people_engaged: int = 0
-    months: list[MonthBar] = field(default_factory=list)
+    figures: dict[str, Any]
+    months: list[MonthRow] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    outcomes: list[OutcomeBar] = field(default_factory=list)
 
-    @property
-    def jobs_completed(self) -> int:
-        return self.fixed + self.repairable + self.end_of_life
+    def __getattr__(self, name: str) -> Any:  # impact.fixed, impact.hours_worked… in templates
+        figures = self.__dict__.get("figures") or {}
+        if name in figures:
+            return figures[name]
+        raise AttributeError(name)
 
-    def outcome_bars(self) -> list[tuple[str, int, int]]:
-        top = max(self.fixed, self.repairable, self.end_of_life, 1)
-        return [
-            (str(label), count, round(100 * count / top))
-            for label, count in (
-                (Outcome.FIXED.label, self.fixed),
-                (Outcome.REPAIRABLE.label, self.repairable),
-                (Outcome.END_OF_LIFE.label, self.end_of_life),
-            )
-        ]
+
+def _svg(value: float) -> str:
+    """A number for an SVG attribute: always a dot, whatever the page's language."""
+    return f"{value:.1f}"
+
+
+def _last_months(count: int) -> list[date]:
+    today = timezone.localdate()
+    starts = []
+    for back in range(count - 1, -1, -1):
+        year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+        starts.append(date(year, month + 1, 1))
+    return starts
+
+
+def _column_chart(
+    *, key: str, title: str, unit: str, total: Decimal, months: list[MonthRow], parts: list[tuple[str, str]]
+) -> Chart:
+    """Columns per month; `parts` (figure key, css class) are stacked bottom-up."""
+    sums = [sum((Decimal(str(row.figures.get(p) or 0)) for p, _css in parts), Decimal(0)) for row in months]
+    top = max(sums, default=Decimal(0))
+    scale = float(CHART_BASE - CHART_TOP) / float(top) if top > 0 else 0.0
+    bar_width = CHART_SLOT - 9
+    columns = []
+    for index, row in enumerate(months):
+        x = CHART_LEFT + index * CHART_SLOT
+        y = float(CHART_BASE)
+        bars = []
+        for part, css in parts:
+            height = float(row.figures.get(part) or 0) * scale
+            if height <= 0:
+                continue
+            height = max(height, 1.5)
+            y -= height
+            bars.append(ChartBar(x=_svg(x), y=_svg(y), width=_svg(bar_width), height=_svg(height), css=css))
+        columns.append(ChartColumn(label=dateformat.format(row.month, "M"), label_x=_svg(x + bar_width / 2), bars=bars))
+    return Chart(key=key, title=title, unit=unit, total=total, top=top, columns=columns)
 
 
 def impact_summary(*, workshop: Workshop | None = None, months: int = 12) -> ImpactSummary:
-    """Totals for all of 9220 (or one workshop) and the last `months` months, from the per-item rules in
-    `repairs.impact`. A handful of queries whatever the data size, except one row per fixed job and sold item."""
-    summary = ImpactSummary()
-    jobs = RepairJob.objects.filter(status=JobStatus.COMPLETED)
-    logs = WorkLog.objects.all()
-    if workshop is not None:
-        jobs = jobs.filter(workshop=workshop)
-        logs = logs.filter(workshop=workshop)
-    for row in jobs.values("outcome").annotate(n=Count("id")):
-        if row["outcome"] in Outcome.values:
-            setattr(summary, row["outcome"], row["n"])
-    for job in (
-        jobs.filter(outcome=Outcome.FIXED)
-        .select_related("category", "listing")
-        .only("id", "category", "listing__weight_kg")
-    ):
-        kg, co2e = impact.repair_savings(
-            category=job.category, weight_estimate_kg=job.listing.weight_kg if job.listing else None
+    """All-time totals (or one workshop's) and the last `months` months, drawn as charts. Six queries."""
+    from django.utils.translation import gettext as _
+
+    figures = impact.impact_summary(workshop=workshop)
+    by_month = {row["month"]: row for row in figures.get("by_month", [])}
+    rows = [MonthRow(month=m, figures=by_month.get(m.strftime("%Y-%m"), {})) for m in _last_months(months)]
+    summary = ImpactSummary(figures=figures, months=rows)
+    summary.charts = [
+        _column_chart(
+            key="waste",
+            title=_("Kept out of the bin (kg)"),
+            unit="kg",
+            total=figures["waste_prevented_kg"],
+            months=rows,
+            parts=[("waste_prevented_kg", "fill-1")],
+        ),
+        _column_chart(
+            key="co2e",
+            title=_("CO2e avoided (kg)"),
+            unit="kg",
+            total=figures["co2e_avoided_kg"],
+            months=rows,
+            parts=[("co2e_avoided_kg", "fill-2")],
+        ),
+        _column_chart(
+            key="hours",
+            title=_("Hours of work"),
+            unit="",
+            total=figures["hours_worked"],
+            months=rows,
+            parts=[("hours_worked", "fill-3")],
+        ),
+        _column_chart(
+            key="jobs",
+            title=_("Repair jobs by outcome"),
+            unit="",
+            total=Decimal(figures["jobs_completed"]),
+            months=rows,
+            parts=[("fixed", "fill-1"), ("repairable", "fill-4"), ("end_of_life", "fill-5")],
+        ),
+    ]
+    top = max(figures["fixed"], figures["repairable"], figures["end_of_life"], 1)
+    summary.outcomes = [
+        OutcomeBar(
+            key=outcome.value,
+            label=str(outcome.label),
+            count=figures[outcome.value],
+            width=_svg(100 * figures[outcome.value] / top),
+            css=css,
         )
-        summary.waste_prevented_kg += kg
-        summary.co2e_avoided_kg += co2e
-    reused = Listing.objects.filter(status=ListingStatus.SOLD, source_job__isnull=True).exclude(kind=Kind.REPAIR)
-    if workshop is not None:
-        reused = reused.filter(workshop=workshop)
-    for listing in reused.select_related("category").only("id", "weight_kg", "category"):
-        kg, co2e = impact.reuse_savings(category=listing.category, weight_estimate_kg=listing.weight_kg)
-        summary.items_reused += 1
-        summary.waste_prevented_kg += kg
-        summary.co2e_avoided_kg += co2e
-    totals = logs.aggregate(hours=Sum("hours"), people=Count("member", distinct=True))
-    summary.hours_worked = totals["hours"] or Decimal(0)
-    summary.people_engaged = totals["people"] or 0
-
-    today = timezone.localdate()
-    first = date(today.year, today.month, 1)
-    starts = []
-    for back in range(months - 1, -1, -1):
-        year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
-        starts.append(date(year, month + 1, 1))
-    jobs_by_month = {
-        _month(row["m"]): row["n"]
-        for row in jobs.filter(completed_at__date__gte=starts[0])
-        .annotate(m=TruncMonth("completed_at"))
-        .values("m")
-        .annotate(n=Count("id"))
-    }
-    hours_by_month = {
-        _month(row["m"]): row["h"]
-        for row in logs.filter(date__gte=starts[0]).annotate(m=TruncMonth("date")).values("m").annotate(h=Sum("hours"))
-    }
-    bars = [MonthBar(month=m, jobs=jobs_by_month.get(m, 0), hours=hours_by_month.get(m) or Decimal(0)) for m in starts]
-    top_jobs = max((b.jobs for b in bars), default=0) or 1
-    top_hours = max((b.hours for b in bars), default=Decimal(0)) or Decimal(1)
-    for bar in bars:
-        bar.jobs_pct = round(100 * bar.jobs / top_jobs)
-        bar.hours_pct = round(100 * bar.hours / top_hours)
-    summary.months = bars
+        for outcome, css in ((Outcome.FIXED, "fill-1"), (Outcome.REPAIRABLE, "fill-4"), (Outcome.END_OF_LIFE, "fill-5"))
+    ]
     return summary
-
-
-def _month(value: date | datetime) -> date:
-    if isinstance(value, datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return date(value.year, value.month, 1)
 
 
 # --- Workshops -------------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from listings.models import Listing
 from marketplace.accounts.models import User
@@ -105,7 +104,10 @@ def check_page(page: Any, name: str) -> None:
 
 
 def media_root() -> Path:
-    """The folder the development media route serves: MEDIA_ROOT, read per request (this test's own folder)."""
+    """The folder the development media route serves: `listings.media.media_serve` reads MEDIA_ROOT per request
+    (this test's own folder), not the value the URLconf was imported with."""
+    from django.conf import settings
+
     return Path(settings.MEDIA_ROOT)
 
 

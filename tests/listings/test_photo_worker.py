@@ -16,6 +16,11 @@ from tests.listings import imagegen
 
 @pytest.mark.slow
 def test_a_real_worker_processes_an_uploaded_photo(celery_worker_process, settings):
+    # A transactional test that ran before (the browser tests) may have flushed the category tree with the
+    # rest of the database: load it again (idempotent).
+    from listings.categories import categories_load
+
+    categories_load()
     listing = ListingFactory()
     upload = SimpleUploadedFile("IMG_0001.HEIC", imagegen.jpeg(6, size=(640, 480)), content_type="image/heic")
     response = client_for(listing.seller).post(

@@ -1,0 +1,361 @@
+"""Workshop pages: the job board, a job's page with its actions, and the owner's settings.
+
+Thin, like the API views in `api/repairs.py` and `api/workshops.py`: the same selectors find the job (404 when
+it is not the user's to see), the same services do the work and enforce every rule. Only members of a verified
+workshop get here (anyone else: 403)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from listings import photos
+from listings.models import Listing, Photo
+from listings.selectors import category_tree
+from marketplace.accounts import services as account_services
+from marketplace.accounts.models import Role, User, Workshop, WorkshopMembership
+from marketplace.errors import DomainError, InvalidInput, NotFound
+from repairs import selectors as job_selectors
+from repairs import services as job_services
+from repairs.errors import JobAlreadyClaimed
+from repairs.models import JobStatus, Outcome, RepairJob, RepairMode
+
+from .forms_workshop import (
+    BoardFilterForm,
+    CategoriesForm,
+    CompleteForm,
+    DataWipeForm,
+    MemberAddForm,
+    PhotoForm,
+    PublishForm,
+    ReleaseForm,
+    WorkLogForm,
+)
+from .selectors import category_choices
+
+BOARD_LIMIT = 100
+
+
+def _verified_workshops(user: User) -> list[Workshop]:
+    """The verified workshops the user belongs to; none → 403 on every workshop page."""
+    workshops = list(
+        Workshop.objects.filter(memberships__user=user, verified=True).prefetch_related("categories").order_by("name")
+    )
+    if not workshops:
+        raise PermissionDenied(_("Only members of a verified workshop can use the workshop pages."))
+    return workshops
+
+
+# --- Job board ----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    workshops = _verified_workshops(user)
+    form = BoardFilterForm(request.GET or None, categories=category_choices(category_tree()))
+    filters = form.filters()
+    jobs = list(
+        job_selectors.job_list(user=user, status=filters["status"], category=filters["category"])[: BOARD_LIMIT + 1]
+    )
+    context = {
+        "workshops": workshops,
+        "owned": [w for w in workshops if _is_owner(user, w)],
+        "form": form,
+        "jobs": jobs[:BOARD_LIMIT],
+        "more": len(jobs) > BOARD_LIMIT,
+    }
+    return render(request, "frontend/workshop/board.html", context)
+
+
+# --- One job ------------------------------------------------------------------------------------------------
+
+
+def _job_for_member(request: HttpRequest, pk: int, *, to_claim: bool = False) -> tuple[RepairJob, list[Workshop]]:
+    user: User = request.user  # type: ignore[assignment]
+    workshops = _verified_workshops(user)
+    try:
+        job = job_selectors.job_get(user=user, job_id=pk, detail=True, to_claim=to_claim)
+    except NotFound as exc:
+        raise Http404 from exc
+    return job, workshops
+
+
+def _job_context(job: RepairJob, workshops: list[Workshop], user: User, **forms_in: Any) -> dict[str, Any]:
+    mine = any(w.pk == job.workshop_id for w in workshops)
+    claimers = [w for w in workshops if any(c.pk == job.category_id for c in w.categories.all())]
+    active = job.status in (JobStatus.CLAIMED, JobStatus.IN_PROGRESS)
+    published: Listing | None = Listing.objects.filter(source_job=job).first()
+    wipes = list(job.data_wipes.all())
+    publishable = (
+        mine
+        and published is None
+        and job.status == JobStatus.COMPLETED
+        and job.outcome == Outcome.FIXED
+        and job.mode == RepairMode.DONATE
+    )
+    listing = job.listing
+    initial_publish = {"title": listing.title if listing else "", "description": listing.description if listing else ""}
+    return {
+        "job": job,
+        "donor_area": (listing.area if listing else "") or "",
+        "mine": mine,
+        "can_claim": job.status == JobStatus.OPEN and bool(claimers),
+        "claimers": claimers,
+        "active": active,
+        "wipes": wipes,
+        "needs_wipe": job.category.needs_data_wipe,
+        "wipe_satisfied": job_services.job_wipe_satisfied(job=job),
+        "work_logs": list(job.work_logs.all()),
+        "events": list(job.events.all()),
+        "published": published,
+        "published_photos": list(Photo.objects.filter(listing=published).order_by("position")) if published else [],
+        "publishable": publishable,
+        "release_form": forms_in.get("release_form") or ReleaseForm(),
+        "worklog_form": forms_in.get("worklog_form") or WorkLogForm(),
+        "wipe_form": forms_in.get("wipe_form") or DataWipeForm(),
+        "complete_form": forms_in.get("complete_form") or CompleteForm(),
+        "publish_form": forms_in.get("publish_form") or PublishForm(initial=initial_publish),
+        "photo_form": forms_in.get("photo_form") or PhotoForm(),
+    }
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job, workshops = _job_for_member(request, pk)
+    return render(request, "frontend/workshop/job.html", _job_context(job, workshops, request.user))  # type: ignore[arg-type]
+
+
+@login_required
+@require_POST
+def job_claim(request: HttpRequest, pk: int) -> HttpResponseBase:
+    job, workshops = _job_for_member(request, pk, to_claim=True)
+    slug = request.POST.get("workshop", "")
+    workshop = next((w for w in workshops if w.slug == slug), None) or (workshops[0] if len(workshops) == 1 else None)
+    if workshop is None:
+        messages.error(request, _("Choose the workshop that claims the job."))
+        return redirect("frontend:workshop_job", pk=pk)
+    try:
+        job_services.job_claim(job=job, workshop=workshop, actor=request.user)  # type: ignore[arg-type]
+    except JobAlreadyClaimed as error:
+        messages.error(request, str(error.detail))
+        # A job another workshop holds is no longer this member's to see: back to the board.
+        if job.workshop_id not in {w.pk for w in workshops}:
+            return redirect("frontend:workshop_board")
+        return redirect("frontend:workshop_job", pk=pk)
+    except DomainError as error:
+        messages.error(request, str(error.detail))
+        return redirect("frontend:workshop_job", pk=pk)
+    messages.success(request, _("Your workshop has claimed the job."))
+    return redirect("frontend:workshop_job", pk=pk)
+
+
+def _form_action(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    form_name: str,
+    act: Callable[[RepairJob, User, dict[str, Any]], Any],
+    done: str,
+) -> HttpResponseBase:
+    """Validate the form, call the service; on invalid input show the job page again with the errors beside
+    the fields (400), on any other refusal say why above the page."""
+    job, workshops = _job_for_member(request, pk)
+    user: User = request.user  # type: ignore[assignment]
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            act(job, user, form.cleaned_data)
+        except InvalidInput as error:
+            form.add_service_errors(error)  # type: ignore[attr-defined]
+        except DomainError as error:
+            messages.error(request, str(error.detail))
+            return redirect("frontend:workshop_job", pk=pk)
+        else:
+            messages.success(request, done)
+            return redirect(reverse("frontend:workshop_job", kwargs={"pk": pk}) + f"#{form_name}")
+    job, workshops = _job_for_member(request, pk)
+    context = _job_context(job, workshops, user, **{form_name: form})
+    return render(request, "frontend/workshop/job.html", context, status=400)
+
+
+@login_required
+@require_POST
+def job_release(request: HttpRequest, pk: int) -> HttpResponseBase:
+    return _form_action(
+        request,
+        pk,
+        ReleaseForm,
+        "release_form",
+        lambda job, user, data: job_services.job_release(job=job, actor=user, reason=data["reason"]),
+        _("The job is released and open for every workshop again."),
+    )
+
+
+@login_required
+@require_POST
+def job_start(request: HttpRequest, pk: int) -> HttpResponseBase:
+    job, _workshops = _job_for_member(request, pk)
+    try:
+        job_services.job_start(job=job, actor=request.user)  # type: ignore[arg-type]
+    except DomainError as error:
+        messages.error(request, str(error.detail))
+    else:
+        messages.success(request, _("The repair has started."))
+    return redirect("frontend:workshop_job", pk=pk)
+
+
+@login_required
+@require_POST
+def job_worklog(request: HttpRequest, pk: int) -> HttpResponseBase:
+    return _form_action(
+        request,
+        pk,
+        WorkLogForm,
+        "worklog_form",
+        lambda job, user, data: job_services.worklog_create(job=job, actor=user, **data),
+        _("Your hours are logged."),
+    )
+
+
+@login_required
+@require_POST
+def job_wipe(request: HttpRequest, pk: int) -> HttpResponseBase:
+    return _form_action(
+        request,
+        pk,
+        DataWipeForm,
+        "wipe_form",
+        lambda job, user, data: job_services.datawipe_create(job=job, actor=user, **data),
+        _("The data wipe is recorded."),
+    )
+
+
+@login_required
+@require_POST
+def job_no_storage(request: HttpRequest, pk: int) -> HttpResponseBase:
+    job, _workshops = _job_for_member(request, pk)
+    try:
+        job_services.job_mark_no_storage(job=job, actor=request.user)  # type: ignore[arg-type]
+    except DomainError as error:
+        messages.error(request, str(error.detail))
+    else:
+        messages.success(request, _("Recorded that the item has no storage."))
+    return redirect("frontend:workshop_job", pk=pk)
+
+
+@login_required
+@require_POST
+def job_complete(request: HttpRequest, pk: int) -> HttpResponseBase:
+    return _form_action(
+        request,
+        pk,
+        CompleteForm,
+        "complete_form",
+        lambda job, user, data: job_services.job_complete(job=job, actor=user, **data),
+        _("The job is completed."),
+    )
+
+
+@login_required
+@require_POST
+def job_publish(request: HttpRequest, pk: int) -> HttpResponseBase:
+    return _form_action(
+        request,
+        pk,
+        PublishForm,
+        "publish_form",
+        lambda job, user, data: job_services.job_publish(job=job, actor=user, **data),
+        _("The item is published for sale. Add photos of it below."),
+    )
+
+
+@login_required
+@require_POST
+def job_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Add a photo to the listing published from this job, through the photo upload service."""
+
+    def upload(job: RepairJob, user: User, data: dict[str, Any]) -> Photo:
+        listing = Listing.objects.filter(source_job=job).first()
+        if listing is None:
+            raise InvalidInput(_("Publish the item before adding photos."))
+        return photos.photo_upload(listing_id=listing.pk, user=user, file=data["file"])
+
+    return _form_action(request, pk, PhotoForm, "photo_form", upload, _("The photo is uploaded and is being prepared."))
+
+
+# --- The owner's settings -----------------------------------------------------------------------------------
+
+
+def _is_owner(user: User, workshop: Workshop) -> bool:
+    return WorkshopMembership.objects.filter(user=user, workshop=workshop, role=Role.OWNER).exists()
+
+
+def _leaf_choices() -> list[tuple[str, str]]:
+    return [(c.slug, c.name) for c in category_tree() if c.lca_key]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workshop_manage(request: HttpRequest, slug: str) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    workshop = job_selectors.workshop_for_member(user=user, slug=slug)
+    if workshop is None:
+        raise Http404
+    if not _is_owner(user, workshop):
+        raise PermissionDenied(_("Only an owner of the workshop may change it."))
+    current = list(workshop.categories.values_list("slug", flat=True))
+    member_form = MemberAddForm()
+    categories_form = CategoriesForm(initial={"categories": current}, choices=_leaf_choices())
+    status = 200
+    if request.method == "POST" and request.POST.get("form") == "member":
+        member_form = MemberAddForm(request.POST)
+        if member_form.is_valid():
+            try:
+                membership = account_services.workshop_member_add(
+                    workshop=workshop, actor=user, **member_form.cleaned_data
+                )
+            except InvalidInput as error:
+                member_form.add_service_errors(error)
+            except DomainError as error:
+                member_form.add_error("email", str(error.detail))
+            else:
+                messages.success(
+                    request, _("%(name)s is now a member of the workshop.") % {"name": membership.user.display_name}
+                )
+                return redirect("frontend:workshop_manage", slug=slug)
+        status = 400
+    elif request.method == "POST" and request.POST.get("form") == "categories":
+        categories_form = CategoriesForm(request.POST, choices=_leaf_choices())
+        if categories_form.is_valid():
+            try:
+                account_services.workshop_update(
+                    workshop=workshop, actor=user, categories=categories_form.cleaned_data["categories"]
+                )
+            except InvalidInput as error:
+                categories_form.add_service_errors(error)
+            else:
+                messages.success(request, _("The categories are saved."))
+                return redirect("frontend:workshop_manage", slug=slug)
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    context = {
+        "workshop": workshop,
+        "members": list(workshop.memberships.select_related("user").order_by("user__display_name")),
+        "member_form": member_form,
+        "categories_form": categories_form,
+    }
+    return render(request, "frontend/workshop/manage.html", context, status=status)

@@ -1,0 +1,247 @@
+"""The workshop pages through Django's test client: who gets in, every action through the repairs services,
+errors shown beside the fields, and the impact page showing the repairs app's own aggregate numbers."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from listings.models import Listing, Photo
+from marketplace.accounts.models import Role, WorkshopMembership
+from repairs.impact import impact_summary
+from repairs.models import DataWipe, JobStatus, RepairJob, WorkLog
+from tests import factories
+from tests.frontend.helpers import completed_job
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+@pytest.fixture
+def workshop():  # type: ignore[no-untyped-def]
+    return factories.WorkshopFactory(name="Tornhøj Reparation")
+
+
+@pytest.fixture
+def staff(workshop):  # type: ignore[no-untyped-def]
+    return factories.MembershipFactory(workshop=workshop, role=Role.STAFF).user
+
+
+def test_only_members_of_a_verified_workshop_get_in(workshop, staff):
+    job = factories.RepairJobFactory()
+    assert Client().get("/workshop/").status_code == 302  # to the login page
+    resident = factories.UserFactory()
+    assert logged_in(resident).get("/workshop/").status_code == 403
+    assert logged_in(resident).get(f"/workshop/jobs/{job.pk}/").status_code == 403
+    unverified = factories.MembershipFactory(workshop=factories.WorkshopFactory(verified=False)).user
+    assert logged_in(unverified).get("/workshop/").status_code == 403
+    # A member who may not see the job (not in the workshop's categories) gets 404.
+    other = factories.RepairJobFactory(
+        listing__category=factories.category("bicycle"), category=factories.category("bicycle")
+    )
+    assert logged_in(staff).get(f"/workshop/jobs/{other.pk}/").status_code == 404
+    assert logged_in(staff).get(f"/workshop/jobs/{job.pk}/").status_code == 200
+
+
+def test_board_lists_open_jobs_newest_first_and_filters_by_status(workshop, staff):
+    older = factories.RepairJobFactory(listing__title="Gammel bærbar")
+    newer = factories.RepairJobFactory(listing__title="Ny bærbar")
+    held = completed_job(workshop=workshop)
+    client = logged_in(staff)
+    html = client.get("/workshop/").content.decode()
+    assert html.index("Ny bærbar") < html.index("Gammel bærbar")
+    assert held.listing.title in html
+    html = client.get("/workshop/?status=completed").content.decode()
+    assert held.listing.title in html and older.listing.title not in html and newer.listing.title not in html
+
+
+def test_job_page_shows_the_donor_area_never_their_name(staff):
+    job = factories.RepairJobFactory(listing__area="Kærby", listing__seller__display_name="Hemmelig Donorsen")
+    html = logged_in(staff).get(f"/workshop/jobs/{job.pk}/").content.decode()
+    assert "Kærby" in html
+    assert "Hemmelig Donorsen" not in html
+    assert "Starter ikke." in html
+
+
+def test_claim_log_wipe_complete_publish_and_add_a_photo(workshop, staff):
+    job = factories.RepairJobFactory(listing__title="Lenovo T480", listing__weight_kg=Decimal("1.6"))
+    client = logged_in(staff)
+    base = f"/workshop/jobs/{job.pk}/"
+    assert client.post(base + "claim/", {"workshop": workshop.slug}).status_code == 302
+    job.refresh_from_db()
+    assert job.status == JobStatus.CLAIMED and job.workshop == workshop
+    assert client.post(base + "start/").status_code == 302
+    today = timezone.localdate().isoformat()
+    assert client.post(base + "work-logs/", {"date": today, "hours": "2.5", "note": "Ny SSD"}).status_code == 302
+    assert WorkLog.objects.get(job=job).hours == Decimal("2.5")
+    # Completing fixed before the data wipe is refused with the service's message.
+    response = client.post(base + "complete/", {"outcome": "fixed"}, follow=True)
+    assert "can hold personal data" in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == JobStatus.IN_PROGRESS
+    start = timezone.localtime() - timedelta(hours=1)
+    wipe = {
+        "serial_number": "S3Z9NB0K",
+        "model": "Samsung 860 EVO",
+        "size_gb": "256",
+        "nist_level": "purge",
+        "technique": "ata_secure_erase",
+        "tool": "nwipe 0.34",
+        "verified": "on",
+        "result": "success",
+        "started_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "finished_at": (start + timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M"),
+    }
+    assert client.post(base + "data-wipes/", wipe).status_code == 302
+    assert DataWipe.objects.get(job=job).operator == staff
+    page = client.get(base).content.decode()
+    assert f"/api/v1/repair-jobs/{job.pk}/certificate/" in page
+    assert client.get(f"/api/v1/repair-jobs/{job.pk}/certificate/").status_code == 200
+    assert client.post(base + "complete/", {"outcome": "fixed"}).status_code == 302
+    job.refresh_from_db()
+    assert job.status == JobStatus.COMPLETED and job.outcome == "fixed"
+    publish = {
+        "title": "Lenovo T480, ny SSD",
+        "description": "Slettet og testet.",
+        "price_dkk": "1200",
+        "condition": "good",
+    }
+    assert client.post(base + "publish/", publish).status_code == 302
+    listing = Listing.objects.get(source_job=job)
+    assert listing.workshop == workshop and listing.price_dkk == Decimal(1200)
+    # A second publish is refused by the service (once only).
+    response = client.post(base + "publish/", publish, follow=True)
+    assert "already been published" in response.content.decode()
+    assert Listing.objects.filter(source_job=job).count() == 1
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (120, 160, 90)).save(buffer, "JPEG")
+    buffer.seek(0)
+    buffer.name = "laptop.jpg"
+    assert client.post(base + "photos/", {"file": buffer}).status_code == 302
+    assert Photo.objects.filter(listing=listing).count() == 1
+    bad = io.BytesIO(b"not an image at all")
+    bad.name = "laptop.jpg"
+    response = client.post(base + "photos/", {"file": bad})
+    assert response.status_code == 400
+    assert Photo.objects.filter(listing=listing).count() == 1
+
+
+def test_a_second_claimer_hears_already_claimed(workshop, staff):
+    job = factories.RepairJobFactory()
+    rival = factories.MembershipFactory(workshop=factories.WorkshopFactory(name="Rival")).user
+    page = logged_in(rival).get(f"/workshop/jobs/{job.pk}/")  # both see the open job
+    assert page.status_code == 200
+    assert logged_in(staff).post(f"/workshop/jobs/{job.pk}/claim/", {"workshop": workshop.slug}).status_code == 302
+    response = logged_in(rival).post(f"/workshop/jobs/{job.pk}/claim/", follow=True)
+    assert response.redirect_chain[-1][0] == "/workshop/"
+    assert "already been claimed by another workshop" in response.content.decode()
+    job.refresh_from_db()
+    assert job.workshop == workshop
+
+
+def test_bad_input_is_shown_beside_the_field_and_nothing_is_written(workshop, staff):
+    job = factories.RepairJobFactory()
+    client = logged_in(staff)
+    base = f"/workshop/jobs/{job.pk}/"
+    client.post(base + "claim/", {"workshop": workshop.slug})
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client.post(base + "work-logs/", {"date": tomorrow, "hours": "2"})
+    assert response.status_code == 400
+    assert "The date cannot be in the future." in response.content.decode()
+    assert not WorkLog.objects.filter(job=job).exists()
+    response = client.post(base + "release/", {"reason": ""})
+    assert response.status_code == 400
+    client.post(base + "start/")
+    response = client.post(base + "complete/", {"outcome": "end_of_life"})
+    assert response.status_code == 400
+    assert "repair barrier" in response.content.decode()
+    response = client.post(base + "complete/", {"outcome": "end_of_life", "barrier": "too_worn_out"})
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.barrier == "too_worn_out"
+
+
+def test_release_with_a_reason_opens_the_job_again(workshop, staff):
+    job = factories.RepairJobFactory()
+    client = logged_in(staff)
+    client.post(f"/workshop/jobs/{job.pk}/claim/", {"workshop": workshop.slug})
+    assert client.post(f"/workshop/jobs/{job.pk}/release/", {"reason": "Mangler reservedele"}).status_code == 302
+    job.refresh_from_db()
+    assert job.status == JobStatus.OPEN and job.workshop is None
+    assert "Mangler reservedele" in client.get(f"/workshop/jobs/{job.pk}/").content.decode()
+
+
+def test_no_storage_satisfies_the_wipe_rule(workshop, staff):
+    job = factories.RepairJobFactory()
+    client = logged_in(staff)
+    base = f"/workshop/jobs/{job.pk}/"
+    client.post(base + "claim/", {"workshop": workshop.slug})
+    client.post(base + "start/")
+    assert client.post(base + "no-storage/").status_code == 302
+    assert client.post(base + "complete/", {"outcome": "fixed"}).status_code == 302
+    assert RepairJob.objects.get(pk=job.pk).status == JobStatus.COMPLETED
+
+
+def test_owner_adds_a_member_and_sets_categories(workshop, staff):
+    owner = factories.MembershipFactory(workshop=workshop, role=Role.OWNER).user
+    newcomer = factories.UserFactory(email="ny@example.dk")
+    assert logged_in(staff).get(f"/workshop/{workshop.slug}/manage/").status_code == 403
+    assert logged_in(factories.UserFactory()).get(f"/workshop/{workshop.slug}/manage/").status_code == 404
+    client = logged_in(owner)
+    url = f"/workshop/{workshop.slug}/manage/"
+    assert client.post(url, {"form": "member", "email": "ny@example.dk", "role": "staff"}).status_code == 302
+    assert WorkshopMembership.objects.filter(workshop=workshop, user=newcomer, role=Role.STAFF).exists()
+    response = client.post(url, {"form": "member", "email": "nobody@example.dk", "role": "staff"})
+    assert response.status_code == 400
+    assert "Ask them to register first" in response.content.decode()
+    response = client.post(url, {"form": "categories", "categories": ["bicycle", "laptop"]})
+    assert response.status_code == 302
+    assert sorted(workshop.categories.values_list("slug", flat=True)) == ["bicycle", "laptop"]
+
+
+def test_impact_page_shows_the_same_figures_as_the_api(workshop):
+    completed_job(workshop=workshop, hours="4.5")
+    completed_job(workshop=workshop, outcome="end_of_life", hours="1")
+    api = Client().get("/api/v1/impact/").json()
+    figures = impact_summary()
+    assert api["fixed"] == figures["fixed"] == 1
+    for url in ("/impact/", f"/workshops/{workshop.slug}/"):
+        html = Client(HTTP_ACCEPT_LANGUAGE="en").get(url).content.decode()
+        assert "style=" not in html
+        assert "<svg" in html and 'role="img"' in html
+        assert "2 repair jobs completed" in html
+        assert f"{api['hours_worked']:g}" in html.replace(",", ".")
+        assert f"{round(api['co2e_avoided_kg']):,}" in html
+
+
+def test_page_weight_in_queries(workshop, staff):
+    """A handful of queries whatever the number of jobs: the impact page is repairs.impact's six aggregates."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    jobs = [completed_job(workshop=workshop) for _ in range(3)]
+    factories.RepairJobFactory.create_batch(5)
+    client = logged_in(staff)
+    counts = {}
+    for url in ("/impact/", f"/workshops/{workshop.slug}/", "/workshop/", f"/workshop/jobs/{jobs[0].pk}/"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts[url] = len(queries)
+    print(counts)
+    assert counts["/impact/"] <= 9  # session, user, six aggregates
+    assert counts["/workshop/"] <= 8
+    assert counts[f"/workshop/jobs/{jobs[0].pk}/"] <= 10
