@@ -28,6 +28,8 @@ from marketplace.trade.models import (
     SavedSearch,
 )
 
+from . import selectors
+from .forms import BrowseForm
 from .forms_post import MessageForm, ReportForm
 
 
@@ -200,18 +202,6 @@ def notifications_read(request: HttpRequest) -> HttpResponseBase:
     return redirect("frontend:profile")
 
 
-def browse_query(params: Any) -> dict[str, str]:
-    """The home page's filters in the names the shared filter cleaning (`listings.search`) reads."""
-    query = {name: (params.get(name) or "").strip() for name in ("q", "category", "condition", "area")}
-    for name in ("min_price", "max_price"):
-        query[name] = (params.get(name) or "").strip()
-    if params.get("free"):
-        query["kind"] = Kind.FREE
-    if params.get("upcycled"):
-        query["upcycled"] = "true"
-    return {k: v for k, v in query.items() if v}
-
-
 def browse_url(query: dict[str, Any]) -> str:
     """A saved search's filters back as a home page address."""
     kept = {"q", "category", "condition", "area", "min_price", "max_price"}
@@ -226,7 +216,9 @@ def browse_url(query: dict[str, Any]) -> str:
 @login_required
 @require_POST
 def saved_search_create(request: HttpRequest) -> HttpResponseBase:
-    query = browse_query(request.POST)
+    form = BrowseForm(request.POST, categories=selectors.category_choices(selectors.browse_tree()))
+    form.is_valid()
+    query = selectors.browse_query(form.filters())  # the same names and rules as browsing itself
     name = (request.POST.get("name") or "").strip() or query.get("q", "") or _("My search")
     try:
         trade_services.saved_search_create(user=_user(request), name=name, query=query)
