@@ -233,3 +233,38 @@ def test_my_page_notifications_saved_searches_and_repair_timeline(client):
     client.post(f"/saved-searches/{saved.pk}/delete/")
     assert not SavedSearch.objects.exists()
     assert job.listing.title in page
+
+
+def _my_page_queries(client, user) -> int:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/profile/").status_code == 200
+    return len(queries)
+
+
+def _trade_for(user, n: int) -> None:  # type: ignore[no-untyped-def]
+    from marketplace.trade import services as trade_services
+
+    for i in range(n):
+        own = factories.ListingFactory(seller=user, title=f"Min ting {i}")
+        buyer = factories.UserFactory()
+        trade_services.reservation_create(listing=own, buyer=buyer)
+        trade_services.conversation_start(listing=own, buyer=buyer, body="Hej")
+        other = factories.ListingFactory()
+        trade_services.reservation_create(listing=other, buyer=user)
+        factories.RepairJobFactory(listing__seller=user)
+        SavedSearch.objects.create(user=user, name=f"Søgning {i}", query={"q": f"stol {i}"})
+
+
+def test_my_page_makes_the_same_number_of_queries_for_1_or_6_of_everything(client):
+    few, many = factories.UserFactory(), factories.UserFactory()
+    _trade_for(few, 1)
+    _trade_for(many, 6)
+    queries_few = _my_page_queries(client, few)
+    queries_many = _my_page_queries(client, many)
+    print(f"\nMy page: {queries_few} queries with 1 of everything, {queries_many} with 6")
+    assert queries_many == queries_few
+    assert queries_many <= 20
