@@ -21,8 +21,10 @@ from django.utils import dateformat, timezone
 from django.utils.dateparse import parse_datetime
 
 from listings.models import PUBLIC_LISTING_STATUSES, Category, Kind, Listing, ListingStatus, Photo, PhotoStatus
-from listings.selectors import category_tree
+from listings.search import listing_filters_clean
+from listings.selectors import BROWSE_FIELDS, category_tree, listing_browse
 from marketplace.accounts.models import Workshop
+from marketplace.errors import InvalidInput
 from marketplace.trade.models import Notification
 from repairs import impact
 from repairs.models import Outcome
@@ -96,18 +98,6 @@ class BrowseFilters:
     area: str = ""
 
 
-def _descendant_ids(slug: str, tree: list[Category]) -> list[int]:
-    by_slug = {node.slug: node for node in tree}
-    root = by_slug.get(slug)
-    if root is None:
-        return []
-    ids = {root.pk}
-    for node in tree:  # depth-first order: a parent always comes before its children
-        if node.parent_id in ids:
-            ids.add(node.pk)
-    return sorted(ids)
-
-
 def encode_cursor(listing: Listing) -> str:
     raw = json.dumps([listing.created_at.isoformat(), listing.pk]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -132,56 +122,56 @@ class BrowsePage:
     cards: list[dict[str, Any]] = field(default_factory=list)
 
 
+def browse_query(filters: BrowseFilters) -> dict[str, str]:
+    """The page's filters in the names `listings.search.listing_filters_clean` reads (the API's names)."""
+    raw = {
+        "q": filters.q,
+        "category": filters.category,
+        "condition": filters.condition,
+        "min_price": "" if filters.min_price is None else str(filters.min_price),
+        "max_price": "" if filters.max_price is None else str(filters.max_price),
+        "kind": Kind.FREE if filters.free_only else "",
+        "upcycled": "true" if filters.upcycled_only else "",
+        "area": filters.area,
+    }
+    return {k: v for k, v in raw.items() if v}
+
+
+def browse_filters_clean(filters: BrowseFilters) -> dict[str, Any]:
+    """Clean with the marketplace's own rules; a filter it refuses is left out (browsing never fails)."""
+    raw = browse_query(filters)
+    for _attempt in range(len(raw) + 1):
+        try:
+            return listing_filters_clean(raw)
+        except InvalidInput as error:
+            bad = set(error.errors) or set(raw)
+            raw = {k: v for k, v in raw.items() if k not in bad}
+    return listing_filters_clean({})
+
+
 def browse_listings(
     *, filters: BrowseFilters, tree: list[Category], cursor: str = "", limit: int = PAGE_SIZE
 ) -> BrowsePage:
-    """Active listings, newest first, filtered; keyset pagination on (created_at, id). Two queries."""
-    qs: QuerySet[Listing] = Listing.objects.filter(status=ListingStatus.ACTIVE).exclude(kind=Kind.REPAIR)
-    if filters.q:
-        for word in filters.q.split()[:8]:
-            qs = qs.filter(Q(title__icontains=word) | Q(description__icontains=word) | Q(brand__icontains=word))
-    if filters.category:
-        qs = qs.filter(category_id__in=_descendant_ids(filters.category, tree))
-    if filters.condition:
-        qs = qs.filter(condition=filters.condition)
-    if filters.min_price is not None:
-        qs = qs.filter(price_dkk__gte=filters.min_price)
-    if filters.max_price is not None:
-        qs = qs.filter(price_dkk__lte=filters.max_price)
-    if filters.free_only:
-        qs = qs.filter(kind=Kind.FREE)
-    if filters.upcycled_only:
-        qs = qs.filter(source_job__isnull=False)
-    if filters.area:
-        qs = qs.filter(area__icontains=filters.area)
+    """Active listings for buyers (no donations for repair), newest first, through the marketplace's
+    `listing_browse` and filter cleaning; keyset pagination on (created_at, id). Two queries."""
+    cleaned = browse_filters_clean(filters)
+    qs: QuerySet[Listing] = (
+        listing_browse(filters=cleaned)
+        .filter(status=ListingStatus.ACTIVE)
+        .exclude(kind=Kind.REPAIR)
+        # `only` again replaces the field list: the card also shows the category's name.
+        .only(*BROWSE_FIELDS, "category__name_da", "category__name_en")
+    )
     position = decode_cursor(cursor) if cursor else None
     if position is not None:
         created, pk = position
         qs = qs.filter(Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk))
-    rows = list(
-        qs.select_related("category", "workshop")
-        .prefetch_related(_ready_photos())
-        .only(
-            "id",
-            "title",
-            "kind",
-            "condition",
-            "price_dkk",
-            "area",
-            "created_at",
-            "source_job_id",
-            "category__name_da",
-            "category__name_en",
-            "workshop__name",
-            "workshop__slug",
-        )
-        .order_by("-created_at", "-id")[: limit + 1]
-    )
+    rows = list(qs.order_by("-created_at", "-id")[: limit + 1])
     has_more = len(rows) > limit
     rows = rows[:limit]
     page = BrowsePage(listings=rows, next_cursor=encode_cursor(rows[-1]) if has_more and rows else None)
     page.cards = [
-        {"listing": row, "image": photo_image(row.ready[0]) if row.ready else None}  # type: ignore[attr-defined]
+        {"listing": row, "image": photo_image(row.ready_photos[0]) if row.ready_photos else None}  # type: ignore[attr-defined]
         for row in rows
     ]
     return page

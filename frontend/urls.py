@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from . import views, views_workshop
+from . import views, views_post, views_trade, views_workshop
 
 app_name = "frontend"
 
@@ -23,6 +23,22 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password-reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    # --- Residents and buyers: post, edit, photos, reserve, messages, My page (branch pages2) -----------
+    path("post/", views_post.post_create, name="post"),
+    path("listings/<int:pk>/edit/", views_post.listing_edit, name="listing_edit"),
+    path("listings/<int:pk>/photos/", views_post.listing_photo_list, name="listing_photo_list"),
+    path("listings/<int:pk>/photos/add/", views_post.listing_photos_add, name="listing_photos_add"),
+    path("listings/<int:pk>/publish/", views_post.listing_publish, name="listing_publish"),
+    path("listings/<int:pk>/withdraw/", views_post.listing_withdraw, name="listing_withdraw"),
+    path("photos/<int:pk>/delete/", views_post.photo_remove, name="photo_remove"),
+    path("listings/<int:pk>/reserve/", views_trade.listing_reserve, name="listing_reserve"),
+    path("listings/<int:pk>/message/", views_trade.listing_message, name="listing_message"),
+    path("listings/<int:pk>/report/", views_trade.listing_report, name="listing_report"),
+    path("reservations/<int:pk>/<slug:action>/", views_trade.reservation_act, name="reservation_act"),
+    path("conversations/<int:pk>/", views_trade.conversation_detail, name="conversation"),
+    path("notifications/read/", views_trade.notifications_read, name="notifications_read"),
+    path("saved-searches/", views_trade.saved_search_create, name="saved_search_create"),
+    path("saved-searches/<int:pk>/delete/", views_trade.saved_search_delete, name="saved_search_delete"),
 ]
 
 # --- Workshop pages (views_workshop.py) ---------------------------------------------------------------------------

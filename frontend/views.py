@@ -26,6 +26,7 @@ from repairs.selectors import listing_provenance
 
 from . import selectors
 from .forms import BrowseForm, LoginForm, ProfileForm, SignupForm
+from .views_trade import listing_trade_context, my_page_context
 
 
 def _remember_language(response: HttpResponseBase, language: str) -> HttpResponseBase:
@@ -74,6 +75,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "photos": photos,
         "provenance": listing_provenance(listing=listing),
         "savings": selectors.listing_savings(listing),
+        **listing_trade_context(request, listing),
     }
     return render(request, "frontend/listing_detail.html", context)
 
@@ -178,5 +180,6 @@ def profile(request: HttpRequest) -> HttpResponseBase:
         "listings": selectors.my_listings(user=user),
         "notifications": selectors.my_notifications(user=user),
         "memberships": list(account_selectors.user_memberships(user=user)),
+        **my_page_context(user),
     }
     return render(request, "frontend/accounts/profile.html", context)

@@ -1,0 +1,236 @@
+"""Post an item, edit it, add photos, publish and withdraw. Every write goes through `listings.services` and
+`listings.photos`, the same functions the API calls."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from listings import photos as photo_services
+from listings import services as listing_services
+from listings.models import Kind, Listing, Photo, PhotoStatus
+from listings.selectors import listing_managed_by
+from marketplace.accounts.models import User
+from marketplace.errors import DomainError, InvalidInput
+
+from . import selectors
+from .forms_post import ListingForm, PhotosForm
+
+# The progressive upload script asks for JSON by this header; without JavaScript the same view redirects.
+JSON_HEADER = "X-Kredslob-Upload"
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _own_listing(request: HttpRequest, pk: int) -> Listing:
+    """A listing the signed-in person may change; everyone else gets a 404 (drafts are nobody's business)."""
+    listing = Listing.objects.select_related("category", "workshop").filter(pk=pk).first()
+    if listing is None or not listing_managed_by(listing=listing, user=request.user):
+        raise Http404
+    return listing
+
+
+def _upload_files(request: HttpRequest, listing: Listing) -> list[str]:
+    """Each file through the upload service; the service's own message for each rejected one."""
+    errors = []
+    for file in request.FILES.getlist("photos"):
+        try:
+            photo_services.photo_upload(listing_id=listing.pk, user=_user(request), file=file)
+        except DomainError as error:
+            errors.append(_("%(name)s: %(reason)s") % {"name": file.name, "reason": error.detail})
+    return errors
+
+
+def _report_uploads(request: HttpRequest, count: int, errors: list[str]) -> None:
+    for error in errors:
+        messages.error(request, error)
+    if count - len(errors) > 0:
+        messages.info(request, _("Your photos are being processed. This takes a few seconds."))
+
+
+def _plain(price: Decimal) -> Decimal:
+    return price.quantize(Decimal(1)) if price == price.to_integral_value() else price
+
+
+def photo_rows(listing: Listing) -> list[dict[str, Any]]:
+    rows = []
+    for photo in Photo.objects.filter(listing=listing).order_by("position", "id"):
+        rows.append(
+            {
+                "photo": photo,
+                "image": selectors.photo_image(photo) if photo.status == PhotoStatus.READY else None,
+                "reason": _(photo.failure_reason) if photo.failure_reason else "",
+            }
+        )
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_create(request: HttpRequest) -> HttpResponseBase:
+    tree = selectors.browse_tree()
+    form = ListingForm(request.POST or None, tree=tree, initial={"area": _user(request).area})
+    photos_form = PhotosForm()
+    wants_json = request.headers.get(JSON_HEADER) == "1"
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        kind = data["kind"]
+        try:
+            listing = listing_services.listing_create(
+                seller=_user(request),
+                title=data["title"],
+                category=data["category"],
+                condition=data["condition"],
+                kind=kind,
+                description=data["description"],
+                price_dkk=None if kind in (Kind.FREE, Kind.REPAIR) else data["price_dkk"],
+                area=data["area"],
+                pickup_details=data["pickup_details"],
+                publish=request.POST.get("action") == "publish",
+                repair_mode=data["repair_mode"] if kind == Kind.REPAIR else "",
+                fault_description=data["fault_description"] if kind == Kind.REPAIR else "",
+            )
+        except InvalidInput as error:
+            form.add_service_errors(error)
+        else:
+            edit_url = reverse("frontend:listing_edit", args=[listing.pk])
+            if wants_json:
+                return JsonResponse(
+                    {
+                        "id": listing.pk,
+                        "photos_url": reverse("api:listing-photos", args=[listing.pk]),
+                        "edit_url": edit_url,
+                        "listing_url": listing.get_absolute_url(),
+                    },
+                    status=201,
+                )
+            files = request.FILES.getlist("photos")
+            if listing.status == "active":
+                messages.success(request, _("Your listing is published."))
+            else:
+                messages.success(request, _("Your listing is saved as a draft."))
+            _report_uploads(request, len(files), _upload_files(request, listing))
+            return redirect(edit_url)
+    if wants_json:  # invalid: the script falls back to an ordinary submit, which shows the errors
+        return JsonResponse({"errors": form.errors}, status=400)
+    return render(request, "frontend/post.html", {"form": form, "photos_form": photos_form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def listing_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
+    listing = _own_listing(request, pk)
+    initial = {
+        "title": listing.title,
+        "category": listing.category.slug,
+        "condition": listing.condition,
+        # 450, not 450.00: whole kroner are shown without øre
+        "price_dkk": _plain(listing.price_dkk) if listing.kind == Kind.SALE else None,
+        "description": listing.description,
+        "area": listing.area,
+        "pickup_details": listing.pickup_details,
+    }
+    form = ListingForm(request.POST or None, tree=selectors.browse_tree(), editing=True, initial=initial)
+    if listing.kind != Kind.SALE:
+        del form.fields["price_dkk"]
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        if "price_dkk" in fields and fields["price_dkk"] is None:
+            fields["price_dkk"] = Decimal(0)
+        try:
+            listing_services.listing_update(listing=listing, actor=_user(request), **fields)
+        except InvalidInput as error:
+            form.add_service_errors(error)
+        except DomainError as error:
+            messages.error(request, str(error.detail))
+            return redirect("frontend:listing_edit", pk=listing.pk)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("frontend:listing_edit", pk=listing.pk)
+    rows = photo_rows(listing)
+    context = {
+        "listing": listing,
+        "form": form,
+        "photos_form": PhotosForm(),
+        "rows": rows,
+        "pending": any(row["photo"].status == PhotoStatus.PENDING for row in rows),
+    }
+    return render(request, "frontend/listing_edit.html", context)
+
+
+@login_required
+def listing_photo_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """The photos of a listing with their processing status (htmx polls this while one is pending)."""
+    listing = _own_listing(request, pk)
+    rows = photo_rows(listing)
+    context = {
+        "listing": listing,
+        "rows": rows,
+        "pending": any(row["photo"].status == PhotoStatus.PENDING for row in rows),
+    }
+    return render(request, "frontend/_photo_list.html", context)
+
+
+@login_required
+@require_POST
+def listing_photos_add(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Without JavaScript: a plain multipart POST of one or more photos, through the same upload service."""
+    listing = _own_listing(request, pk)
+    files = request.FILES.getlist("photos")
+    if not files:
+        messages.error(request, photo_services.missing_file_message())
+    else:
+        _report_uploads(request, len(files), _upload_files(request, listing))
+    return redirect("frontend:listing_edit", pk=listing.pk)
+
+
+@login_required
+@require_POST
+def photo_remove(request: HttpRequest, pk: int) -> HttpResponseBase:
+    photo = Photo.objects.filter(pk=pk).first()
+    if photo is None:
+        raise Http404
+    listing = _own_listing(request, photo.listing_id)
+    try:
+        photo_services.photo_delete(photo_id=photo.pk, user=_user(request))
+    except DomainError as error:
+        messages.error(request, str(error.detail))
+    else:
+        messages.success(request, _("The photo is deleted."))
+    return redirect("frontend:listing_edit", pk=listing.pk)
+
+
+@login_required
+@require_POST
+def listing_publish(request: HttpRequest, pk: int) -> HttpResponseBase:
+    listing = _own_listing(request, pk)
+    try:
+        listing_services.listing_publish(listing=listing, actor=_user(request))
+    except DomainError as error:
+        messages.error(request, str(error.detail))
+    else:
+        messages.success(request, _("Your listing is published."))
+    return redirect("frontend:listing_edit", pk=listing.pk)
+
+
+@login_required
+@require_POST
+def listing_withdraw(request: HttpRequest, pk: int) -> HttpResponseBase:
+    listing = _own_listing(request, pk)
+    try:
+        listing_services.listing_withdraw(listing=listing, actor=_user(request))
+    except DomainError as error:
+        messages.error(request, str(error.detail))
+        return redirect("frontend:listing_edit", pk=listing.pk)
+    messages.success(request, _("Your listing is withdrawn. It is no longer shown to others."))
+    return redirect("frontend:profile")
