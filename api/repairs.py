@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.pagination import CursorPagination
+from api.schema import paginated
 from listings.models import Condition, Listing
 from marketplace.accounts.models import Workshop
 from marketplace.errors import InvalidInput
@@ -146,7 +147,11 @@ class JobListView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=[JobFilterIn], responses={200: JobOut(many=True)})
+    @extend_schema(
+        operation_id="v1_repair_jobs_list",
+        parameters=[JobFilterIn],
+        responses={200: paginated(JobOut, "PaginatedJobList")},
+    )
     def get(self, request: Request) -> Response:
         filters = JobFilterIn(data=request.query_params)
         filters.is_valid(raise_exception=True)

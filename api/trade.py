@@ -20,6 +20,9 @@ from marketplace.trade.models import Conversation, Message, Notification, Reserv
 
 from .keyset import KeysetPagination
 
+# Ids are 64-bit (BigAutoField): a bigger number can name nothing, and the database driver would choke on it.
+MAX_ID = 2**63 - 1
+
 
 def _user_id(request: Request) -> int:
     return request.user.pk  # type: ignore[return-value]
@@ -128,7 +131,7 @@ def message_out(message: Message, *, user_id: int) -> dict[str, Any]:
 
 
 class ConversationIn(serializers.Serializer):
-    listing = serializers.IntegerField(min_value=1)
+    listing = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     body = serializers.CharField(max_length=4000)
 
 
@@ -230,7 +233,9 @@ class NotificationListView(APIView):
 
 
 class NotificationReadIn(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=500)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, max_length=500
+    )
 
 
 class NotificationReadView(APIView):

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from api.pagination import CursorPagination
 from api.repairs import impact_json
+from api.schema import paginated
 from marketplace.accounts import services
 from marketplace.accounts.models import Role, Workshop, WorkshopMembership, cvr_validator
 from marketplace.errors import NotFound
@@ -70,7 +71,7 @@ def _workshop(slug: str) -> Workshop:
 class WorkshopListView(APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
 
-    @extend_schema(responses={200: WorkshopOut(many=True)})
+    @extend_schema(operation_id="v1_workshops_list", responses={200: paginated(WorkshopOut, "PaginatedWorkshopList")})
     def get(self, request: Request) -> Response:
         paginator = CursorPagination()
         page = paginator.paginate_queryset(Workshop.objects.prefetch_related("categories"), request, view=self)

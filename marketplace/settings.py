@@ -351,3 +351,9 @@ LOGGING = {
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for _folder in ("queue", "processed"):
         (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+
+# --- Fuzzing (issue 7): the schema documents the problem+json error responses of every operation. ---------
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "api.schema.add_problem_responses",
+]
