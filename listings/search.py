@@ -109,7 +109,8 @@ def listing_filters_clean(raw: Any) -> dict[str, Any]:
         value = raw.get(name) if hasattr(raw, "get") else None
         if isinstance(value, bool):
             return "true" if value else "false"
-        return "" if value is None else str(value).strip()
+        # PostgreSQL cannot hold a NUL character in text, and no filter value means one: drop it.
+        return "" if value is None else str(value).replace("\x00", "").strip()
 
     q = get("q")
     if q:
