@@ -20,9 +20,9 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import dateformat, timezone
 from django.utils.dateparse import parse_datetime
 
-from listings.models import PUBLIC_LISTING_STATUSES, Category, Kind, Listing, ListingStatus, Photo, PhotoStatus
+from listings.models import Category, Kind, Listing, ListingStatus, Photo, PhotoStatus
 from listings.search import listing_filters_clean
-from listings.selectors import BROWSE_FIELDS, category_tree, listing_browse
+from listings.selectors import BROWSE_FIELDS, category_tree, listing_browse, listing_managed_by
 from marketplace.accounts.models import Workshop
 from marketplace.errors import InvalidInput
 from marketplace.trade.models import Notification
@@ -181,7 +181,7 @@ def browse_listings(
 
 
 def listing_for_page(*, pk: int, viewer: Any) -> Listing | None:
-    """A public listing (or the owner's own, whatever its status) with what its page shows."""
+    """A public listing (or, whatever its status, one the viewer manages) with what its page shows."""
     qs = Listing.objects.select_related(
         "category",
         "seller",
@@ -190,10 +190,13 @@ def listing_for_page(*, pk: int, viewer: Any) -> Listing | None:
         "source_job__workshop",
         "source_job__listing",
     ).prefetch_related(_ready_photos(), "source_job__events")
-    visible = Q(status__in=PUBLIC_LISTING_STATUSES)
-    if getattr(viewer, "is_authenticated", False):
-        visible |= Q(seller=viewer)
-    return qs.filter(visible, pk=pk).first()
+    listing = qs.filter(pk=pk).first()
+    if listing is None:
+        return None
+    # The same rule as the API's listing_get: public, or for who manages it (seller, workshop member) and staff.
+    if listing.is_public or getattr(viewer, "is_staff", False) or listing_managed_by(listing=listing, user=viewer):
+        return listing
+    return None
 
 
 def listing_savings(listing: Listing) -> tuple[Decimal, Decimal] | None:

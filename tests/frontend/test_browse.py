@@ -183,3 +183,15 @@ def test_every_page_is_served_without_external_assets(client):
         for src in re.findall(r'(?:src|href)="([^"]+)"', html):
             assert not src.startswith(("http://", "https://", "//")), (url, src)
         assert "/static/frontend/vendor/htmx.min.js" in html
+
+
+@pytest.mark.django_db
+def test_a_workshop_member_sees_the_workshops_draft_page_and_a_stranger_does_not(client):
+    from tests.factories import MembershipFactory
+
+    membership = MembershipFactory()
+    draft = factories.ListingFactory(status="draft", workshop=membership.workshop, title="Kladde fra værkstedet")
+    client.force_login(membership.user)
+    assert client.get(f"/listings/{draft.pk}/").status_code == 200
+    client.force_login(factories.UserFactory())
+    assert client.get(f"/listings/{draft.pk}/").status_code == 404
