@@ -245,12 +245,15 @@ class SweepResult:
 
 
 def photos_sweep(*, now: datetime | None = None) -> SweepResult:
-    """Re-queue photos left `pending` too long (a lost message, a broker outage) and fail those that have
-    been re-queued too often, so no photo stays pending forever."""
+    """Re-queue photos left `pending` too long (a lost message, a broker outage, a killed worker) and fail
+    those whose processing was started too often without finishing (a file that kills the worker).
+
+    A re-queue is not an attempt: during a broker outage the message may never reach a worker, and a long
+    outage must not turn good photos into failed ones. Only `photo_process` counts attempts."""
     from .tasks import photo_process as photo_process_task
 
     now = now or timezone.now()
-    cutoff = now - timedelta(minutes=settings.PHOTO_PENDING_REQUEUE_MINUTES)
+    cutoff = now - timedelta(seconds=settings.PHOTO_PENDING_REQUEUE_SECONDS)
     stale = Photo.objects.filter(status=PhotoStatus.PENDING, updated_at__lt=cutoff)
     with transaction.atomic():
         failed = stale.filter(attempts__gte=settings.PHOTO_MAX_ATTEMPTS).update(
@@ -262,9 +265,7 @@ def photos_sweep(*, now: datetime | None = None) -> SweepResult:
             .order_by("updated_at")
             .values_list("pk", flat=True)[:500]
         )
-        requeued = Photo.objects.filter(pk__in=ids, status=PhotoStatus.PENDING).update(
-            attempts=F("attempts") + 1, updated_at=now
-        )
+        requeued = Photo.objects.filter(pk__in=ids, status=PhotoStatus.PENDING).update(updated_at=now)
         for photo_id in ids:
             enqueue(photo_process_task, photo_id)
     if requeued or failed:

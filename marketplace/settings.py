@@ -271,9 +271,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# With Redis, a Redis outage degrades the cache to misses (throttling fails open) instead of failing requests.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "marketplace.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -333,11 +338,16 @@ CELERY_BEAT_SCHEDULE["trade-saved-searches-digest"] = {
 }
 
 # --- Photos (listings app) ----------------------------------------------------------------------------
-# A photo still `pending` this many minutes after upload (or its last re-queue) is re-queued by the sweep.
-# Every re-queue and every processing start counts as an attempt; at PHOTO_MAX_ATTEMPTS it is marked failed.
-PHOTO_PENDING_REQUEUE_MINUTES = env_int("PHOTO_PENDING_REQUEUE_MINUTES", 10)
+# A photo still `pending` this many seconds after upload (or its last re-queue) is re-queued by the sweep,
+# which runs every PHOTO_SWEEP_EVERY_SECONDS. Only a processing start counts as an attempt (a re-queue during
+# a broker outage costs nothing); at PHOTO_MAX_ATTEMPTS the photo is marked failed.
+PHOTO_PENDING_REQUEUE_SECONDS = env_int("PHOTO_PENDING_REQUEUE_SECONDS", 600)
+PHOTO_SWEEP_EVERY_SECONDS = env_int("PHOTO_SWEEP_EVERY_SECONDS", 300)
 PHOTO_MAX_ATTEMPTS = env_int("PHOTO_MAX_ATTEMPTS", 5)
-CELERY_BEAT_SCHEDULE["photos-sweep"] = {"task": "listings.tasks.photos_sweep", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["photos-sweep"] = {
+    "task": "listings.tasks.photos_sweep",
+    "schedule": float(PHOTO_SWEEP_EVERY_SECONDS),
+}
 
 LOGGING = {
     "version": 1,

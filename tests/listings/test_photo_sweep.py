@@ -18,7 +18,7 @@ from tests.listings import imagegen
 pytestmark = pytest.mark.django_db
 
 
-def _pending_photo(age_minutes: int, attempts: int = 0) -> Photo:
+def _pending_photo(age_minutes: float, attempts: int = 0) -> Photo:
     listing = ListingFactory()
     # Uploaded inside the test's transaction: its on-commit message is never sent (a lost message).
     photo = photos.photo_upload(listing_id=listing.pk, user=listing.seller, file=ContentFile(imagegen.jpeg(), "x"))
@@ -36,14 +36,14 @@ def eager_celery():  # type: ignore[no-untyped-def]
 
 
 def test_sweep_recovers_a_photo_whose_message_was_lost(eager_celery, django_capture_on_commit_callbacks):
-    photo = _pending_photo(age_minutes=settings.PHOTO_PENDING_REQUEUE_MINUTES + 1)
+    photo = _pending_photo(age_minutes=settings.PHOTO_PENDING_REQUEUE_SECONDS / 60 + 1)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         result = photos.photos_sweep()
     assert result == photos.SweepResult(requeued=1, failed=0)
     assert len(callbacks) == 1
     photo.refresh_from_db()
     assert photo.status == PhotoStatus.READY
-    assert photo.attempts == 2  # the sweep's re-queue and the processing run
+    assert photo.attempts == 1  # the processing run; the re-queue itself is not an attempt
     assert set(photo.variants) == {"w320", "w1024", "w2048", "w2048_jpeg"}
 
 
@@ -59,13 +59,13 @@ def test_sweep_leaves_recent_and_finished_photos_alone(django_capture_on_commit_
     assert Photo.objects.get(pk=recent.pk).attempts == 0
 
 
-def test_sweep_requeues_with_the_photo_id_and_counts_attempts(django_capture_on_commit_callbacks):
+def test_sweep_requeues_with_the_photo_id_without_counting_an_attempt(django_capture_on_commit_callbacks):
     photo = _pending_photo(age_minutes=30, attempts=1)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         photos.photos_sweep()
     assert [(c.args[0].name, c.args[1]) for c in callbacks] == [("listings.tasks.photo_process", (photo.pk,))]
     photo.refresh_from_db()
-    assert photo.attempts == 2
+    assert photo.attempts == 1
     assert photo.status == PhotoStatus.PENDING
     # Just re-queued: the next sweep waits another interval before trying again.
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -83,9 +83,22 @@ def test_sweep_fails_a_photo_that_keeps_failing(settings, django_capture_on_comm
     assert "several attempts" in photo.failure_reason
 
 
+def test_a_long_broker_outage_does_not_fail_a_photo(django_capture_on_commit_callbacks):
+    """Every sweep during an outage re-queues into the void; the photo must still be processed afterwards."""
+    photo = _pending_photo(age_minutes=30)
+    for _ in range(settings.PHOTO_MAX_ATTEMPTS + 2):
+        with django_capture_on_commit_callbacks(execute=False):
+            assert photos.photos_sweep() == photos.SweepResult(requeued=1, failed=0)
+        Photo.objects.filter(pk=photo.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    photo.refresh_from_db()
+    assert (photo.status, photo.attempts) == (PhotoStatus.PENDING, 0)
+    assert photos.photo_process(photo_id=photo.pk).status == PhotoStatus.READY  # type: ignore[union-attr]
+
+
 def test_sweep_is_scheduled():
     entry = settings.CELERY_BEAT_SCHEDULE["photos-sweep"]
     assert entry["task"] == "listings.tasks.photos_sweep"
+    assert entry["schedule"] == float(settings.PHOTO_SWEEP_EVERY_SECONDS)
     assert "listings.tasks.photos_sweep" in app.tasks
 
 
