@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXTRAS ?= dev,bench
 
-.PHONY: run test lint security format demo migrate messages lock bench bench-images bench-api bench-ords clean
+.PHONY: run test test-faults lint security format demo migrate messages lock bench bench-images bench-api bench-ords clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kredsløb needs Python 3.11 or newer (set PYTHON=python3.x)")'
@@ -29,6 +29,11 @@ run: demo
 ## missing server fail the run instead of skipping.
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Fault tests: Redis stopped during uploads, workers SIGKILLed mid-task, PostgreSQL restarted under traffic.
+## Each starts its own PostgreSQL cluster and Redis server (needs their server binaries), never the shared ones.
+test-faults: $(STAMP)
+	$(BIN)/python -m pytest -m faults tests/faults -v $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -218,7 +218,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # max_retries 0: a publish makes one connection attempt instead of retrying for the whole connect timeout
+    # (2 s per upload during an outage). The worker's own reconnect loop has its own retry settings.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 0}
 # Publishing must never hang a web request when the broker is down: fail fast, the sweep re-queues.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
