@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXTRAS ?= dev,bench
 
-.PHONY: run test test-faults lint security format demo migrate messages lock bench bench-images bench-api bench-ords clean
+.PHONY: run test test-faults lint security audit format demo migrate messages lock bench bench-images bench-api bench-ords clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kredsløb needs Python 3.11 or newer (set PYTHON=python3.x)")'
@@ -43,6 +43,12 @@ lint: $(STAMP)
 ## Static security scan: no medium or high finding may stand (reviewed exceptions carry `# nosec <id>`).
 security: $(STAMP)
 	$(BIN)/bandit -q -r marketplace listings repairs api frontend scripts benchmarks -x '*/migrations/*' -ll
+
+## Known vulnerabilities in the pinned packages (pip-audit, its own venv). Needs internet access to PyPI's
+## JSON API or OSV; --strict fails when a package cannot be audited. Not in CI: see docs/operations.md.
+audit:
+	@test -x .venv-audit/bin/pip-audit || ($(PYTHON) -m venv .venv-audit && .venv-audit/bin/pip install --quiet pip-audit)
+	.venv-audit/bin/pip-audit --strict --no-deps --disable-pip -r requirements.lock
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
