@@ -7,12 +7,15 @@ workshop get here (anyone else: 403)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,7 +46,7 @@ from .forms_workshop import (
 )
 from .selectors import category_choices
 
-BOARD_LIMIT = 100
+BOARD_PAGE = 50
 
 
 def _verified_workshops(user: User) -> list[Workshop]:
@@ -66,17 +69,40 @@ def board(request: HttpRequest) -> HttpResponse:
     workshops = _verified_workshops(user)
     form = BoardFilterForm(request.GET or None, categories=category_choices(category_tree()))
     filters = form.filters()
-    jobs = list(
-        job_selectors.job_list(user=user, status=filters["status"], category=filters["category"])[: BOARD_LIMIT + 1]
-    )
+    queryset = job_selectors.job_list(user=user, status=filters["status"], category=filters["category"])
+    after = _board_cursor(request.GET.get("cursor", ""))
+    if after is not None:
+        # Keyset on the board's own order (-created_at, -id): new jobs arriving meanwhile never shift a page.
+        queryset = queryset.filter(Q(created_at__lt=after[0]) | Q(created_at=after[0], id__lt=after[1]))
+    jobs = list(queryset[: BOARD_PAGE + 1])
+    more_url = None
+    if len(jobs) > BOARD_PAGE:
+        jobs = jobs[:BOARD_PAGE]
+        params = {k: v for k, v in request.GET.items() if k != "cursor" and v}
+        params["cursor"] = f"{jobs[-1].created_at.isoformat()}~{jobs[-1].pk}"
+        more_url = f"{request.path}?{urlencode(params)}"
     context = {
         "workshops": workshops,
         "owned": [w for w in workshops if _is_owner(user, w)],
         "form": form,
-        "jobs": jobs[:BOARD_LIMIT],
-        "more": len(jobs) > BOARD_LIMIT,
+        "jobs": jobs,
+        "more_url": more_url,
+        "more_target": "#job-list",
+        "is_next_page": after is not None,
     }
+    if getattr(request, "htmx", False) and after is not None:
+        return render(request, "frontend/workshop/_board_more.html", context)
     return render(request, "frontend/workshop/board.html", context)
+
+
+def _board_cursor(value: str) -> tuple[datetime, int] | None:
+    """`<created_at>~<id>` of the last job shown; anything else starts from the top."""
+    created, _sep, pk = value.partition("~")
+    try:
+        at = datetime.fromisoformat(created)
+        return (at, int(pk)) if at.tzinfo is not None and 0 < int(pk) < 2**63 else None
+    except ValueError:
+        return None
 
 
 # --- One job ------------------------------------------------------------------------------------------------

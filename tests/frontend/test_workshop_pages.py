@@ -4,6 +4,7 @@ errors shown beside the fields, and the impact page showing the repairs app's ow
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -64,6 +65,41 @@ def test_board_lists_open_jobs_newest_first_and_filters_by_status(workshop, staf
     assert held.listing.title in html
     html = client.get("/workshop/?status=completed").content.decode()
     assert held.listing.title in html and older.listing.title not in html and newer.listing.title not in html
+
+
+def test_board_pages_through_every_job_by_cursor_without_repeats(staff, monkeypatch):
+    from frontend import views_workshop
+
+    monkeypatch.setattr(views_workshop, "BOARD_PAGE", 4)
+    same_moment = timezone.now()
+    jobs = [factories.RepairJobFactory(listing__title=f"Job nummer {n:02d}") for n in range(10)]
+    RepairJob.objects.filter(pk__in=[j.pk for j in jobs[3:7]]).update(created_at=same_moment)  # ties on time
+    expected = list(RepairJob.objects.filter(pk__in=[j.pk for j in jobs]).order_by("-created_at", "-id"))
+    client = logged_in(staff)
+    seen: list[str] = []
+    url = "/workshop/"
+    for _page in range(5):
+        response = client.get(url, HTTP_HX_REQUEST="true") if url != "/workshop/" else client.get(url)
+        html = response.content.decode()
+        seen += [t for t in re.findall(r"Job nummer \d\d", html)]
+        more = re.search(r'href="(/workshop/\?[^"]*cursor=[^"]*)"', html)
+        if not more:
+            assert "That is everything for now." in html
+            break
+        url = more.group(1).replace("&amp;", "&")
+    assert seen == [j.listing.title for j in expected]
+    # Without JavaScript the link opens the next page whole, with a way back to the newest jobs.
+    page_two = client.get(url).content.decode()
+    assert "Back to the newest jobs" in page_two and "<html" in page_two.lower()
+
+
+def test_board_ignores_a_cursor_it_did_not_make(staff):
+    factories.RepairJobFactory(listing__title="Bærbar med cursor")
+    client = logged_in(staff)
+    for cursor in ["", "nonsense", "2026-01-01~x", "2026-01-01T00:00:00~5", "2026-01-01T00:00:00+00:00~-1", "~"]:
+        response = client.get("/workshop/", {"cursor": cursor})
+        assert response.status_code == 200
+        assert "Bærbar med cursor" in response.content.decode()
 
 
 def test_job_page_shows_the_donor_area_never_their_name(staff):
