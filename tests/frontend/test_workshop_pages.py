@@ -81,7 +81,7 @@ def test_board_pages_through_every_job_by_cursor_without_repeats(staff, monkeypa
     for _page in range(5):
         response = client.get(url, HTTP_HX_REQUEST="true") if url != "/workshop/" else client.get(url)
         html = response.content.decode()
-        seen += [t for t in re.findall(r"Job nummer \d\d", html)]
+        seen += re.findall(r"Job nummer \d\d", html)
         more = re.search(r'href="(/workshop/\?[^"]*cursor=[^"]*)"', html)
         if not more:
             assert "That is everything for now." in html
