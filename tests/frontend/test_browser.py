@@ -294,6 +294,13 @@ def test_impact_and_workshop_pages(page, live_server):
     page.goto("/impact/")
     assert page.get_by_role("heading", name="2 reparationer afsluttet").is_visible()
     check_page(page, "impact")
+    # On a phone the month table is a column of label–number cards, not a table to scroll sideways.
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    wrap = page.locator(".table-wrap").first
+    assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth")
+    first_cell = page.locator(".month-table tbody td").first
+    assert first_cell.evaluate("el => getComputedStyle(el, '::before').content") == '"kg holdt ude af skraldespanden"'
     page.goto(f"/workshops/{workshop.slug}/")
     assert page.get_by_role("heading", name="IT-Værkstedet Øst").is_visible()
     check_page(page, "workshop")
