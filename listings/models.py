@@ -130,6 +130,8 @@ class Listing(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # When the hand-over was completed: reuse impact counts in this month, whatever is edited afterwards.
+    sold_at = models.DateTimeField(_("sold"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("listing")

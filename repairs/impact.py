@@ -117,9 +117,11 @@ def _querysets(
         _in_range("completed_at__date", date_from, date_to)
     )
     # Reused as it is: sold (or given away) listings that did not come out of a repair job.
-    reused = Listing.objects.filter(
-        status=ListingStatus.SOLD, source_job__isnull=True, kind__in=[Kind.SALE, Kind.FREE]
-    ).filter(_in_range("updated_at__date", date_from, date_to))
+    reused = (
+        Listing.objects.filter(status=ListingStatus.SOLD, source_job__isnull=True, kind__in=[Kind.SALE, Kind.FREE])
+        .annotate(sold=Coalesce("sold_at", "updated_at"))
+        .filter(_in_range("sold__date", date_from, date_to))
+    )
     logs = WorkLog.objects.filter(_in_range("date", date_from, date_to))
     if workshop is not None:
         jobs, reused, logs = (
@@ -159,8 +161,9 @@ def impact_summary(
     *, workshop: Workshop | None = None, date_from: date | None = None, date_to: date | None = None
 ) -> dict[str, Any]:
     """Impact in total (or for one workshop) between two dates, with a `by_month` breakdown — six aggregate
-    queries whatever the number of rows. Jobs count in the month they were completed, work in the month it
-    was done, reuse in the month the listing was last changed (when it was sold)."""
+        queries whatever the number of rows. Jobs count in the month they were completed, work in the month it
+        was done, reuse in the month the hand-over was completed (`sold_at`; for rows sold before that field
+    existed or marked sold by hand in the admin, the month the listing was last changed)."""
     jobs, reused, logs = _querysets(workshop, date_from, date_to)
     total = _figures(
         jobs.aggregate(**_job_aggregates()),
@@ -170,7 +173,7 @@ def impact_summary(
     months: dict[str, dict[str, dict[str, Any]]] = {}
     for key, rows in (
         ("job", jobs.annotate(m=TruncMonth("completed_at")).values("m").annotate(**_job_aggregates())),
-        ("reuse", reused.annotate(m=TruncMonth("updated_at")).values("m").annotate(**_reuse_aggregates())),
+        ("reuse", reused.annotate(m=TruncMonth("sold")).values("m").annotate(**_reuse_aggregates())),
         ("work", logs.annotate(m=TruncMonth("date")).values("m").annotate(**_work_aggregates())),
     ):
         for row in rows:

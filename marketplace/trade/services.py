@@ -152,7 +152,7 @@ def reservation_complete(*, reservation: Reservation, actor: User) -> Reservatio
     reservation.status = ReservationStatus.COMPLETED
     reservation.completed_at = now
     reservation.save(update_fields=["status", "completed_at"])
-    Listing.objects.filter(pk=reservation.listing_id).update(status=ListingStatus.SOLD, updated_at=now)
+    Listing.objects.filter(pk=reservation.listing_id).update(status=ListingStatus.SOLD, sold_at=now, updated_at=now)
     listing = reservation.listing
     _notify(
         reservation.buyer,

@@ -144,3 +144,44 @@ def test_impact_endpoint(api_client, django_assert_max_num_queries):
     assert response.status_code == 400
     assert "from" in response.json()["errors"]
     assert api_client.get("/api/v1/impact/", {"workshop": "nope"}).status_code == 400
+
+
+def test_reuse_counts_in_the_month_of_the_hand_over_even_if_the_listing_changes_later():
+    from listings.models import Listing
+    from marketplace.trade import services as trade
+
+    listing = factories.ListingFactory(status=ListingStatus.ACTIVE, category=factories.category("furniture"))
+    reservation = trade.reservation_create(listing=listing, buyer=factories.UserFactory())
+    trade.reservation_complete(reservation=reservation, actor=listing.seller)
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.SOLD and listing.sold_at is not None
+    # Edited (or touched by a bulk update) long after the hand-over: the figures must not move.
+    Listing.objects.filter(pk=listing.pk).update(sold_at=at(date(2025, 6, 30)), updated_at=at(date(2026, 2, 1)))
+    months = {m["month"]: m for m in impact_summary()["by_month"]}
+    assert months["2025-06"]["reuse_kg"] == D("29.810")
+    assert "2026-02" not in months
+    # A listing marked sold without a hand-over (the admin) falls back to the month it was last changed.
+    factories.ListingFactory(status=ListingStatus.SOLD, category=factories.category("furniture"))
+    Listing.objects.filter(sold_at__isnull=True, status=ListingStatus.SOLD).update(updated_at=at(date(2025, 8, 5)))
+    months = {m["month"]: m for m in impact_summary(date_from=date(2025, 8, 1), date_to=date(2025, 8, 31))["by_month"]}
+    assert list(months) == ["2025-08"] and months["2025-08"]["reuse_kg"] == D("29.810")
+
+
+def test_the_migration_backfills_sold_at_from_the_completed_hand_over():
+    import importlib
+
+    from django.apps import apps
+
+    from listings.models import Listing
+    from marketplace.trade import services as trade
+
+    migration = importlib.import_module("listings.migrations.0004_listing_sold_at")
+    listing = factories.ListingFactory(status=ListingStatus.ACTIVE)
+    reservation = trade.reservation_create(listing=listing, buyer=factories.UserFactory())
+    trade.reservation_complete(reservation=reservation, actor=listing.seller)
+    by_hand = factories.ListingFactory(status=ListingStatus.SOLD)
+    Listing.objects.update(sold_at=None)
+    migration.backfill_sold_at(apps, None)
+    reservation.refresh_from_db()
+    assert Listing.objects.get(pk=listing.pk).sold_at == reservation.completed_at
+    assert Listing.objects.get(pk=by_hand.pk).sold_at is None
