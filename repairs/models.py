@@ -68,6 +68,10 @@ class RepairJob(models.Model):
     )
     # ORDS import: the source record's id, for idempotent re-imports.
     external_id = models.CharField(_("external ORDS id"), max_length=80, null=True, blank=True, unique=True)
+    # …and who published it, with their own name for the item, so a re-export credits the source (the data is
+    # CC BY-SA) instead of presenting it as ours.
+    external_provider = models.CharField(_("ORDS data provider"), max_length=80, blank=True, default="")
+    external_category = models.CharField(_("provider's product category"), max_length=120, blank=True, default="")
     year_of_manufacture = models.PositiveSmallIntegerField(null=True, blank=True)
     product_age = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -126,9 +126,9 @@ def ords_row(job: RepairJob) -> dict[str, str]:
     completed = timezone.localtime(job.completed_at).date() if job.completed_at else None
     return {
         "id": export_id(job),
-        "data_provider": DATA_PROVIDER,
+        "data_provider": job.external_provider or DATA_PROVIDER,
         "country": COUNTRY,
-        "partner_product_category": category.name_da,
+        "partner_product_category": job.external_category or category.name_da,
         "product_category": ords_name,
         "product_category_id": str(ords_id),
         "brand": job.brand or "Unknown",
@@ -288,6 +288,8 @@ def _job_from_row(row: dict[str, str], workshop: Workshop, categories: _Categori
         "notes": "",
         "no_storage": False,
         "external_id": record_id,
+        "external_provider": (row.get("data_provider") or "").strip()[:80],
+        "external_category": (row.get("partner_product_category") or "").strip()[:120],
         "year_of_manufacture": year,
         "product_age": _parse_age(age_raw) if age_raw.strip() else None,
         "when": when,
@@ -308,6 +310,8 @@ _JOB_COLUMNS = [
     "notes",
     "no_storage",
     "external_id",
+    "external_provider",
+    "external_category",
     "year_of_manufacture",
     "product_age",
     "created_at",
@@ -388,7 +392,7 @@ class _Writer:
         at = self._at(values["when"])
         age = values["product_age"]
         return (
-            *(values[c] for c in _JOB_COLUMNS[:12]),
+            *(values[c] for c in _JOB_COLUMNS[: _JOB_COLUMNS.index("product_age")]),
             self.ops.adapt_decimalfield_value(age, 5, 1) if age is not None else None,
             self.now,
             self.now,

@@ -233,7 +233,10 @@ def test_the_repair_cafe_denmark_file_round_trips(tmp_path, api_client):
         record_id = r["id"].replace("_", "-") if source else r["id"]  # the schema's id pattern uses "-"
         barrier = r["repair_barrier_if_end_of_life"]
         barrier = barrier_variants.get(barrier, barrier) if source else barrier
-        return (record_id, r["product_category_id"], r["repair_status"], barrier, r["event_date"])
+        return (
+            record_id, r["data_provider"], r["partner_product_category"], r["product_category_id"],
+            r["repair_status"], barrier, r["event_date"],
+        )  # fmt: skip
 
     assert len(exported) == len(original) == 4200
     assert sorted(key(r, source=False) for r in exported) == sorted(key(r, source=True) for r in original)
