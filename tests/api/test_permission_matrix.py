@@ -1,0 +1,366 @@
+"""Permission matrix of the API: every object endpoint × every persona of `tests.permissions` (anonymous, the
+owner, another resident, a buyer with reservations and conversations, the owner and a staff member of the
+workshop selling listings of its own, a member of another verified workshop, a member of an unverified
+workshop, a moderator).
+
+The rule (docs/API.md): 401 without credentials; 404 for an object the caller may not see (drafts, withdrawn and
+hidden listings and their photos, other people's reservations, conversations, saved searches); 403 where the
+caller sees the object but the action is not theirs; and a refused request changes nothing — not a row, not a
+file. Repair jobs have their own matrix in tests/repairs/test_permissions.py; the lists at the end of this module
+prove that list endpoints hold only the caller's rows."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.permissions import PERSONAS, Expect, World, build_world, db_state, expect, no, ok
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+
+
+def jpeg() -> SimpleUploadedFile:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 120, 40)).save(buffer, "JPEG")
+    return SimpleUploadedFile("lampe.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+Path = Callable[[World], str]
+Body = Callable[[World], Any] | dict[str, Any] | None
+
+
+def listing(name: str, action: str = "") -> Path:
+    return lambda w: f"{API}/listings/{w.listings[name].pk}/{action + '/' if action else ''}"
+
+
+def photo(name: str) -> Path:
+    return lambda w: f"{API}/photos/{w.photos[name].pk}/"
+
+
+def reservation(name: str, action: str) -> Path:
+    return lambda w: f"{API}/reservations/{w.reservations[name].pk}/{action}/"
+
+
+def messages(name: str) -> Path:
+    return lambda w: f"{API}/conversations/{w.conversations[name].pk}/messages/"
+
+
+# Who sees a non-public listing of `owner` (draft, withdrawn, hidden): the owner and moderators. Everybody else:
+# 404, as if it did not exist — anonymous readers too (reading listings needs no login).
+OWNER_ONLY_READ = {"default": 404, "owner": 200, "moderator": 200}
+# Writes on `owner`'s non-public listing: 401 anonymous; 404 to whoever can't see it; moderators see it but it is
+# not theirs to change (403).
+OWNER_ONLY_WRITE = {"default": 404, "anonymous": 401, "moderator": 403}
+# Writes on `owner`'s public listing: everybody sees it, so whoever is not the seller hears 403.
+PUBLIC_WRITE = {"default": 403, "anonymous": 401}
+WS_SIDE = ("workshop_owner", "workshop_member")
+
+# name: (method, path, body, expectations)
+MATRIX: dict[str, tuple[str, Path, Body, dict[str, Expect]]] = {
+    # --- Listings: read ----------------------------------------------------------------------------------------
+    **{
+        f"listing_{status}_get": ("get", listing(status), None, expect(**OWNER_ONLY_READ))
+        for status in ("draft", "withdrawn", "hidden")
+    },
+    "listing_ws_draft_get": (
+        "get",
+        listing("ws_draft"),
+        None,
+        expect(404, workshop_owner=200, workshop_member=200, moderator=200),
+    ),
+    "listing_active_get": ("get", listing("active"), None, expect(200)),
+    # --- Listings: change ----------------------------------------------------------------------------------------
+    "listing_draft_patch": (
+        "patch",
+        listing("draft"),
+        {"title": "Ændret", "pickup_details": "x"},
+        expect(**OWNER_ONLY_WRITE, owner=ok(200)),
+    ),
+    "listing_hidden_patch": (
+        "patch",
+        listing("hidden"),
+        {"title": "Ændret"},
+        expect(**OWNER_ONLY_WRITE, owner=409),  # hidden by a moderator: frozen
+    ),
+    "listing_active_patch": (
+        "patch",
+        listing("active"),
+        {"title": "Ændret", "price_dkk": "1"},
+        expect(**PUBLIC_WRITE, owner=ok(200)),
+    ),
+    "listing_ws_draft_patch": (
+        "patch",
+        listing("ws_draft"),
+        {"title": "Ændret"},
+        expect(**OWNER_ONLY_WRITE, workshop_owner=ok(200), workshop_member=ok(200)),
+    ),
+    "listing_ws_active_patch": (
+        "patch",
+        listing("ws_active"),
+        {"title": "Ændret"},
+        expect(**PUBLIC_WRITE, workshop_owner=ok(200), workshop_member=ok(200)),
+    ),
+    "listing_draft_withdraw": (
+        "delete",
+        listing("draft"),
+        None,
+        expect(**OWNER_ONLY_WRITE, owner=ok(200)),
+    ),
+    "listing_active_withdraw": (
+        "delete",
+        listing("active"),
+        None,
+        expect(**PUBLIC_WRITE, owner=ok(200)),
+    ),
+    "listing_reserved_withdraw": (
+        "delete",
+        listing("reserved"),
+        None,
+        expect(**PUBLIC_WRITE, owner=409),  # cancel the reservation first
+    ),
+    "listing_draft_publish": (
+        "post",
+        listing("draft", "publish"),
+        None,
+        expect(**OWNER_ONLY_WRITE, owner=ok(200)),
+    ),
+    "listing_withdrawn_publish": (
+        "post",
+        listing("withdrawn", "publish"),
+        None,
+        expect(**OWNER_ONLY_WRITE, owner=409),
+    ),
+    "listing_hidden_publish": (
+        "post",
+        listing("hidden", "publish"),
+        None,
+        expect(**OWNER_ONLY_WRITE, owner=409),  # the owner can't undo a moderator
+    ),
+    "listing_ws_draft_publish": (
+        "post",
+        listing("ws_draft", "publish"),
+        None,
+        expect(**OWNER_ONLY_WRITE, workshop_owner=ok(200), workshop_member=ok(200)),
+    ),
+    "listing_active_publish": ("post", listing("active", "publish"), None, expect(**PUBLIC_WRITE, owner=409)),
+    # --- Listings: report, reserve, start a conversation ---------------------------------------------------------
+    "listing_draft_report": (
+        "post",
+        listing("draft", "reports"),
+        {"reason": "scam"},
+        # Moderators see drafts and may flag one for the queue; the owner can't report their own.
+        expect(**(OWNER_ONLY_WRITE | {"moderator": ok(201)}), owner=403),
+    ),
+    "listing_active_report": (
+        "post",
+        listing("active", "reports"),
+        {"reason": "scam"},
+        expect(ok(201), anonymous=401, owner=403),
+    ),
+    "listing_ws_active_report": (
+        "post",
+        listing("ws_active", "reports"),
+        {"reason": "scam"},
+        expect(ok(201), anonymous=401, workshop_owner=403, workshop_member=403),
+    ),
+    "listing_draft_reserve": (
+        "post",
+        listing("draft", "reservations"),
+        None,
+        # The seller side hears 403 whatever the state; a moderator sees the draft, which is not active (409).
+        expect(**(OWNER_ONLY_WRITE | {"moderator": 409}), owner=403),
+    ),
+    "listing_active_reserve": (
+        "post",
+        listing("active", "reservations"),
+        None,
+        expect(ok(201), anonymous=401, owner=403),
+    ),
+    "listing_ws_active_reserve": (
+        "post",
+        listing("ws_active", "reservations"),
+        None,
+        expect(ok(201), anonymous=401, workshop_owner=403, workshop_member=403),
+    ),
+    "conversation_start_about_draft": (
+        "post",
+        lambda w: f"{API}/conversations/",
+        lambda w: {"listing": w.listings["draft"].pk, "body": "Hej"},
+        # A moderator may write to the seller about a listing they can see (e.g. one they hid).
+        expect(**(OWNER_ONLY_WRITE | {"moderator": ok(201)}), owner=403),
+    ),
+    "conversation_start_about_hidden": (
+        "post",
+        lambda w: f"{API}/conversations/",
+        lambda w: {"listing": w.listings["hidden"].pk, "body": "Hej"},
+        expect(**(OWNER_ONLY_WRITE | {"moderator": ok(201)}), owner=403),
+    ),
+    # --- Photos ----------------------------------------------------------------------------------------------------
+    "photo_upload_to_draft": (
+        "post",
+        listing("draft", "photos"),
+        lambda w: {"file": jpeg()},
+        expect(**OWNER_ONLY_WRITE, owner=ok(201)),
+    ),
+    "photo_upload_to_active": (
+        "post",
+        listing("active", "photos"),
+        lambda w: {"file": jpeg()},
+        expect(**PUBLIC_WRITE, owner=ok(201)),
+    ),
+    "photo_upload_to_ws_draft": (
+        "post",
+        listing("ws_draft", "photos"),
+        lambda w: {"file": jpeg()},
+        expect(**OWNER_ONLY_WRITE, workshop_owner=ok(201), workshop_member=ok(201)),
+    ),
+    "photo_of_draft_get": ("get", photo("draft_ready"), None, expect(**OWNER_ONLY_READ)),
+    "photo_of_hidden_get": ("get", photo("hidden_ready"), None, expect(**OWNER_ONLY_READ)),
+    "photo_pending_get": ("get", photo("active_pending"), None, expect(**OWNER_ONLY_READ)),
+    "photo_failed_get": ("get", photo("active_failed"), None, expect(**OWNER_ONLY_READ)),
+    "photo_ready_of_active_get": ("get", photo("active_ready"), None, expect(200)),
+    "photo_of_ws_draft_get": (
+        "get",
+        photo("ws_draft_ready"),
+        None,
+        expect(404, workshop_owner=200, workshop_member=200, moderator=200),
+    ),
+    "photo_of_draft_delete": (
+        "delete",
+        photo("draft_ready"),
+        None,
+        expect(**OWNER_ONLY_WRITE, owner=ok(204)),
+    ),
+    "photo_ready_of_active_delete": (
+        "delete",
+        photo("active_ready"),
+        None,
+        expect(**PUBLIC_WRITE, owner=ok(204)),
+    ),
+    "photo_of_ws_draft_delete": (
+        "delete",
+        photo("ws_draft_ready"),
+        None,
+        expect(**OWNER_ONLY_WRITE, workshop_owner=ok(204), workshop_member=ok(204)),
+    ),
+    # --- Reservations: only the two sides find them; only the seller side confirms and completes ----------------
+    **{
+        f"reservation_{action}": (
+            "post",
+            reservation("reserved", action),
+            None,
+            expect(404, anonymous=401, owner=ok(200), buyer=ok(200) if action == "cancel" else 403),
+        )
+        for action in ("confirm", "complete", "cancel")
+    },
+    **{
+        f"ws_reservation_{action}": (
+            "post",
+            reservation("ws_reserved", action),
+            None,
+            expect(
+                404,
+                anonymous=401,
+                workshop_owner=ok(200),
+                workshop_member=ok(200),
+                buyer=ok(200) if action == "cancel" else 403,
+            ),
+        )
+        for action in ("confirm", "complete", "cancel")
+    },
+    # --- Conversations: only the buyer and the seller side --------------------------------------------------------
+    # Reading marks the other side's messages read: a change only the parties may make.
+    "conversation_messages_get": (
+        "get",
+        messages("active"),
+        None,
+        expect(404, anonymous=401, owner=ok(200), buyer=ok(200)),
+    ),
+    "conversation_messages_post": (
+        "post",
+        messages("active"),
+        {"body": "Hej igen"},
+        expect(404, anonymous=401, owner=ok(201), buyer=ok(201)),
+    ),
+    "ws_conversation_messages_get": (
+        "get",
+        messages("ws_active"),
+        None,
+        expect(404, anonymous=401, buyer=ok(200), workshop_owner=ok(200), workshop_member=ok(200)),
+    ),
+    "ws_conversation_messages_post": (
+        "post",
+        messages("ws_active"),
+        {"body": "Hej igen"},
+        expect(404, anonymous=401, buyer=ok(201), workshop_owner=ok(201), workshop_member=ok(201)),
+    ),
+    # --- Notifications and saved searches -------------------------------------------------------------------------
+    # Marking someone else's notification read answers 200 with nothing marked: the ids are simply not theirs.
+    "notifications_read_owners": (
+        "post",
+        lambda w: f"{API}/notifications/read/",
+        lambda w: {"ids": [w.notifications["owner"].pk]},
+        expect(200, anonymous=401, owner=ok(200)),
+    ),
+    "saved_search_delete": (
+        "delete",
+        lambda w: f"{API}/saved-searches/{w.saved_searches['owner'].pk}/",
+        None,
+        expect(404, anonymous=401, owner=ok(204)),
+    ),
+    # --- Workshops: only an owner changes the profile, the categories and the members -----------------------------
+    "workshop_patch": (
+        "patch",
+        lambda w: f"{API}/workshops/{w.workshop.slug}/",
+        {"description": "Overtaget", "categories": ["bicycle"]},
+        expect(403, anonymous=401, workshop_owner=ok(200)),
+    ),
+    "workshop_members_add": (
+        "post",
+        lambda w: f"{API}/workshops/{w.workshop.slug}/members/",
+        lambda w: {"email": w.people["other_resident"].email, "role": "owner"},
+        expect(403, anonymous=401, workshop_owner=ok(201)),
+    ),
+    "unverified_workshop_patch": (
+        "patch",
+        lambda w: f"{API}/workshops/{w.unverified_workshop.slug}/",
+        {"categories": ["laptop"]},
+        expect(403, anonymous=401, unverified_member=ok(200)),
+    ),
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("row", list(MATRIX))
+def test_permission_matrix(row: str, persona: str) -> None:
+    method, path, body, expected = MATRIX[row]
+    world = build_world()
+    data = body(world) if callable(body) else body
+    multipart = isinstance(data, dict) and any(isinstance(v, SimpleUploadedFile) for v in data.values())
+    before = db_state()
+    response = getattr(world.api(persona), method)(path(world), data, format="multipart" if multipart else "json")
+    want = expected[persona]
+    assert response.status_code == want.status, (row, persona, response.content[:300])
+    if response.status_code >= 400:
+        assert response["Content-Type"] == "application/problem+json"
+    if not want.changes:
+        assert db_state() == before, f"{row}: {persona} changed something"
+
+
+def test_the_matrix_tests_can_fail() -> None:
+    """The owner's draft PATCH does change the database: the snapshot sees it (so the equality above means
+    something)."""
+    world = build_world()
+    before = db_state()
+    response = world.api("owner").patch(listing("draft")(world), {"title": "Ændret"}, format="json")
+    assert response.status_code == 200
+    assert db_state() != before
+    assert no(404) != ok(404)
