@@ -245,6 +245,13 @@ MATRIX: dict[str, tuple[str, Path, Body, dict[str, Expect]]] = {
         None,
         expect(**PUBLIC_WRITE, owner=ok(204)),
     ),
+    "photo_pending_delete": (
+        "delete",
+        photo("active_pending"),
+        None,
+        # A photo nobody else may see is 404 to them, like its GET — even on a public listing.
+        expect(**OWNER_ONLY_WRITE, owner=ok(204)),
+    ),
     "photo_of_ws_draft_delete": (
         "delete",
         photo("ws_draft_ready"),
