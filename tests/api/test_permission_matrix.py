@@ -18,7 +18,18 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.permissions import PERSONAS, Expect, World, build_world, db_state, expect, no, ok
+from tests.permissions import (
+    MESSAGE_SECRET,
+    PERSONAS,
+    PICKUP_SECRET,
+    Expect,
+    World,
+    build_world,
+    db_state,
+    expect,
+    no,
+    ok,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -371,3 +382,145 @@ def test_the_matrix_tests_can_fail() -> None:
     assert response.status_code == 200
     assert db_state() != before
     assert no(404) != ok(404)
+
+
+# --- Lists: only public listings; otherwise only the caller's own rows ------------------------------------------
+
+
+def every_result(client: Any, url: str) -> list[dict[str, Any]]:
+    """All results of a list endpoint, one row per page (so the cursor is walked too)."""
+    results: list[dict[str, Any]] = []
+    separator = "&" if "?" in url else "?"
+    next_url: str | None = f"{url}{separator}page_size=1"
+    while next_url:
+        response = client.get(next_url)
+        assert response.status_code == 200, (url, response.content[:300])
+        body = response.json()
+        results += body["results"]
+        next_url = body["next"]
+        assert len(results) < 100, "runaway pagination"
+    return results
+
+
+def ids(rows: list[dict[str, Any]]) -> set[int]:
+    return {row["id"] for row in rows}
+
+
+ALL_PUBLIC = {"active", "reserved", "sold", "ws_active", "ws_reserved", "stranger"}
+BROWSE_QUERIES = {
+    "": ALL_PUBLIC,
+    "q=lampe": ALL_PUBLIC,
+    "q=draft": set(),  # the draft's title word finds nothing, not even for its owner
+    "category=furniture&kind=sale&condition=good": ALL_PUBLIC,
+    "ordering=-price&min_price=0": ALL_PUBLIC,
+    "upcycled=false&area=Kildeparken": ALL_PUBLIC,
+    "workshop=WORKSHOP": {"ws_active", "ws_reserved"},
+    # Not filters of browse: ignored, so they can't open a way to anybody's drafts.
+    "mine=true&status=draft&seller=OWNER": ALL_PUBLIC,
+}
+
+
+@pytest.mark.parametrize("query", list(BROWSE_QUERIES))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_browse_and_search_list_public_listings_only_whoever_asks(persona: str, query: str) -> None:
+    world = build_world()
+    url = f"{API}/listings/?" + query.replace("WORKSHOP", world.workshop.slug).replace(
+        "OWNER", str(world.people["owner"].pk)
+    )
+    found = ids(every_result(world.api(persona), url))
+    assert found == {world.listings[name].pk for name in BROWSE_QUERIES[query]}
+
+
+def test_browse_thumbnails_and_detail_photos_are_ready_derivatives_only() -> None:
+    world = build_world()
+    rows = {row["id"]: row for row in every_result(world.api("other_resident"), f"{API}/listings/")}
+    active = world.listings["active"]
+    ready = world.photos["active_ready"]
+    assert rows[active.pk]["thumbnail"]["url"].endswith(ready.variants["w320"]["name"])
+    detail = world.api("other_resident").get(f"{API}/listings/{active.pk}/").json()
+    assert [p["id"] for p in detail["photos"]] == [ready.pk]  # not the pending one, not the failed one
+    assert "pickup_details" not in detail
+
+
+LIST_ENDPOINTS = ("reservations", "conversations", "notifications", "saved-searches")
+
+
+@pytest.mark.parametrize("endpoint", LIST_ENDPOINTS)
+def test_lists_need_a_login(endpoint: str) -> None:
+    response = build_world().api("anonymous").get(f"{API}/{endpoint}/")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+
+
+# persona: names of the world's reservations / conversations / saved searches they are a party to.
+OWN_ROWS = {
+    "owner": {"reservations": {"reserved"}, "conversations": {"active"}, "saved-searches": {"owner"}},
+    "buyer": {
+        "reservations": {"reserved", "ws_reserved"},
+        "conversations": {"active", "ws_active"},
+        "saved-searches": {"buyer"},
+    },
+    "workshop_owner": {"reservations": {"ws_reserved"}, "conversations": {"ws_active"}},
+    "workshop_member": {"reservations": {"ws_reserved"}, "conversations": {"ws_active"}},
+}
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+def test_lists_hold_only_the_callers_own_rows(persona: str) -> None:
+    world = build_world()
+    client = world.api(persona)
+    mine = OWN_ROWS.get(persona, {})
+    objects = {
+        "reservations": world.reservations,
+        "conversations": world.conversations,
+        "saved-searches": world.saved_searches,
+    }
+    for endpoint, rows in objects.items():
+        found = ids(every_result(client, f"{API}/{endpoint}/"))
+        assert found == {rows[name].pk for name in mine.get(endpoint, set())}, endpoint
+    # Notifications: the persona's own (the world gives each one, and the services add more), nobody else's.
+    found = ids(every_result(client, f"{API}/notifications/"))
+    user = world.people[persona]
+    assert world.notifications[persona].pk in found
+    assert found == set(user.notifications.values_list("pk", flat=True))
+    others = {n.pk for name, n in world.notifications.items() if name != persona}
+    assert not found & others
+
+
+def test_reservation_actions_are_listed_by_role_and_pickup_details_wait_for_confirmation() -> None:
+    world = build_world()
+    buyer, owner = world.api("buyer"), world.api("owner")
+    reserved = world.reservations["reserved"]
+
+    def buyer_rows() -> dict[int, dict[str, Any]]:
+        return {row["id"]: row for row in every_result(buyer, f"{API}/reservations/")}
+
+    assert {row["role"] for row in buyer_rows().values()} == {"buyer"}
+    assert all("pickup_details" not in row for row in buyer_rows().values())
+    seller_rows = every_result(owner, f"{API}/reservations/")
+    assert [(row["role"], row["pickup_details"]) for row in seller_rows] == [("seller", PICKUP_SECRET)]
+
+    assert owner.post(f"{API}/reservations/{reserved.pk}/confirm/").status_code == 200
+    rows = buyer_rows()
+    assert rows[reserved.pk]["pickup_details"] == PICKUP_SECRET
+    assert "pickup_details" not in rows[world.reservations["ws_reserved"].pk]  # still pending
+
+
+def test_secrets_reach_only_the_people_entitled_to_them() -> None:
+    """Read everything each persona can read (lists, every world listing, photo, conversation, their export) and
+    look for the pickup details (seller side, or a buyer once confirmed: nobody here) and the buyer's message
+    (the two parties)."""
+    world = build_world()
+    pickup_readers = {"owner", "workshop_owner", "workshop_member"}  # of their own listings
+    message_readers = {"owner", "buyer", "workshop_owner", "workshop_member"}
+    urls = [f"{API}/listings/", f"{API}/me/", f"{API}/me/export/", f"{API}/repair-jobs/", f"{API}/workshops/"]
+    urls += [f"{API}/{endpoint}/" for endpoint in LIST_ENDPOINTS]
+    urls += [f"{API}/listings/{listing.pk}/" for listing in world.listings.values()]
+    urls += [f"{API}/photos/{p.pk}/" for p in world.photos.values()]
+    urls += [f"{API}/conversations/{c.pk}/messages/" for c in world.conversations.values()]
+    urls += [f"{API}/workshops/{w.slug}/" for w in (world.workshop, world.other_workshop, world.unverified_workshop)]
+    for persona in PERSONAS:
+        client = world.api(persona)
+        bodies = "".join(client.get(url).content.decode() for url in urls)
+        assert (PICKUP_SECRET in bodies) == (persona in pickup_readers), persona
+        assert (MESSAGE_SECRET in bodies) == (persona in message_readers), persona
