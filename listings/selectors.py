@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from marketplace.accounts.models import WorkshopMembership
 from marketplace.errors import NotFound
 
-from .models import PUBLIC_LISTING_STATUSES, Category, Listing, Photo, PhotoStatus
+from .models import PUBLIC_LISTING_STATUSES, Category, Kind, Listing, Photo, PhotoStatus
 from .search import listing_filters_apply
 
 
@@ -79,6 +79,17 @@ def listing_managed_by(*, listing: Listing, user: Any) -> bool:
     return listing.workshop_id is not None and (
         WorkshopMembership.objects.filter(workshop_id=listing.workshop_id, user=user).exists()
     )
+
+
+def listing_seller_name(*, listing: Listing, user: Any = None) -> str:
+    """The seller's display name as `user` may see it. Whoever donated an item for repair is never named to
+    others — not to the public, not to the workshops (docs/repairs.md) —, only to themselves and to moderators:
+    for them the name is empty. Without a `user` (browse) this costs no query."""
+    if listing.kind == Kind.REPAIR and not (
+        getattr(user, "is_staff", False) or listing_managed_by(listing=listing, user=user)
+    ):
+        return ""
+    return listing.seller.display_name
 
 
 def listing_get(*, pk: int, user: Any) -> Listing:

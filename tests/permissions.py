@@ -18,6 +18,7 @@ leave those out for everybody.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -239,3 +240,51 @@ def expect(default: int | Expect, **by_persona: int | Expect) -> dict[str, Expec
         return value if isinstance(value, Expect) else no(value)
 
     return {persona: norm(by_persona.get(persona, default)) for persona in PERSONAS}
+
+
+# --- Donations for repair --------------------------------------------------------------------------------------
+
+DONOR_NAME = "Dorthe Donorsen"
+DONOR_EMAIL = "dorthe.donorsen@example.dk"
+
+
+def donations() -> dict[str, Any]:
+    """A donor with an open laptop job and a chair job that a workshop claimed, fixed and published."""
+    from listings.services import listing_create
+    from repairs import services as repairs
+
+    donor = factories.UserFactory(display_name=DONOR_NAME, email=DONOR_EMAIL, area="Kildeparken")
+    member = factories.MembershipFactory(workshop__categories=["laptop", "furniture"]).user
+    workshop = member.workshops.get()
+
+    def donate(title: str, category: str) -> Any:
+        listing = listing_create(
+            seller=donor,
+            title=title,
+            category=factories.category(category),
+            condition="for_parts",
+            kind="repair",
+            publish=True,
+            repair_mode="donate",
+            fault_description="Starter ikke.",
+        )
+        return listing.repair_job
+
+    open_job = donate("Bærbar der ikke starter", "laptop")
+    held = donate("Vakkelvorn stol", "furniture")
+    repairs.job_claim(job=held, workshop=workshop, actor=member)
+    repairs.job_start(job=held, actor=member)
+    repairs.job_complete(job=held, actor=member, outcome="fixed")
+    product = repairs.job_publish(
+        job=held, actor=member, title="Istandsat stol", description="Limet", price_dkk=Decimal(200), condition="good"
+    )
+    return {
+        "donor": donor,
+        "member": member,
+        "workshop": workshop,
+        "other_member": factories.MembershipFactory(workshop__categories=["laptop", "furniture"]).user,
+        "resident": factories.UserFactory(),
+        "open_job": open_job,
+        "held_job": held,
+        "product": product,
+    }

@@ -17,8 +17,13 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
 
+from tests import factories
+from tests.conftest import client_for
 from tests.permissions import (
+    DONOR_EMAIL,
+    DONOR_NAME,
     MESSAGE_SECRET,
     PERSONAS,
     PICKUP_SECRET,
@@ -26,6 +31,7 @@ from tests.permissions import (
     World,
     build_world,
     db_state,
+    donations,
     expect,
     no,
     ok,
@@ -402,6 +408,14 @@ def every_result(client: Any, url: str) -> list[dict[str, Any]]:
     return results
 
 
+def body(response: Any) -> str:
+    """The text of a response, streamed (the ORDS export) or not."""
+    assert response.status_code == 200, response.content[:300]
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return str(response.content.decode())
+
+
 def ids(rows: list[dict[str, Any]]) -> set[int]:
     return {row["id"] for row in rows}
 
@@ -524,3 +538,56 @@ def test_secrets_reach_only_the_people_entitled_to_them() -> None:
         bodies = "".join(client.get(url).content.decode() for url in urls)
         assert (PICKUP_SECRET in bodies) == (persona in pickup_readers), persona
         assert (MESSAGE_SECRET in bodies) == (persona in message_readers), persona
+
+
+# --- Repair jobs: the donor is never named to the workshops, nor to the public ---------------------------------
+
+
+def test_job_lists_and_details_never_name_the_donor_to_a_workshop() -> None:
+    world = donations()
+    open_job, held = world["open_job"], world["held_job"]
+    for who in ("member", "other_member"):
+        client = client_for(world[who])
+        rows = every_result(client, f"{API}/repair-jobs/")
+        expected = {open_job.pk, held.pk} if who == "member" else {open_job.pk}
+        assert ids(rows) == expected, who
+        urls = [f"{API}/repair-jobs/?status=open", f"{API}/repair-jobs/?mine=true", f"{API}/repair-jobs/{open_job.pk}/"]
+        if who == "member":
+            urls += [f"{API}/repair-jobs/{held.pk}/", f"{API}/repair-jobs/{held.pk}/certificate/"]
+        bodies = str(rows) + "".join(client.get(u).content.decode() for u in urls)
+        assert DONOR_NAME not in bodies and DONOR_EMAIL not in bodies, who
+        assert "donor" in client.get(f"{API}/repair-jobs/{open_job.pk}/").json()["events"][0]["actor"]
+    # Residents see only the jobs of what they donated themselves.
+    assert every_result(client_for(world["resident"]), f"{API}/repair-jobs/") == []
+    assert ids(every_result(client_for(world["donor"]), f"{API}/repair-jobs/")) == {open_job.pk, held.pk}
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "resident", "member"])
+def test_donated_items_never_name_the_donor_in_public_reads(persona: str) -> None:
+    """The donated listings themselves are public (browse shows them for kind=repair): they carry the area, never
+    the donor's name — the same promise as the provenance of the upcycled result (docs/repairs.md)."""
+    world = donations()
+    client = APIClient() if persona == "anonymous" else client_for(world[persona])
+    donated = [world["open_job"].listing_id, world["held_job"].listing_id]
+    rows = every_result(client, f"{API}/listings/?kind=repair")
+    assert ids(rows) == set(donated)
+    assert {row["seller"]["display_name"] for row in rows} == {""}
+    urls = [f"{API}/listings/{pk}/" for pk in donated] + [
+        f"{API}/listings/{world['product'].pk}/",
+        f"{API}/listings/?upcycled=true",
+        f"{API}/impact/",
+        f"{API}/exports/ords.csv",
+        f"{API}/workshops/{world['workshop'].slug}/",
+    ]
+    bodies = str(rows) + "".join(body(client.get(url)) for url in urls)
+    assert DONOR_NAME not in bodies and DONOR_EMAIL not in bodies
+    detail = client.get(f"{API}/listings/{donated[0]}/").json()
+    assert detail["seller"] == {"display_name": ""}
+    assert detail["area"] == "Kildeparken"
+
+
+def test_the_donor_and_moderators_still_see_the_donors_name() -> None:
+    world = donations()
+    pk = world["open_job"].listing_id
+    for user in (world["donor"], factories.UserFactory(is_staff=True)):
+        assert client_for(user).get(f"{API}/listings/{pk}/").json()["seller"] == {"display_name": DONOR_NAME}
