@@ -13,12 +13,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from rest_framework.test import APIClient
 
+from listings.models import Photo
+from listings.photos import photo_process
 from tests import factories
 from tests.conftest import client_for
 from tests.permissions import (
@@ -50,23 +55,23 @@ def jpeg() -> SimpleUploadedFile:
     return SimpleUploadedFile("lampe.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
-Path = Callable[[World], str]
+Url = Callable[[World], str]
 Body = Callable[[World], Any] | dict[str, Any] | None
 
 
-def listing(name: str, action: str = "") -> Path:
+def listing(name: str, action: str = "") -> Url:
     return lambda w: f"{API}/listings/{w.listings[name].pk}/{action + '/' if action else ''}"
 
 
-def photo(name: str) -> Path:
+def photo(name: str) -> Url:
     return lambda w: f"{API}/photos/{w.photos[name].pk}/"
 
 
-def reservation(name: str, action: str) -> Path:
+def reservation(name: str, action: str) -> Url:
     return lambda w: f"{API}/reservations/{w.reservations[name].pk}/{action}/"
 
 
-def messages(name: str) -> Path:
+def messages(name: str) -> Url:
     return lambda w: f"{API}/conversations/{w.conversations[name].pk}/messages/"
 
 
@@ -81,7 +86,7 @@ PUBLIC_WRITE = {"default": 403, "anonymous": 401}
 WS_SIDE = ("workshop_owner", "workshop_member")
 
 # name: (method, path, body, expectations)
-MATRIX: dict[str, tuple[str, Path, Body, dict[str, Expect]]] = {
+MATRIX: dict[str, tuple[str, Url, Body, dict[str, Expect]]] = {
     # --- Listings: read ----------------------------------------------------------------------------------------
     **{
         f"listing_{status}_get": ("get", listing(status), None, expect(**OWNER_ONLY_READ))
@@ -591,3 +596,102 @@ def test_the_donor_and_moderators_still_see_the_donors_name() -> None:
     pk = world["open_job"].listing_id
     for user in (world["donor"], factories.UserFactory(is_staff=True)):
         assert client_for(user).get(f"{API}/listings/{pk}/").json()["seller"] == {"display_name": DONOR_NAME}
+
+
+# --- Photo originals: no URL serves one, no response names one ----------------------------------------------
+
+
+def uploaded_photo(world: World, listing: str = "active") -> Photo:
+    """A photo uploaded through the API by its seller and processed: a private original and public derivatives
+    on disk, as in production."""
+    response = world.api("owner").post(
+        f"{API}/listings/{world.listings[listing].pk}/photos/", {"file": jpeg()}, format="multipart"
+    )
+    assert response.status_code == 201
+    photo = Photo.objects.get(pk=response.json()["id"])
+    assert world.api("owner").get(f"{API}/photos/{photo.pk}/").json()["status"] == "pending"
+    photo_process(photo_id=photo.pk)
+    photo.refresh_from_db()
+    assert photo.status == "ready"
+    return photo
+
+
+def test_no_url_serves_a_photo_original() -> None:
+    world = build_world()
+    photo = uploaded_photo(world)
+    name = photo.original.name
+    original = (Path(settings.PRIVATE_MEDIA_ROOT) / name).read_bytes()
+    private_root = str(settings.PRIVATE_MEDIA_ROOT).lstrip("/")
+    client = Client(raise_request_exception=False)
+    # The route itself works: a derivative is served.
+    assert client.get(f"/media/{photo.variants['w320']['name']}").status_code == 200
+    attempts = {
+        f"/media/{name}": 404,  # the storage name, under the public media URL
+        f"/{name}": 404,
+        f"/private/{name}": 404,
+        f"/media//{private_root}/{name}": 404,  # an absolute path stays inside MEDIA_ROOT
+        f"/media/..%252Fprivate%252F{name}": 404,  # double-encoded: a (missing) file name, not a path
+        f"/media/..\\private\\{name}": 404,
+        f"/media/....//private/{name}": 404,
+        f"/static/../private/{name}": 404,
+        f"/media/photos/{world.listings['active'].pk}/{photo.upload_token}/": 404,  # no directory listings
+        f"/media/originals/{world.listings['active'].pk}/": 404,
+        # Climbing out of MEDIA_ROOT is refused outright (Django's safe_join: SuspiciousFileOperation → 400).
+        f"/media/../private/{name}": 400,
+        f"/media/..%2Fprivate%2F{name}": 400,
+        f"/media/%2e%2e/private/{name}": 400,
+        f"/media/%2e%2e%2fprivate%2f{name}": 400,
+        f"/media/photos/../../private/{name}": 400,
+    }
+    for url, status in attempts.items():
+        response = client.get(url)
+        assert response.status_code == status, url
+        assert original not in response.content, url
+
+
+def test_no_photo_response_names_the_original() -> None:
+    """The upload's answer, the photo, the listing (owner's view and public), browse and the export give the
+    derivatives only: never the original's storage name (which also holds the upload token)."""
+    world = build_world()
+    photo = uploaded_photo(world)
+    responses = [
+        world.api("owner").post(
+            f"{API}/listings/{world.listings['draft'].pk}/photos/", {"file": jpeg()}, format="multipart"
+        )
+    ]
+    for persona in ("owner", "other_resident", "moderator"):
+        client = world.api(persona)
+        responses += [
+            client.get(f"{API}/photos/{photo.pk}/"),
+            client.get(f"{API}/listings/{world.listings['active'].pk}/"),
+            client.get(f"{API}/listings/"),
+            client.get(f"{API}/me/export/"),
+        ]
+    texts = [body(r) if r.status_code == 200 else r.content.decode() for r in responses]
+    assert any(photo.variants["w1024"]["name"] in t for t in texts)  # derivatives are there…
+    for text in texts:
+        assert "originals/" not in text and photo.original.name not in text  # …the original never
+
+
+NOT_PUBLIC_PHOTOS = ("draft_ready", "hidden_ready", "ws_draft_ready")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_derivatives_of_non_public_listings_are_listed_to_nobody_else(persona: str) -> None:
+    world = build_world()
+    client = world.api(persona)
+    urls = [f"{API}/listings/", f"{API}/listings/?q=lampe", f"{API}/listings/?workshop={world.workshop.slug}"]
+    urls += [f"{API}/listings/{listing.pk}/" for listing in world.listings.values()]
+    urls += [f"{API}/photos/{p.pk}/" for p in world.photos.values()]
+    urls += [f"{API}/{endpoint}/" for endpoint in LIST_ENDPOINTS]
+    text = "".join(client.get(url).content.decode() for url in urls)
+    assert world.photos["active_ready"].variants["w320"]["name"] in text
+    may_see = {
+        "owner": {"draft_ready", "hidden_ready"},
+        "workshop_owner": {"ws_draft_ready"},
+        "workshop_member": {"ws_draft_ready"},
+        "moderator": set(NOT_PUBLIC_PHOTOS),
+    }.get(persona, set())
+    for name in NOT_PUBLIC_PHOTOS:
+        derivative = world.photos[name].variants["w320"]["name"]
+        assert (derivative in text) == (name in may_see), name
