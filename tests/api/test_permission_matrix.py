@@ -695,3 +695,95 @@ def test_derivatives_of_non_public_listings_are_listed_to_nobody_else(persona: s
     for name in NOT_PUBLIC_PHOTOS:
         derivative = world.photos[name].variants["w320"]["name"]
         assert (derivative in text) == (name in may_see), name
+
+
+# --- Me: the export holds only the caller's data; deleting an account touches nobody else's ------------------
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+def test_export_holds_the_callers_rows_and_nobody_elses(persona: str) -> None:
+    world = build_world()
+    user = world.people[persona]
+    response = world.api(persona).get(f"{API}/me/export/")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["profile"]["email"] == user.email
+    own_listings = {listing.pk for listing in world.listings.values() if listing.seller_id == user.pk}
+    assert {row["id"] for row in data["listings"]} == own_listings
+    bought = {world.reservations[name].pk for name in ("reserved", "ws_reserved")} if persona == "buyer" else set()
+    assert {row["id"] for row in data["reservations"]} == bought
+    mine = OWN_ROWS.get(persona, {})
+    assert {row["name"] for row in data["saved_searches"]} == {
+        s.name for s in world.saved_searches.values() if s.user_id == user.pk
+    }
+    assert f"Til {persona}" in {row["title"] for row in data["notifications"]}
+    # Conversations: only ones the person is a party to, never the stranger's.
+    parties = {world.conversations[n].pk for n in mine.get("conversations", set())}
+    assert {row["id"] for row in data["conversations"]} <= parties
+    text = response.content.decode()
+    for other, someone in {**world.people, "stranger": world.saved_searches["stranger"].user}.items():
+        if other != persona:
+            assert someone.email not in text, other
+            assert f"Til {other}" not in text, other
+
+
+def _status(obj: Any) -> str:
+    obj.refresh_from_db()
+    return str(obj.status)
+
+
+def test_deleting_an_account_needs_a_login_and_deletes_only_the_caller() -> None:
+    world = build_world()
+    response = world.api("anonymous").delete(f"{API}/me/")
+    assert response.status_code == 401
+    before = db_state()
+    assert world.api("other_resident").delete(f"{API}/me/").status_code == 204
+    after = db_state()
+    # Only the caller's own rows changed: their user row and their own notification and saved searches (none).
+    gone = world.people["other_resident"]
+    assert [u for u in after["users"] if u["pk"] != gone.pk] == [u for u in before["users"] if u["pk"] != gone.pk]
+    assert after["notifications"] == [n for n in before["notifications"] if n["user_id"] != gone.pk]
+    for table in ("listings", "photos", "reservations", "conversations", "messages", "saved_searches", "workshops"):
+        assert after[table] == before[table], table
+
+
+def test_a_buyer_deleting_their_account_frees_what_they_had_reserved() -> None:
+    """Their open reservations are cancelled as if they had cancelled them: each listing is active again and its
+    seller is told — not left reserved by nobody, which neither the seller nor the expiry could undo."""
+    world = build_world()
+    assert world.api("buyer").delete(f"{API}/me/").status_code == 204
+    for name in ("reserved", "ws_reserved"):
+        assert _status(world.reservations[name]) == "cancelled"
+        assert _status(world.listings[name]) == "active"
+    assert world.people["owner"].notifications.filter(kind="reservation_cancelled").count() == 1
+    assert world.people["workshop_owner"].notifications.filter(kind="reservation_cancelled").count() == 1
+    # The owner can sell it again.
+    assert (
+        world.api("other_resident").post(f"{API}/listings/{world.listings['reserved'].pk}/reservations/").status_code
+        == 201
+    )
+
+
+def test_a_seller_deleting_their_account_cancels_reservations_of_their_listings() -> None:
+    world = build_world()
+    assert world.api("owner").delete(f"{API}/me/").status_code == 204
+    assert _status(world.reservations["reserved"]) == "cancelled"
+    assert _status(world.listings["reserved"]) == "withdrawn"
+    assert world.people["buyer"].notifications.filter(kind="reservation_cancelled").count() == 1
+    rows = every_result(world.api("buyer"), f"{API}/reservations/")
+    assert {row["id"]: row["status"] for row in rows}[world.reservations["reserved"].pk] == "cancelled"
+
+
+def test_a_workshop_member_deleting_their_account_leaves_the_workshops_listings_alone() -> None:
+    """Listings sold by a workshop are the workshop's: the member who published them leaving does not take them
+    (nor their reservations) down; the other members still manage them."""
+    world = build_world()
+    names = ("ws_draft", "ws_active", "ws_reserved")
+    before = {name: _status(world.listings[name]) for name in names}
+    assert world.api("workshop_owner").delete(f"{API}/me/").status_code == 204
+    assert {name: _status(world.listings[name]) for name in names} == before
+    assert _status(world.reservations["ws_reserved"]) == "pending"
+    response = world.api("workshop_member").patch(
+        f"{API}/listings/{world.listings['ws_active'].pk}/", {"title": "Stadig til salg"}, format="json"
+    )
+    assert response.status_code == 200
