@@ -11,18 +11,21 @@ People ("personas"):
 - `other_workshop_member`: owner of another verified workshop handling the same categories;
 - `unverified_member`: owner of an unverified workshop;
 - `moderator`: staff (`is_staff`), member of nothing.
+`owner` also donated two laptops for repair: `job_open`, and `job_claimed` that W claimed.
 Every kind of row also exists for two people who are no persona (`stranger_seller`, `stranger_buyer`): lists must
 leave those out for everybody.
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -31,6 +34,7 @@ from listings.models import Listing, ListingStatus, Photo, PhotoStatus
 from marketplace.accounts.models import Role, User, Workshop, WorkshopMembership
 from marketplace.trade import services as trade_services
 from marketplace.trade.models import Conversation, Message, Notification, Report, Reservation, SavedSearch
+from repairs import services as repairs
 from repairs.models import DataWipe, JobEvent, RepairJob, WorkLog
 from tests import factories
 from tests.conftest import client_for
@@ -66,6 +70,7 @@ class World:
     conversations: dict[str, Conversation]
     saved_searches: dict[str, SavedSearch]
     notifications: dict[str, Notification] = field(default_factory=dict)
+    jobs: dict[str, RepairJob] = field(default_factory=dict)
 
     def user(self, persona: str) -> User | None:
         return None if persona == "anonymous" else self.people[persona]
@@ -108,8 +113,8 @@ def build_world() -> World:
     def listing(name: str, status: str, **kw: Any) -> Listing:
         public = status in (ListingStatus.ACTIVE, ListingStatus.RESERVED, ListingStatus.SOLD)
         kw.setdefault("seller", people["owner"])
+        kw.setdefault("title", f"Lampe {name}")
         return factories.ListingFactory(
-            title=f"Lampe {name}",
             status=status,
             pickup_details=PICKUP_SECRET,
             published_at=timezone.now() if public or status != ListingStatus.DRAFT else None,
@@ -128,6 +133,22 @@ def build_world() -> World:
         "ws_reserved": listing("ws_reserved", ListingStatus.ACTIVE, seller=people["workshop_owner"], workshop=workshop),
         "stranger": listing("stranger", ListingStatus.ACTIVE, seller=stranger_seller),
     }
+    # `owner` also donated two laptops for repair: one open for every verified workshop handling laptops, one that
+    # W claimed.
+    for name in ("job_open", "job_claimed"):
+        listings[name] = listing(
+            name,
+            ListingStatus.ACTIVE,
+            kind="repair",
+            price_dkk=0,
+            category=factories.category("laptop"),
+            title=f"Bærbar {name}",
+        )
+    jobs = {
+        name: repairs.job_create(listing=listings[name], mode="donate", fault_description="Starter ikke.")
+        for name in ("job_open", "job_claimed")
+    }
+    repairs.job_claim(job=jobs["job_claimed"], workshop=workshop, actor=people["workshop_member"])
     photos = {
         "draft_ready": _photo(listings["draft"]),
         "active_ready": _photo(listings["active"]),
@@ -174,6 +195,7 @@ def build_world() -> World:
         conversations=conversations,
         saved_searches=saved_searches,
         notifications=notifications,
+        jobs={name: RepairJob.objects.get(pk=job.pk) for name, job in jobs.items()},
     )
 
 
@@ -210,6 +232,14 @@ def db_state() -> dict[str, Any]:
         "media": _files(Path(settings.MEDIA_ROOT)),
         "private_media": _files(Path(settings.PRIVATE_MEDIA_ROOT)),
     }
+
+
+def jpeg() -> SimpleUploadedFile:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 120, 40)).save(buffer, "JPEG")
+    return SimpleUploadedFile("lampe.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 # --- Expectations -----------------------------------------------------------------------------------------------
@@ -251,7 +281,6 @@ DONOR_EMAIL = "dorthe.donorsen@example.dk"
 def donations() -> dict[str, Any]:
     """A donor with an open laptop job and a chair job that a workshop claimed, fixed and published."""
     from listings.services import listing_create
-    from repairs import services as repairs
 
     donor = factories.UserFactory(display_name=DONOR_NAME, email=DONOR_EMAIL, area="Kildeparken")
     member = factories.MembershipFactory(workshop__categories=["laptop", "furniture"]).user

@@ -11,7 +11,6 @@ prove that list endpoints hold only the caller's rows."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ from tests.permissions import (
     db_state,
     donations,
     expect,
+    jpeg,
     no,
     ok,
 )
@@ -45,14 +45,6 @@ from tests.permissions import (
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-
-
-def jpeg() -> SimpleUploadedFile:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), (200, 120, 40)).save(buffer, "JPEG")
-    return SimpleUploadedFile("lampe.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 Url = Callable[[World], str]
