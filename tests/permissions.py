@@ -199,6 +199,11 @@ def build_world() -> World:
     )
 
 
+def leave_workshop(world: World, persona: str) -> None:
+    """The persona stops being a member of W (a moderator removed them, say); what they did as W stays W's."""
+    WorkshopMembership.objects.filter(user=world.people[persona], workshop=world.workshop).delete()
+
+
 def _files(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
 

@@ -28,6 +28,7 @@ from tests.permissions import (
     donations,
     expect,
     jpeg,
+    leave_workshop,
     no,
     ok,
 )
@@ -342,22 +343,34 @@ MATRIX: dict[str, tuple[str, Url, Data, dict[str, Expect]]] = {
 }
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("row", list(MATRIX))
-def test_page_permission_matrix(row: str, persona: str) -> None:
-    method, url, data, expected = MATRIX[row]
-    world = build_world()
+def check(world: World, row: str, persona: str, want: Expect) -> None:
+    method, url, data, _expected = MATRIX[row]
     form = data(world) if callable(data) else data
     address = url(world) if callable(url) else url
     before = db_state()
     client = world.page(persona)
     response = client.get(address) if method == "get" else client.post(address, form or {})
-    want = expected[persona]
     assert response.status_code == want.status, (row, persona, response.content[:300])
     if persona == "anonymous" and response.status_code == 302:
         assert response["Location"].startswith("/login/?next="), response["Location"]
     if not want.changes:
         assert db_state() == before, f"{row}: {persona} changed something"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("row", list(MATRIX))
+def test_page_permission_matrix(row: str, persona: str) -> None:
+    check(build_world(), row, persona, MATRIX[row][3][persona])
+
+
+@pytest.mark.parametrize("row", list(MATRIX))
+def test_a_member_who_left_the_workshop_is_anybody_else_on_pages(row: str) -> None:
+    """W's owner, who published W's listings, removed from W: every page answers them what it answers another
+    resident (W's listings are no longer theirs to change, its reservations and conversations no longer theirs
+    to read, the workshop pages closed)."""
+    world = build_world()
+    leave_workshop(world, "workshop_owner")
+    check(world, row, "workshop_owner", MATRIX[row][3]["other_resident"])
 
 
 # --- Lists on pages: only public listings; on My page only the visitor's own rows --------------------------------
@@ -415,6 +428,17 @@ def test_my_page_shows_only_the_visitors_own_rows(persona: str) -> None:
     mine = MY_PAGE.get(persona, {f"Til {persona}"})
     assert {text for text in EVERYTHING if text in html} == mine
     assert PICKUP_SECRET not in html and MESSAGE_SECRET not in html
+
+
+def test_my_page_of_a_member_who_left_lists_none_of_the_workshops_rows() -> None:
+    world = build_world()
+    leave_workshop(world, "workshop_owner")
+    html = world.page("workshop_owner").get("/profile/").content.decode()
+    # Left: W's listings, its reservation and its conversation. What stays is theirs: the notification they got
+    # (as the listing's seller) when `buyer` reserved one of W's listings while they were a member.
+    assert {text for text in EVERYTHING if text in html} == {"Til workshop_owner", "Lampe ws_reserved"}
+    assert "“Lampe ws_reserved”" in html
+    assert f"/listings/{world.listings['ws_draft'].pk}/edit/" not in html
 
 
 def test_my_page_needs_a_login() -> None:
