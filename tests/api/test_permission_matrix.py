@@ -791,3 +791,60 @@ def test_a_workshop_member_deleting_their_account_leaves_the_workshops_listings_
         f"{API}/listings/{world.listings['ws_active'].pk}/", {"title": "Stadig til salg"}, format="json"
     )
     assert response.status_code == 200
+
+
+# --- Objects that do not exist: 404 to everybody, never a 5xx (ids past 64 bits included) ------------------------
+
+MISSING = [
+    ("get", "listings/{i}/"),
+    ("patch", "listings/{i}/"),
+    ("delete", "listings/{i}/"),
+    ("post", "listings/{i}/publish/"),
+    ("post", "listings/{i}/reports/"),
+    ("post", "listings/{i}/reservations/"),
+    ("post", "listings/{i}/photos/"),
+    ("get", "photos/{i}/"),
+    ("delete", "photos/{i}/"),
+    ("post", "reservations/{i}/confirm/"),
+    ("post", "reservations/{i}/cancel/"),
+    ("get", "conversations/{i}/messages/"),
+    ("post", "conversations/{i}/messages/"),
+    ("delete", "saved-searches/{i}/"),
+    ("get", "repair-jobs/{i}/"),
+    ("post", "repair-jobs/{i}/claim/"),
+    ("get", "repair-jobs/{i}/certificate/"),
+]
+
+
+@pytest.mark.parametrize("pk", [987654, 2**63])
+@pytest.mark.parametrize("persona", ["anonymous", "owner", "workshop_member", "moderator"])
+def test_objects_that_do_not_exist_are_404(persona: str, pk: int) -> None:
+    world = build_world()
+    client = world.api(persona)
+    before = db_state()
+    for method, path in MISSING:
+        url = f"{API}/{path.format(i=pk)}"
+        data: dict[str, Any] = {"reason": "scam", "body": "Hej", "workshop": world.workshop.slug}
+        if path.endswith("photos/"):
+            response = client.post(url, {"file": jpeg()}, format="multipart")
+        else:
+            response = getattr(client, method)(url, data if method != "get" else None, format="json")
+        anonymous_reads = method == "get" and path.startswith(("listings", "photos"))
+        expected = 401 if persona == "anonymous" and not anonymous_reads else 404
+        assert response.status_code == expected, (persona, method, url, response.content[:200])
+        assert response["Content-Type"] == "application/problem+json"
+    assert db_state() == before
+
+
+def test_saved_searches_never_show_their_unsubscribe_token_and_a_wrong_one_changes_nothing() -> None:
+    world = build_world()
+    tokens = [s.unsubscribe_token for s in world.saved_searches.values()]
+    for persona in PERSONAS:
+        text = world.api(persona).get(f"{API}/saved-searches/").content.decode()
+        assert not any(token in text for token in tokens), persona
+    before = db_state()
+    client = Client()
+    for token in ("nope", tokens[0][:-1], tokens[0].upper()):
+        assert client.get(f"/unsubscribe/{token}/").status_code == 404
+        assert client.post(f"/unsubscribe/{token}/").status_code == 404
+    assert db_state() == before
