@@ -566,6 +566,10 @@ def test_job_lists_and_details_never_name_the_donor_to_a_workshop() -> None:
         bodies = str(rows) + "".join(client.get(u).content.decode() for u in urls)
         assert DONOR_NAME not in bodies and DONOR_EMAIL not in bodies, who
         assert "donor" in client.get(f"{API}/repair-jobs/{open_job.pk}/").json()["events"][0]["actor"]
+    # Filters narrow what one may see; they never widen it to another workshop's jobs.
+    other = client_for(world["other_member"])
+    for query in (f"workshop={world['workshop'].slug}", "status=completed", "mine=true", "category=furniture"):
+        assert every_result(other, f"{API}/repair-jobs/?{query}") == [], query
     # Residents see only the jobs of what they donated themselves.
     assert every_result(client_for(world["resident"]), f"{API}/repair-jobs/") == []
     assert ids(every_result(client_for(world["donor"]), f"{API}/repair-jobs/")) == {open_job.pk, held.pk}
