@@ -36,7 +36,7 @@ def listing_item(listing: Listing) -> dict[str, Any]:
         "category": listing.category.slug,
         "area": listing.area,
         "thumbnail": selectors.listing_thumbnail(listing),
-        "seller": {"display_name": listing.seller.display_name},
+        "seller": {"display_name": selectors.listing_seller_name(listing=listing)},
         "workshop": {"slug": listing.workshop.slug, "name": listing.workshop.name} if listing.workshop else None,
         "upcycled": listing.upcycled,
         "created_at": listing.created_at.isoformat(),
@@ -48,6 +48,7 @@ def listing_detail(listing: Listing, *, user: Any) -> dict[str, Any]:
     manages = selectors.listing_managed_by(listing=listing, user=user)
     data.update(
         {
+            "seller": {"display_name": selectors.listing_seller_name(listing=listing, user=user)},
             "description": listing.description,
             "category_name": listing.category.name,
             "brand": listing.brand,

@@ -399,8 +399,10 @@ def workshop_goods(*, workshop: Workshop, limit: int = PAGE_SIZE) -> list[dict[s
 
 
 def my_listings(*, user: Any, limit: int = 50) -> list[Listing]:
-    """The person's own listings, whatever their status (read-only: editing comes with the listing services)."""
-    return list(Listing.objects.filter(seller=user).select_related("category").order_by("-created_at", "-id")[:limit])
+    """The listings the person sells, whatever their status: their own, and those they published for a workshop
+    they still belong to (`listings.selectors.listing_managed_by`: who leaves a workshop stops selling as it)."""
+    qs = Listing.objects.filter(seller=user).filter(Q(workshop__isnull=True) | Q(workshop__memberships__user=user))
+    return list(qs.select_related("category").order_by("-created_at", "-id")[:limit])
 
 
 def my_notifications(*, user: Any, limit: int = 10) -> list[Notification]:

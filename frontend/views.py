@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from listings.selectors import listing_seller_name
 from marketplace.accounts import selectors as account_selectors
 from marketplace.accounts import services as account_services
 from marketplace.accounts.models import User
@@ -74,6 +75,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "listing": listing,
         "photos": photos,
         "provenance": listing_provenance(listing=listing),
+        "seller_name": listing_seller_name(listing=listing, user=request.user),
         "savings": selectors.listing_savings(listing),
         **listing_trade_context(request, listing),
     }

@@ -30,7 +30,7 @@ from marketplace.queue import enqueue
 
 from .images import ImageRejected, image_probe, image_render
 from .models import Listing, Photo, PhotoStatus, original_upload_to
-from .selectors import listing_managed_by
+from .selectors import listing_managed_by, photo_visible
 
 logger = logging.getLogger(__name__)
 
@@ -221,8 +221,9 @@ def _delete_files(*, public: list[str], private: list[str]) -> None:
 
 
 def photo_delete(*, photo_id: int, user: User) -> None:
-    """Delete a photo and, once committed, its original and derivatives."""
-    photo = Photo.objects.select_related("listing__workshop").filter(pk=photo_id).first()
+    """Delete a photo and, once committed, its original and derivatives. A photo the user may not see (pending
+    or failed, or of a listing that is not public) does not exist for them: 404, as for reading it."""
+    photo = photo_visible(photo_id=photo_id, user=user)
     if photo is None:
         raise NotFound()
     _listing_for_change(listing_id=photo.listing_id, user=user)

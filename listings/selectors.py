@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from marketplace.accounts.models import WorkshopMembership
 from marketplace.errors import NotFound
 
-from .models import PUBLIC_LISTING_STATUSES, Category, Listing, Photo, PhotoStatus
+from .models import PUBLIC_LISTING_STATUSES, Category, Kind, Listing, Photo, PhotoStatus
 from .search import listing_filters_apply
 
 
@@ -71,14 +71,25 @@ def ready_photos_prefetch(to_attr: str = "ready_photos", only: tuple[str, ...] =
 
 
 def listing_managed_by(*, listing: Listing, user: Any) -> bool:
-    """The seller, or a member of the workshop that sells the listing, may change it."""
+    """Who may change a listing (and acts as its seller side in trade): its seller; for a listing a workshop sells,
+    the workshop's members — and only while they are members: the member who published it (recorded as its
+    seller) sells as the workshop, and stops when they leave it."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if listing.seller_id == user.pk:
-        return True
-    return listing.workshop_id is not None and (
-        WorkshopMembership.objects.filter(workshop_id=listing.workshop_id, user=user).exists()
-    )
+    if listing.workshop_id is None:
+        return bool(listing.seller_id == user.pk)
+    return WorkshopMembership.objects.filter(workshop_id=listing.workshop_id, user=user).exists()
+
+
+def listing_seller_name(*, listing: Listing, user: Any = None) -> str:
+    """The seller's display name as `user` may see it. Whoever donated an item for repair is never named to
+    others — not to the public, not to the workshops (docs/repairs.md) —, only to themselves and to moderators:
+    for them the name is empty. Without a `user` (browse) this costs no query."""
+    if listing.kind == Kind.REPAIR and not (
+        getattr(user, "is_staff", False) or listing_managed_by(listing=listing, user=user)
+    ):
+        return ""
+    return listing.seller.display_name
 
 
 def listing_get(*, pk: int, user: Any) -> Listing:

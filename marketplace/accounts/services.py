@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -75,7 +76,10 @@ def workshop_verify(*, workshop: Workshop) -> Workshop:
 def user_delete(*, user: User) -> None:
     """Delete an account as the privacy rules say, keeping what others and the impact figures rely on:
 
-    - the person's listings are withdrawn (not public any more);
+    - their open reservations, as buyer or as seller, end as if they had cancelled them: the listing is free
+      again and the other side is told (`trade.services.reservation_cancel`);
+    - the listings they sell themselves are withdrawn (not public any more); listings they published for a
+      workshop stay the workshop's, with its reservations, for the other members to manage;
     - their messages stay readable to the other party, without their name;
     - their repair history stays in the impact figures, with no personal data left on it;
     - tokens, sessions, notifications, saved searches and workshop memberships go.
@@ -84,14 +88,17 @@ def user_delete(*, user: User) -> None:
     from rest_framework.authtoken.models import Token
 
     from listings.models import Listing, ListingStatus
-    from marketplace.trade.models import Notification, Reservation, ReservationStatus, SavedSearch
+    from marketplace.trade.models import OPEN_RESERVATION_STATUSES, Notification, Reservation, SavedSearch
+    from marketplace.trade.services import reservation_cancel
 
-    Listing.objects.filter(seller=user, status__in=["draft", "active", "reserved"]).update(
-        status=ListingStatus.WITHDRAWN, pickup_details=""
-    )
-    Reservation.objects.filter(buyer=user, status__in=["pending", "confirmed"]).update(
-        status=ReservationStatus.CANCELLED, cancelled_at=timezone.now()
-    )
+    own = Q(listing__seller=user, listing__workshop__isnull=True)
+    for reservation in Reservation.objects.filter(Q(buyer=user) | own, status__in=OPEN_RESERVATION_STATUSES):
+        reservation_cancel(reservation=reservation, actor=user)
+    Listing.objects.filter(
+        seller=user,
+        workshop__isnull=True,
+        status__in=[ListingStatus.DRAFT, ListingStatus.ACTIVE, ListingStatus.RESERVED],
+    ).update(status=ListingStatus.WITHDRAWN, pickup_details="")
     Token.objects.filter(user=user).delete()
     Notification.objects.filter(user=user).delete()
     SavedSearch.objects.filter(user=user).delete()

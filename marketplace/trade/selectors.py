@@ -16,7 +16,11 @@ def _my_workshops(user: User) -> QuerySet[WorkshopMembership]:
 
 
 def _seller_side_q(user: User, prefix: str = "listing__") -> Q:
-    return Q(**{f"{prefix}seller": user}) | Q(**{f"{prefix}workshop_id__in": _my_workshops(user)})
+    """The seller side as `listings.selectors.listing_managed_by` has it, as a filter: the seller of a listing
+    sold by no workshop, or a current member of the workshop selling it."""
+    return Q(**{f"{prefix}seller": user, f"{prefix}workshop__isnull": True}) | Q(
+        **{f"{prefix}workshop_id__in": _my_workshops(user)}
+    )
 
 
 def reservations_for(*, user: User) -> QuerySet[Reservation]:

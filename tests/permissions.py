@@ -1,0 +1,324 @@
+"""The world the permission matrices (tests/api/test_permission_matrix.py, tests/frontend/test_page_permissions.py)
+run in: the same people and objects for every row, a snapshot of everything a request could change, and the
+expectation helpers.
+
+People ("personas"):
+- `owner`: a resident with listings in every status, photos, a saved search and notifications;
+- `buyer`: holds a pending reservation of one of `owner`'s listings and one of the workshop's, and started a
+  conversation with each seller;
+- `other_resident`: a buyer without reservation or conversation;
+- `workshop_owner` / `workshop_member`: owner and staff of the verified workshop W that sells listings of its own;
+- `other_workshop_member`: owner of another verified workshop handling the same categories;
+- `unverified_member`: owner of an unverified workshop;
+- `moderator`: staff (`is_staff`), member of nothing.
+`owner` also donated two laptops for repair: `job_open`, and `job_claimed` that W claimed.
+Every kind of row also exists for two people who are no persona (`stranger_seller`, `stranger_buyer`): lists must
+leave those out for everybody.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from listings.models import Listing, ListingStatus, Photo, PhotoStatus
+from marketplace.accounts.models import Role, User, Workshop, WorkshopMembership
+from marketplace.trade import services as trade_services
+from marketplace.trade.models import Conversation, Message, Notification, Report, Reservation, SavedSearch
+from repairs import services as repairs
+from repairs.models import DataWipe, JobEvent, RepairJob, WorkLog
+from tests import factories
+from tests.conftest import client_for
+
+PERSONAS = (
+    "anonymous",
+    "owner",
+    "other_resident",
+    "buyer",
+    "workshop_owner",
+    "workshop_member",
+    "other_workshop_member",
+    "unverified_member",
+    "moderator",
+)
+
+# Texts that only the people entitled to them may ever receive, in any response.
+PICKUP_SECRET = "Nøglen ligger under måtten ved opgang 7"
+MESSAGE_SECRET = "Mit mobilnummer er 20 30 40 50"
+NON_PUBLIC = ("draft", "withdrawn", "hidden", "ws_draft")
+PUBLIC = ("active", "reserved", "sold", "ws_active", "ws_reserved")
+
+
+@dataclass
+class World:
+    people: dict[str, User]
+    workshop: Workshop
+    other_workshop: Workshop
+    unverified_workshop: Workshop
+    listings: dict[str, Listing]
+    photos: dict[str, Photo]
+    reservations: dict[str, Reservation]
+    conversations: dict[str, Conversation]
+    saved_searches: dict[str, SavedSearch]
+    notifications: dict[str, Notification] = field(default_factory=dict)
+    jobs: dict[str, RepairJob] = field(default_factory=dict)
+
+    def user(self, persona: str) -> User | None:
+        return None if persona == "anonymous" else self.people[persona]
+
+    def api(self, persona: str) -> APIClient:
+        user = self.user(persona)
+        return APIClient() if user is None else client_for(user)
+
+    def page(self, persona: str) -> Client:
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.cookies["django_language"] = "en"
+        user = self.user(persona)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+def _photo(listing: Listing, status: str = PhotoStatus.READY, position: int = 0) -> Photo:
+    extra: dict[str, Any] = {} if status == PhotoStatus.READY else {"variants": {}, "width": None, "height": None}
+    return factories.PhotoFactory(listing=listing, position=position, status=status, **extra)
+
+
+def build_world() -> World:
+    people = {
+        "owner": factories.UserFactory(display_name="Olga Ejer"),
+        "other_resident": factories.UserFactory(display_name="Ole Anden"),
+        "buyer": factories.UserFactory(display_name="Bente Køber"),
+        "moderator": factories.UserFactory(display_name="Mona Moderator", is_staff=True),
+    }
+    workshop = factories.WorkshopFactory(name="Værkstedet W")
+    people["workshop_owner"] = factories.MembershipFactory(workshop=workshop, role=Role.OWNER).user
+    people["workshop_member"] = factories.MembershipFactory(workshop=workshop, role=Role.STAFF).user
+    other = factories.MembershipFactory(workshop__name="Andet Værksted")
+    people["other_workshop_member"] = other.user
+    unverified = factories.MembershipFactory(workshop__name="Uverificeret", workshop__verified=False)
+    people["unverified_member"] = unverified.user
+    stranger_seller = factories.UserFactory(display_name="Fremmed Sælger")
+    stranger_buyer = factories.UserFactory(display_name="Fremmed Køber")
+
+    def listing(name: str, status: str, **kw: Any) -> Listing:
+        public = status in (ListingStatus.ACTIVE, ListingStatus.RESERVED, ListingStatus.SOLD)
+        kw.setdefault("seller", people["owner"])
+        kw.setdefault("title", f"Lampe {name}")
+        return factories.ListingFactory(
+            status=status,
+            pickup_details=PICKUP_SECRET,
+            published_at=timezone.now() if public or status != ListingStatus.DRAFT else None,
+            **kw,
+        )
+
+    listings = {
+        "draft": listing("draft", ListingStatus.DRAFT),
+        "withdrawn": listing("withdrawn", ListingStatus.WITHDRAWN),
+        "hidden": listing("hidden", ListingStatus.HIDDEN),
+        "active": listing("active", ListingStatus.ACTIVE),
+        "reserved": listing("reserved", ListingStatus.ACTIVE),  # reserved by `buyer` below
+        "sold": listing("sold", ListingStatus.SOLD),
+        "ws_draft": listing("ws_draft", ListingStatus.DRAFT, seller=people["workshop_owner"], workshop=workshop),
+        "ws_active": listing("ws_active", ListingStatus.ACTIVE, seller=people["workshop_owner"], workshop=workshop),
+        "ws_reserved": listing("ws_reserved", ListingStatus.ACTIVE, seller=people["workshop_owner"], workshop=workshop),
+        "stranger": listing("stranger", ListingStatus.ACTIVE, seller=stranger_seller),
+    }
+    # `owner` also donated two laptops for repair: one open for every verified workshop handling laptops, one that
+    # W claimed.
+    for name in ("job_open", "job_claimed"):
+        listings[name] = listing(
+            name,
+            ListingStatus.ACTIVE,
+            kind="repair",
+            price_dkk=0,
+            category=factories.category("laptop"),
+            title=f"Bærbar {name}",
+        )
+    jobs = {
+        name: repairs.job_create(listing=listings[name], mode="donate", fault_description="Starter ikke.")
+        for name in ("job_open", "job_claimed")
+    }
+    repairs.job_claim(job=jobs["job_claimed"], workshop=workshop, actor=people["workshop_member"])
+    photos = {
+        "draft_ready": _photo(listings["draft"]),
+        "active_ready": _photo(listings["active"]),
+        "active_pending": _photo(listings["active"], PhotoStatus.PENDING, position=1),
+        "active_failed": _photo(listings["active"], PhotoStatus.FAILED, position=2),
+        "ws_draft_ready": _photo(listings["ws_draft"]),
+        "hidden_ready": _photo(listings["hidden"]),
+    }
+    reservations = {
+        "reserved": trade_services.reservation_create(listing=listings["reserved"], buyer=people["buyer"]),
+        "ws_reserved": trade_services.reservation_create(listing=listings["ws_reserved"], buyer=people["buyer"]),
+        "stranger": trade_services.reservation_create(listing=listings["stranger"], buyer=stranger_buyer),
+    }
+    for name in ("reserved", "ws_reserved", "stranger"):
+        listings[name].refresh_from_db()
+    conversations = {}
+    for name, seller in (("active", people["owner"]), ("ws_active", people["workshop_member"])):
+        conversation, _message = trade_services.conversation_start(
+            listing=listings[name], buyer=people["buyer"], body=MESSAGE_SECRET
+        )
+        trade_services.message_send(conversation=conversation, sender=seller, body=f"Svar om {name}")
+        conversations[name] = conversation
+    conversations["stranger"], _m = trade_services.conversation_start(
+        listing=listings["stranger"], buyer=stranger_buyer, body=MESSAGE_SECRET
+    )
+    saved_searches = {
+        "owner": trade_services.saved_search_create(user=people["owner"], name="Olgas lamper", query={"q": "lampe"}),
+        "buyer": trade_services.saved_search_create(user=people["buyer"], name="Bentes lamper", query={"q": "lampe"}),
+        "stranger": trade_services.saved_search_create(user=stranger_buyer, name="Fremmed", query={}),
+    }
+    notifications = {
+        persona: Notification.objects.create(user=user, kind="test", title=f"Til {persona}")
+        for persona, user in people.items()
+    }
+    notifications["stranger"] = Notification.objects.create(user=stranger_buyer, kind="test", title="Fremmed")
+    return World(
+        people=people,
+        workshop=workshop,
+        other_workshop=other.workshop,
+        unverified_workshop=unverified.workshop,
+        listings=listings,
+        photos=photos,
+        reservations=reservations,
+        conversations=conversations,
+        saved_searches=saved_searches,
+        notifications=notifications,
+        jobs={name: RepairJob.objects.get(pk=job.pk) for name, job in jobs.items()},
+    )
+
+
+def leave_workshop(world: World, persona: str) -> None:
+    """The persona stops being a member of W (a moderator removed them, say); what they did as W stays W's."""
+    WorkshopMembership.objects.filter(user=world.people[persona], workshop=world.workshop).delete()
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def db_state() -> dict[str, Any]:
+    """Every row a request of the matrices could change, and the media files: equal before and after means the
+    request changed nothing."""
+
+    def rows(model: Any, **kw: Any) -> list[dict[str, Any]]:
+        return list(model.objects.order_by("pk").values(**kw))
+
+    return {
+        "users": list(
+            User.objects.order_by("pk").values("pk", "email", "display_name", "area", "language", "is_active")
+        ),
+        "workshops": rows(Workshop),
+        "workshop_categories": sorted(Workshop.categories.through.objects.values_list("workshop_id", "category_id")),
+        "memberships": list(WorkshopMembership.objects.order_by("pk").values("pk", "workshop_id", "user_id", "role")),
+        "listings": rows(Listing),
+        "photos": rows(Photo),
+        "reservations": rows(Reservation),
+        "conversations": rows(Conversation),
+        "messages": rows(Message),
+        "notifications": rows(Notification),
+        "saved_searches": rows(SavedSearch),
+        "reports": rows(Report),
+        "jobs": rows(RepairJob),
+        "job_events": rows(JobEvent),
+        "work_logs": rows(WorkLog),
+        "data_wipes": rows(DataWipe),
+        "media": _files(Path(settings.MEDIA_ROOT)),
+        "private_media": _files(Path(settings.PRIVATE_MEDIA_ROOT)),
+    }
+
+
+def jpeg() -> SimpleUploadedFile:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 120, 40)).save(buffer, "JPEG")
+    return SimpleUploadedFile("lampe.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+# --- Expectations -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expect:
+    status: int
+    changes: bool  # may the request change the database?
+
+
+def ok(status: int) -> Expect:
+    """The persona may do this: `status`, and the database may change."""
+    return Expect(status, True)
+
+
+def no(status: int) -> Expect:
+    """Refused (or a read): `status`, and the database must be exactly as before."""
+    return Expect(status, False)
+
+
+def expect(default: int | Expect, **by_persona: int | Expect) -> dict[str, Expect]:
+    """One expectation per persona: `default` for everybody not named. Plain ints mean `no(status)`."""
+    unknown = set(by_persona) - set(PERSONAS)
+    assert not unknown, f"unknown personas {unknown}"
+
+    def norm(value: int | Expect) -> Expect:
+        return value if isinstance(value, Expect) else no(value)
+
+    return {persona: norm(by_persona.get(persona, default)) for persona in PERSONAS}
+
+
+# --- Donations for repair --------------------------------------------------------------------------------------
+
+DONOR_NAME = "Dorthe Donorsen"
+DONOR_EMAIL = "dorthe.donorsen@example.dk"
+
+
+def donations() -> dict[str, Any]:
+    """A donor with an open laptop job and a chair job that a workshop claimed, fixed and published."""
+    from listings.services import listing_create
+
+    donor = factories.UserFactory(display_name=DONOR_NAME, email=DONOR_EMAIL, area="Kildeparken")
+    member = factories.MembershipFactory(workshop__categories=["laptop", "furniture"]).user
+    workshop = member.workshops.get()
+
+    def donate(title: str, category: str) -> Any:
+        listing = listing_create(
+            seller=donor,
+            title=title,
+            category=factories.category(category),
+            condition="for_parts",
+            kind="repair",
+            publish=True,
+            repair_mode="donate",
+            fault_description="Starter ikke.",
+        )
+        return listing.repair_job
+
+    open_job = donate("Bærbar der ikke starter", "laptop")
+    held = donate("Vakkelvorn stol", "furniture")
+    repairs.job_claim(job=held, workshop=workshop, actor=member)
+    repairs.job_start(job=held, actor=member)
+    repairs.job_complete(job=held, actor=member, outcome="fixed")
+    product = repairs.job_publish(
+        job=held, actor=member, title="Istandsat stol", description="Limet", price_dkk=Decimal(200), condition="good"
+    )
+    return {
+        "donor": donor,
+        "member": member,
+        "workshop": workshop,
+        "other_member": factories.MembershipFactory(workshop__categories=["laptop", "furniture"]).user,
+        "resident": factories.UserFactory(),
+        "open_job": open_job,
+        "held_job": held,
+        "product": product,
+    }
