@@ -57,6 +57,7 @@ def listing_trade_context(request: HttpRequest, listing: Listing) -> dict[str, A
         context["my_reservation"] = mine
         context["can_reserve"] = listing.status == ListingStatus.ACTIVE and listing.kind != Kind.REPAIR
         context["conversation"] = Conversation.objects.filter(listing=listing, started_by=user).first()
+        context["can_message"] = listing.kind != Kind.REPAIR
         context["message_form"] = MessageForm(auto_id="id_message_%s")
         context["report_form"] = ReportForm(auto_id="id_report_%s")
     return {"trade": context}

@@ -49,6 +49,10 @@ class ListingNotReservable(DomainError):
     title = gettext_lazy("The listing cannot be reserved.")
 
 
+class ListingClosedToMessages(DomainError):
+    code = "listing_closed_to_messages"
+
+
 class ReservationStateConflict(DomainError):
     code = "reservation_state"
 
@@ -256,6 +260,13 @@ def conversation_start(*, listing: Listing, buyer: User, body: str) -> tuple[Con
     """Open (or reuse) the buyer's conversation with the seller about a listing, and post the first message."""
     if seller_side(listing=listing, user=buyer):
         raise NotAllowed(_("You cannot start a conversation about your own listing."), code="own_listing")
+    if listing.kind == Kind.REPAIR:
+        # The donor handed it over to be repaired: nobody is selling it, and a conversation would put
+        # strangers in touch with the donor, whose name is kept from everyone but the staff.
+        raise ListingClosedToMessages(
+            _("This item was donated for repair, so there is no seller to write to. Once repaired, it is listed "
+              "again by the workshop.")
+        )  # fmt: skip
     conversation = Conversation.objects.filter(listing=listing, started_by=buyer).first()
     if conversation is None:
         try:

@@ -34,6 +34,33 @@ def test_seller_cannot_start_a_conversation_with_themself():
     assert start(listing.seller, listing).status_code == 403
 
 
+def test_nobody_can_write_about_an_item_donated_for_repair():
+    """The donor handed it over; a conversation would put strangers in touch with them."""
+    from django.test import Client
+
+    from tests.factories import RepairJobFactory
+
+    job = RepairJobFactory()
+    listing = job.listing
+    buyer = UserFactory()
+    response = client_for(buyer).post(
+        CONVERSATIONS, {"listing": listing.pk, "body": "Hvem har givet den?"}, format="json", HTTP_ACCEPT_LANGUAGE="da"
+    )
+    assert response.status_code == 409, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert "doneret til reparation" in response.json()["detail"]
+    assert response.json()["type"].endswith("listing_closed_to_messages")
+    assert Conversation.objects.count() == Message.objects.count() == 0
+    # The page offers no message form, and a hand-made post is refused with the same words.
+    page = Client()
+    page.force_login(buyer)
+    html = page.get(f"/listings/{listing.pk}/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert f"/listings/{listing.pk}/message/" not in html
+    followed = page.post(f"/listings/{listing.pk}/message/", {"body": "Hej"}, follow=True, HTTP_ACCEPT_LANGUAGE="da")
+    assert "doneret til reparation" in followed.content.decode()
+    assert Conversation.objects.count() == 0
+
+
 def test_unread_counts_and_reading_marks_read():
     listing = ListingFactory()
     buyer = UserFactory()
