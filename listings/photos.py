@@ -227,16 +227,21 @@ def photo_delete(*, photo_id: int, user: User) -> None:
     if photo is None:
         raise NotFound()
     _listing_for_change(listing_id=photo.listing_id, user=user)
-    with transaction.atomic():
-        deleted, _count = Photo.objects.filter(pk=photo.pk).delete()
-        if deleted:
-            transaction.on_commit(
-                partial(
-                    _delete_files,
-                    public=[v.get("name", "") for v in (photo.variants or {}).values() if v.get("name")],
-                    private=[photo.original.name] if photo.original.name else [],
-                )
-            )
+    Photo.objects.filter(pk=photo.pk).delete()  # the files go once committed: photo_files_delete_later
+
+
+def photo_files_delete_later(*, photo: Photo) -> None:
+    """Remove a deleted photo's original and derivatives once the deletion is committed (a rollback keeps them).
+
+    Connected to Photo's post_delete (listings/apps.py), so every way a photo row goes — this service, a
+    listing deleted in the admin, a cascade — takes its files along; no orphaned originals stay on disk."""
+    transaction.on_commit(
+        partial(
+            _delete_files,
+            public=[v.get("name", "") for v in (photo.variants or {}).values() if v.get("name")],
+            private=[photo.original.name] if photo.original.name else [],
+        )
+    )
 
 
 @dataclass(frozen=True)

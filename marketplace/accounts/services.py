@@ -78,8 +78,9 @@ def user_delete(*, user: User) -> None:
 
     - their open reservations, as buyer or as seller, end as if they had cancelled them: the listing is free
       again and the other side is told (`trade.services.reservation_cancel`);
-    - the listings they sell themselves are withdrawn (not public any more); listings they published for a
-      workshop stay the workshop's, with its reservations, for the other members to manage;
+    - the listings they sell themselves are withdrawn (not public any more) and their photos deleted, files
+      included; listings they published for a workshop stay the workshop's, with its reservations, for the
+      other members to manage;
     - their messages stay readable to the other party, without their name;
     - their repair history stays in the impact figures, with no personal data left on it;
     - tokens, sessions, notifications, saved searches and workshop memberships go.
@@ -87,7 +88,7 @@ def user_delete(*, user: User) -> None:
     from django.contrib.sessions.models import Session
     from rest_framework.authtoken.models import Token
 
-    from listings.models import Listing, ListingStatus
+    from listings.models import Kind, Listing, ListingStatus, Photo
     from marketplace.trade.models import OPEN_RESERVATION_STATUSES, Notification, Reservation, SavedSearch
     from marketplace.trade.services import reservation_cancel
 
@@ -99,6 +100,15 @@ def user_delete(*, user: User) -> None:
         workshop__isnull=True,
         status__in=[ListingStatus.DRAFT, ListingStatus.ACTIVE, ListingStatus.RESERVED],
     ).update(status=ListingStatus.WITHDRAWN, pickup_details="")
+    # Photos of the things they had for sale or to give away show their home: gone with the account (the files
+    # once committed). Sold listings keep theirs for the buyer's record; items donated for repair keep theirs
+    # for the workshop that repairs them.
+    Photo.objects.filter(
+        listing__seller=user,
+        listing__workshop__isnull=True,
+        listing__status=ListingStatus.WITHDRAWN,
+        listing__kind__in=[Kind.SALE, Kind.FREE],
+    ).delete()
     Token.objects.filter(user=user).delete()
     Notification.objects.filter(user=user).delete()
     SavedSearch.objects.filter(user=user).delete()

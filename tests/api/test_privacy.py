@@ -57,6 +57,34 @@ def test_deleting_my_account_withdraws_listings_and_keeps_others_messages_and_im
     assert client.get("/api/v1/me/").status_code == 401
 
 
+def test_deleting_my_account_deletes_the_photos_of_my_withdrawn_listings(
+    user, settings, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    from django.core.files.base import ContentFile
+
+    from listings import photos
+    from listings.models import Photo
+    from tests.listings import imagegen
+
+    def photo(listing):  # type: ignore[no-untyped-def]
+        made = photos.photo_upload(listing_id=listing.pk, user=listing.seller, file=ContentFile(imagegen.jpeg(), "x"))
+        photos.photo_process(photo_id=made.pk)
+        return made
+
+    for_sale = photo(ListingFactory(seller=user))
+    sold = photo(ListingFactory(seller=user, status=ListingStatus.SOLD))
+    donated = photo(RepairJobFactory(listing__seller=user).listing)
+    neighbour = photo(ListingFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(user).delete("/api/v1/me/").status_code == 204
+    assert not Photo.objects.filter(pk=for_sale.pk).exists()
+    assert set(Photo.objects.values_list("pk", flat=True)) == {sold.pk, donated.pk, neighbour.pk}
+    folders = {p.parent.name for p in Path(settings.PRIVATE_MEDIA_ROOT).rglob("*") if p.is_file()}
+    assert folders == {str(p.listing_id) for p in (sold, donated, neighbour)}
+
+
 def test_after_deletion_the_email_can_register_again(api_client, user):
     email = user.email
     client_for(user).delete("/api/v1/me/")

@@ -83,6 +83,31 @@ def test_owner_deletes_a_photo_and_its_files(settings, django_capture_on_commit_
     assert not [p for p in Path(settings.PRIVATE_MEDIA_ROOT).rglob("*") if p.is_file()]
 
 
+def test_a_listing_deleted_in_the_admin_takes_its_photo_files_along(settings, django_capture_on_commit_callbacks):
+    listing = ListingFactory()
+    _photo(listing)
+    _photo(listing, process=False)
+    other = _photo()  # another listing's photo stays
+    with django_capture_on_commit_callbacks(execute=True):
+        listing.delete()  # the admin's delete: Photo rows go by cascade
+    remaining = {p.relative_to(settings.MEDIA_ROOT).parts[1] for p in Path(settings.MEDIA_ROOT).rglob("*.webp")}
+    assert remaining == {str(other.listing_id)}
+    originals = [p for p in Path(settings.PRIVATE_MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert [p.name for p in originals] == [Path(other.original.name).name]
+
+
+def test_a_rolled_back_delete_keeps_the_files(settings):
+    from django.db import transaction
+
+    photo = _photo()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        photo.listing.delete()
+        raise RuntimeError("rolled back")
+    assert Photo.objects.filter(pk=photo.pk).exists()
+    assert (Path(settings.MEDIA_ROOT) / photo.variants["w320"]["name"]).exists()
+    assert (Path(settings.PRIVATE_MEDIA_ROOT) / photo.original.name).exists()
+
+
 def test_others_cannot_delete_a_photo(api_client):
     photo = _photo()
     assert api_client.delete(f"/api/v1/photos/{photo.pk}/").status_code == 401
