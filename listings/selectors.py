@@ -9,7 +9,7 @@ from django.core.files.storage import storages
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from marketplace.accounts.models import WorkshopMembership
+from marketplace.accounts.models import User, WorkshopMembership
 from marketplace.errors import NotFound
 
 from .models import PUBLIC_LISTING_STATUSES, Category, Kind, Listing, Photo, PhotoStatus
@@ -79,6 +79,17 @@ def listing_managed_by(*, listing: Listing, user: Any) -> bool:
     if listing.workshop_id is None:
         return bool(listing.seller_id == user.pk)
     return WorkshopMembership.objects.filter(workshop_id=listing.workshop_id, user=user).exists()
+
+
+def listing_seller_side_users(*, listing: Listing) -> list[Any]:
+    """Who hears about a listing's reservations and messages: its seller; for a listing a workshop sells, every
+    current member of the workshop (the same people `listing_managed_by` lets act on it) — never a member who
+    has left, even if they published it."""
+    if listing.workshop_id is None:
+        return [listing.seller] if listing.seller_id and listing.seller.is_active else []
+    return list(
+        User.objects.filter(memberships__workshop_id=listing.workshop_id, is_active=True).distinct().order_by("pk")
+    )
 
 
 def listing_seller_name(*, listing: Listing, user: Any = None) -> str:

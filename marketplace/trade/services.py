@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from listings.models import Kind, Listing, ListingStatus
 from listings.search import listing_filters_clean, listing_filters_to_json
-from listings.selectors import listing_managed_by
+from listings.selectors import listing_managed_by, listing_seller_side_users
 from marketplace.accounts.models import User
 from marketplace.errors import DomainError, InvalidInput, NotAllowed, NotFound
 
@@ -62,12 +62,20 @@ def seller_side(*, listing: Listing, user: User) -> bool:
     return listing_managed_by(listing=listing, user=user)
 
 
-def _notify(user: User | None, kind: str, title: Callable[[], str], body: Callable[[], str], **data: Any) -> None:
-    """One notification in the recipient's own language (texts are built inside the override)."""
-    if user is None:
-        return
-    with translation.override(user.language):
-        notification_send(user=user, kind=kind, title=title(), body=body(), url=data.pop("url", ""), data=data)
+def _notify(
+    users: User | list[User] | None, kind: str, title: Callable[[], str], body: Callable[[], str], **data: Any
+) -> None:
+    """One notification per recipient, each in their own language (texts are built inside the override)."""
+    url = data.pop("url", "")
+    for user in users if isinstance(users, list) else [users]:
+        if user is None:
+            continue
+        with translation.override(user.language):
+            notification_send(user=user, kind=kind, title=title(), body=body(), url=url, data=dict(data))
+
+
+def _seller_side(listing: Listing) -> list[User]:
+    return listing_seller_side_users(listing=listing)
 
 
 def _listing_url(listing: Listing) -> str:
@@ -100,7 +108,7 @@ def reservation_create(*, listing: Listing, buyer: User) -> Reservation:
         raise ListingNotReservable(_("The listing is already reserved.")) from exc
     listing.status = ListingStatus.RESERVED
     _notify(
-        listing.seller,
+        _seller_side(listing),
         "reservation_created",
         lambda: _("“%(title)s” was reserved") % {"title": listing.title},
         lambda: (
@@ -192,7 +200,7 @@ def reservation_cancel(*, reservation: Reservation, actor: User) -> Reservation:
         raise ReservationStateConflict(_("Only an open reservation can be cancelled."))
     _release(reservation, ReservationStatus.CANCELLED, actor)
     _notify(
-        listing.seller if is_buyer else reservation.buyer,
+        _seller_side(listing) if is_buyer else reservation.buyer,
         "reservation_cancelled",
         lambda: _("The reservation of “%(title)s” was cancelled") % {"title": listing.title},
         lambda: (
@@ -227,7 +235,7 @@ def reservation_expire(*, reservation_id: int) -> bool:
         for user, body in (
             (reservation.buyer, lambda: _("Your reservation of “%(title)s” ran out.") % {"title": listing.title}),
             (
-                listing.seller,
+                _seller_side(listing),
                 lambda: _("The reservation of “%(title)s” ran out; it is available again.") % {"title": listing.title},
             ),
         ):

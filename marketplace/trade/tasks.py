@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from smtplib import SMTPException
 from typing import Any
 
@@ -12,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Message, Notification
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -60,66 +63,77 @@ def reservations_expire() -> int:
 )
 def messages_notify() -> int:
     """One email per recipient per run, listing the conversations with unread messages nobody has mailed
-    them about yet — never one mail per message. Returns the number of emails sent."""
+    them about yet — never one mail per message. A buyer's message goes to the seller side: the seller, or
+    every current member of the workshop selling the listing. Returns the number of emails sent.
+
+    The batch is claimed under row locks (SKIP LOCKED: a concurrent run takes other rows). A recipient whose
+    mail fails keeps their messages unclaimed for the next run instead of losing them."""
     from collections import defaultdict
 
     from django.utils import translation
     from django.utils.translation import gettext as _
 
+    from listings.selectors import listing_seller_side_users
     from marketplace.accounts.models import User
 
     from .notifications import notification_send
     from .selectors import messages_awaiting_email
 
-    by_recipient: dict[int, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    recipients: dict[int, User] = {}
-    for message in messages_awaiting_email()[:5000]:
-        conversation = message.conversation
-        listing = conversation.listing
-        if listing is None:
-            continue
-        buyer = conversation.started_by
-        recipient = buyer if message.sender_id != (buyer.pk if buyer else None) else listing.seller
-        if recipient is None or recipient.pk == message.sender_id:
-            continue
-        recipients[recipient.pk] = recipient
-        by_recipient[recipient.pk][conversation.pk].append(message)
     sent = 0
-    for user_id, conversations in by_recipient.items():
-        user = recipients[user_id]
-        message_ids = [m.pk for messages in conversations.values() for m in messages]
-        with transaction.atomic():
-            # Claim the messages first: a concurrent run that claimed them already makes this one skip.
-            claimed = Message.objects.filter(pk__in=message_ids, notified_at__isnull=True, read_at__isnull=True)
-            if not claimed.update(notified_at=timezone.now()):
+    with transaction.atomic():
+        batch = list(messages_awaiting_email().select_for_update(skip_locked=True, of=("self",))[:5000])
+        by_recipient: dict[int, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        recipients: dict[int, User] = {}
+        seller_sides: dict[int, list[User]] = {}
+        for message in batch:
+            conversation = message.conversation
+            listing = conversation.listing
+            if listing is None:  # (excluded by the selector; the listing's row is gone)
                 continue
-            if not user.is_active:
-                continue
+            buyer = conversation.started_by
+            if buyer is not None and message.sender_id != buyer.pk:
+                to = [buyer]
+            else:
+                if listing.pk not in seller_sides:
+                    seller_sides[listing.pk] = listing_seller_side_users(listing=listing)
+                to = seller_sides[listing.pk]
+            for recipient in to:
+                if recipient.pk == message.sender_id or not recipient.is_active:
+                    continue
+                recipients[recipient.pk] = recipient
+                by_recipient[recipient.pk][conversation.pk].append(message)
+        unsent: set[int] = set()
+        for user_id, conversations in by_recipient.items():
+            user = recipients[user_id]
             with translation.override(user.language):
-                lines = []
-                for messages in conversations.values():
-                    listing = messages[0].conversation.listing
-                    lines.append(
-                        _("“%(title)s”: %(count)d new message(s) — %(url)s")
-                        % {
-                            "title": listing.title,
-                            "count": len(messages),
-                            "url": f"{settings.SITE_URL}/conversations/{messages[0].conversation_id}/",
-                        }
-                    )
+                lines = [
+                    _("“%(title)s”: %(count)d new message(s) — %(url)s")
+                    % {
+                        "title": messages[0].conversation.listing.title,
+                        "count": len(messages),
+                        "url": f"{settings.SITE_URL}/conversations/{messages[0].conversation_id}/",
+                    }
+                    for messages in conversations.values()
+                ]
                 subject = _("You have new messages on Kredsløb")
                 body = _("You have unread messages:") + "\n\n" + "\n".join(lines)
-                notification_send(
-                    user=user,
-                    kind="messages",
-                    title=subject,
-                    body=body,
-                    url="/conversations/",
-                    data={"conversations": list(conversations)},
-                    email=False,
-                )
-            send_mail(subject, body, None, [user.email])
+            try:
+                send_mail(subject, body, None, [user.email])
+            except (SMTPException, ConnectionError, TimeoutError):
+                logger.warning("Could not mail user %s about new messages; next run tries again.", user_id)
+                unsent |= {m.pk for messages in conversations.values() for m in messages}
+                continue
+            notification_send(
+                user=user,
+                kind="messages",
+                title=subject,
+                body=body,
+                url="/conversations/",
+                data={"conversations": list(conversations)},
+                email=False,
+            )
             sent += 1
+        Message.objects.filter(pk__in=[m.pk for m in batch if m.pk not in unsent]).update(notified_at=timezone.now())
     return sent
 
 

@@ -162,3 +162,50 @@ def test_list_endpoints_cost_constant_queries(django_assert_max_num_queries, pag
             response = client.get(f"{url}?page_size={page_size}")
         assert response.status_code == 200
         assert len(response.json()["results"]) == min(page_size, 4 if "messages" not in url else 2)
+
+
+def test_a_workshop_listing_is_heard_by_every_current_member_and_not_by_one_who_left():
+    from marketplace.accounts.models import WorkshopMembership
+    from marketplace.trade import services as trade
+
+    owner = MembershipFactory()
+    workshop = owner.workshop
+    staff = MembershipFactory(workshop=workshop, role="staff")
+    leaver = MembershipFactory(workshop=workshop, role="staff")
+    listing = ListingFactory(seller=leaver.user, workshop=workshop, title="Istandsat cykel")
+    WorkshopMembership.objects.filter(pk=leaver.pk).delete()
+    buyer = UserFactory()
+
+    trade.reservation_create(listing=listing, buyer=buyer)
+    told = set(Notification.objects.filter(kind="reservation_created").values_list("user_id", flat=True))
+    assert told == {owner.user_id, staff.user_id}
+
+    conversation_id = start(buyer, listing, "Hvornår kan jeg hente den?").json()["id"]
+    assert messages_notify() == 2
+    assert {m.to[0] for m in mail.outbox} == {owner.user.email, staff.user.email}
+    # A member answers: the buyer hears it, the other members are not mailed about their colleague's answer.
+    mail.outbox.clear()
+    client_for(staff.user).post(f"{CONVERSATIONS}{conversation_id}/messages/", {"body": "I morgen"}, format="json")
+    assert messages_notify() == 1
+    assert [m.to[0] for m in mail.outbox] == [buyer.email]
+
+
+def test_a_failed_mail_keeps_the_messages_for_the_next_run(monkeypatch):
+    from smtplib import SMTPException
+
+    from marketplace.trade import tasks
+
+    listing = ListingFactory()
+    start(UserFactory(), listing)
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise SMTPException("mail server away")
+
+    monkeypatch.setattr(tasks, "send_mail", broken)
+    assert messages_notify() == 0
+    assert Message.objects.filter(notified_at__isnull=True).count() == 1
+    assert not Notification.objects.filter(kind="messages").exists()
+    monkeypatch.undo()
+    assert messages_notify() == 1
+    assert [m.to[0] for m in mail.outbox] == [listing.seller.email]
+    assert Message.objects.filter(notified_at__isnull=True).count() == 0
