@@ -81,6 +81,13 @@ def user_export(*, user: User) -> dict[str, Any]:
             }
             for c in conversations
         ],
+        # Messages they wrote elsewhere (answering for a workshop): theirs, without the other side's words.
+        "other_messages_sent": _rows(
+            Message.objects.filter(sender=user).exclude(conversation__in=conversations).order_by("created_at", "id"),
+            "conversation_id",
+            "body",
+            "created_at",
+        ),
         "messages_sent": Message.objects.filter(sender=user).count(),
         "reports": _rows(Report.objects.filter(reporter=user), "listing_id", "reason", "details", "created_at"),
         "notifications": _rows(

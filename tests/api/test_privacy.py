@@ -94,3 +94,17 @@ def test_after_deletion_the_email_can_register_again(api_client, user):
         format="json",
     )
     assert response.status_code == 201
+
+
+def test_export_holds_what_i_wrote_for_a_workshop_but_not_the_buyers_words():
+    from marketplace.trade import services as trade
+    from tests.factories import MembershipFactory
+
+    membership = MembershipFactory()
+    listing = ListingFactory(seller=MembershipFactory(workshop=membership.workshop).user, workshop=membership.workshop)
+    conversation, _ = trade.conversation_start(listing=listing, buyer=UserFactory(), body="Købers hemmelighed")
+    trade.message_send(conversation=conversation, sender=membership.user, body="Værkstedets svar")
+    data = client_for(membership.user).get("/api/v1/me/export/").json()
+    assert [m["body"] for m in data["other_messages_sent"]] == ["Værkstedets svar"]
+    assert data["messages_sent"] == 1
+    assert "Købers hemmelighed" not in str(data)
