@@ -58,7 +58,13 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     exit_code = 0
+    parent = os.getppid()
     while not stopping:
+        if os.getppid() != parent:
+            # `make` (or whoever started us) is gone — e.g. it was sent SIGTERM alone, not the whole terminal
+            # group as Ctrl-C does: stop too, rather than leave the web server and workers running orphaned.
+            print("The parent process is gone; stopping.", file=sys.stderr)
+            stopping = True
         for name, proc in procs.items():
             if proc.poll() is not None:
                 print(f"{name} exited with {proc.returncode}; stopping the rest.", file=sys.stderr)
