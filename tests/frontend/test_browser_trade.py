@@ -3,14 +3,13 @@
 photo and watch it being processed, find it, reserve it, the seller confirms; keyboard-only posting and
 reserving; axe-core and phone/desktop screenshots of every new page (see `test_browser.check_page`).
 
-Photo processing runs eagerly in the live server for these tests: the Celery app's `task_always_eager` is
-switched on, so the task `enqueue` sends after commit runs in the request thread instead of on a broker."""
+The phone photo is processed by a real Celery worker process (the `celery_worker_process` fixture: the
+embedded filesystem broker, or Redis in CI), exactly as in production: the page polls until it is ready."""
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -28,18 +27,6 @@ from tests.frontend.test_browser import (  # noqa: F401 (fixtures)
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    from marketplace.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = previous
 
 
 def phone_jpeg(path: Any) -> Any:
@@ -81,7 +68,7 @@ def tab_to(page: Any, selector: str, limit: int = 40) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_post_with_a_phone_photo_find_reserve_and_confirm(page, browser, live_server, tmp_path, eager_tasks):
+def test_post_with_a_phone_photo_find_reserve_and_confirm(page, browser, live_server, tmp_path, celery_worker_process):
     seller = factories.UserFactory(email="mette@example.dk", display_name="Mette")
     buyer = factories.UserFactory(email="ali@example.dk", display_name="Ali")
     log_in(page, seller.email)
@@ -106,6 +93,7 @@ def test_post_with_a_phone_photo_find_reserve_and_confirm(page, browser, live_se
     listing = Listing.objects.get(title="Egetræsbord med to plader")
     photo = Photo.objects.get(listing=listing)
     assert photo.status == PhotoStatus.READY
+    assert "listings.tasks.photo_process" in celery_worker_process.log_path.read_text()  # not eager: the worker
     assert (photo.width, photo.height) == (900, 1200)  # turned upright by its EXIF orientation
     page.get_by_role("link", name="Se og redigér din annonce").click()
     page.wait_for_url(f"**/listings/{listing.pk}/edit/")
