@@ -98,21 +98,36 @@ class BrowseFilters:
     area: str = ""
 
 
-def encode_cursor(listing: Listing) -> str:
-    raw = json.dumps([listing.created_at.isoformat(), listing.pk]).encode()
+def encode_cursor(row: Any) -> str:
+    """The position after `row` in a newest-first list: its (created_at, id), opaque to people."""
+    raw = json.dumps([row.created_at.isoformat(), row.pk]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+    """The position a cursor of `encode_cursor` names; None for anything else (the page starts at the top)."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         created, pk = json.loads(raw)
         moment = parse_datetime(created)
-        if moment is None or not isinstance(pk, int):
+        if moment is None or moment.tzinfo is None or not isinstance(pk, int) or not 0 < pk < 2**63:
             return None
         return moment, pk
     except (binascii.Error, ValueError, TypeError):
         return None
+
+
+def newest_first_page(qs: QuerySet[Any], *, cursor: str, limit: int) -> tuple[list[Any], str | None]:
+    """One page of `qs` newest first by keyset on (created_at, id) — rows arriving meanwhile never shift a
+    page — and the cursor of the next page (None on the last)."""
+    position = decode_cursor(cursor) if cursor else None
+    if position is not None:
+        created, pk = position
+        qs = qs.filter(Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk))
+    rows = list(qs.order_by("-created_at", "-id")[: limit + 1])
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, encode_cursor(rows[-1]) if has_more and rows else None
 
 
 @dataclass
@@ -162,14 +177,8 @@ def browse_listings(
         # `only` again replaces the field list: the card also shows the category's name.
         .only(*BROWSE_FIELDS, "category__name_da", "category__name_en")
     )
-    position = decode_cursor(cursor) if cursor else None
-    if position is not None:
-        created, pk = position
-        qs = qs.filter(Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk))
-    rows = list(qs.order_by("-created_at", "-id")[: limit + 1])
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    page = BrowsePage(listings=rows, next_cursor=encode_cursor(rows[-1]) if has_more and rows else None)
+    rows, next_cursor = newest_first_page(qs, cursor=cursor, limit=limit)
+    page = BrowsePage(listings=rows, next_cursor=next_cursor)
     page.cards = [
         {"listing": row, "image": photo_image(row.ready_photos[0]) if row.ready_photos else None}  # type: ignore[attr-defined]
         for row in rows

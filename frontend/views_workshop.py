@@ -7,7 +7,6 @@ workshop get here (anyone else: 403)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,7 +14,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,7 +42,7 @@ from .forms_workshop import (
     ReleaseForm,
     WorkLogForm,
 )
-from .selectors import category_choices
+from .selectors import category_choices, decode_cursor, newest_first_page
 
 BOARD_PAGE = 50
 
@@ -70,16 +68,13 @@ def board(request: HttpRequest) -> HttpResponse:
     form = BoardFilterForm(request.GET or None, categories=category_choices(category_tree()))
     filters = form.filters()
     queryset = job_selectors.job_list(user=user, status=filters["status"], category=filters["category"])
-    after = _board_cursor(request.GET.get("cursor", ""))
-    if after is not None:
-        # Keyset on the board's own order (-created_at, -id): new jobs arriving meanwhile never shift a page.
-        queryset = queryset.filter(Q(created_at__lt=after[0]) | Q(created_at=after[0], id__lt=after[1]))
-    jobs = list(queryset[: BOARD_PAGE + 1])
+    cursor = request.GET.get("cursor", "")
+    is_next_page = decode_cursor(cursor) is not None
+    jobs, next_cursor = newest_first_page(queryset, cursor=cursor, limit=BOARD_PAGE)
     more_url = None
-    if len(jobs) > BOARD_PAGE:
-        jobs = jobs[:BOARD_PAGE]
+    if next_cursor:
         params = {k: v for k, v in request.GET.items() if k != "cursor" and v}
-        params["cursor"] = f"{jobs[-1].created_at.isoformat()}~{jobs[-1].pk}"
+        params["cursor"] = next_cursor
         more_url = f"{request.path}?{urlencode(params)}"
     context = {
         "workshops": workshops,
@@ -88,21 +83,11 @@ def board(request: HttpRequest) -> HttpResponse:
         "jobs": jobs,
         "more_url": more_url,
         "more_target": "#job-list",
-        "is_next_page": after is not None,
+        "is_next_page": is_next_page,
     }
-    if getattr(request, "htmx", False) and after is not None:
+    if getattr(request, "htmx", False) and is_next_page:
         return render(request, "frontend/workshop/_board_more.html", context)
     return render(request, "frontend/workshop/board.html", context)
-
-
-def _board_cursor(value: str) -> tuple[datetime, int] | None:
-    """`<created_at>~<id>` of the last job shown; anything else starts from the top."""
-    created, _sep, pk = value.partition("~")
-    try:
-        at = datetime.fromisoformat(created)
-        return (at, int(pk)) if at.tzinfo is not None and 0 < int(pk) < 2**63 else None
-    except ValueError:
-        return None
 
 
 # --- One job ------------------------------------------------------------------------------------------------
