@@ -74,10 +74,6 @@ def _notify(
             notification_send(user=user, kind=kind, title=title(), body=body(), url=url, data=dict(data))
 
 
-def _seller_side(listing: Listing) -> list[User]:
-    return listing_seller_side_users(listing=listing)
-
-
 def _listing_url(listing: Listing) -> str:
     return listing.get_absolute_url()
 
@@ -108,7 +104,7 @@ def reservation_create(*, listing: Listing, buyer: User) -> Reservation:
         raise ListingNotReservable(_("The listing is already reserved.")) from exc
     listing.status = ListingStatus.RESERVED
     _notify(
-        _seller_side(listing),
+        listing_seller_side_users(listing=listing),
         "reservation_created",
         lambda: _("“%(title)s” was reserved") % {"title": listing.title},
         lambda: (
@@ -200,7 +196,7 @@ def reservation_cancel(*, reservation: Reservation, actor: User) -> Reservation:
         raise ReservationStateConflict(_("Only an open reservation can be cancelled."))
     _release(reservation, ReservationStatus.CANCELLED, actor)
     _notify(
-        _seller_side(listing) if is_buyer else reservation.buyer,
+        listing_seller_side_users(listing=listing) if is_buyer else reservation.buyer,
         "reservation_cancelled",
         lambda: _("The reservation of “%(title)s” was cancelled") % {"title": listing.title},
         lambda: (
@@ -235,7 +231,7 @@ def reservation_expire(*, reservation_id: int) -> bool:
         for user, body in (
             (reservation.buyer, lambda: _("Your reservation of “%(title)s” ran out.") % {"title": listing.title}),
             (
-                _seller_side(listing),
+                listing_seller_side_users(listing=listing),
                 lambda: _("The reservation of “%(title)s” ran out; it is available again.") % {"title": listing.title},
             ),
         ):
