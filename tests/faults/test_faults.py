@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from tests.faults.conftest import Resident, phone_jpeg, sign_up
-from tests.faults.stack import Stack, wait_until
+from tests.faults.stack import Process, Stack, wait_until
 
 pytestmark = pytest.mark.faults
 
@@ -103,51 +103,46 @@ def test_uploads_during_a_redis_outage_are_all_answered_and_all_processed_afterw
     )
 
 
-def _wait_for_stall(marker: Path, worker_log: Any) -> int:
-    wait_until(marker.exists, 60, f"the worker to start processing the photo:\n{worker_log()}")
-    return int(marker.read_text())
-
-
-def test_a_pool_process_killed_mid_photo_is_redelivered_and_processed_once(services: Stack) -> None:
-    marker = services.workdir / "stall-pool"
+def _photo_stalled_mid_processing(services: Stack, seed: int) -> tuple[Resident, Process, int, int]:
+    """A resident's upload, held by a stalling worker right after its first derivative is written: the
+    resident, the worker, the photo's id and the pid of the pool process holding it."""
+    marker = services.workdir / f"stall-{seed}"
     web = services.web()
     worker = services.worker("stalling", stall_marker=marker, beat=False)
     resident = sign_up(web)
-    status, _, body = _upload(resident, resident.listing(), phone_jpeg(1))
+    status, _, body = _upload(resident, resident.listing(), phone_jpeg(seed))
     assert status == 201, body
+    wait_until(marker.exists, 60, f"the worker to start processing the photo:\n{worker.log_text()}")
+    return resident, worker, int(body["id"]), int(marker.read_text())
 
-    child = _wait_for_stall(marker, worker.log_text)
+
+def test_a_pool_process_killed_mid_photo_is_redelivered_and_processed_once(services: Stack) -> None:
+    resident, worker, photo_id, child = _photo_stalled_mid_processing(services, 1)
     assert child != worker.popen.pid  # the pool process that is processing, not the worker's main process
     os.kill(child, signal.SIGKILL)
 
     # acks_late + reject_on_worker_lost: the main process puts the message back; a new pool process takes it.
-    wait_until(lambda: resident.photo(body["id"])["status"] != "pending", 60, f"redelivery:\n{worker.log_text()}")
-    photo = resident.photo(body["id"])
+    wait_until(lambda: resident.photo(photo_id)["status"] != "pending", 60, f"redelivery:\n{worker.log_text()}")
+    photo = resident.photo(photo_id)
     assert photo["status"] == "ready", photo
     assert services.media_files(_photo_dir(photo)) == DERIVATIVES  # one set: the half-written one was replaced
     assert "WorkerLostError" in worker.log_text()
     assert worker.alive()
-    query = f"from listings.models import Photo; print(Photo.objects.get(pk={body['id']}).attempts)"
+    query = f"from listings.models import Photo; print(Photo.objects.get(pk={photo_id}).attempts)"
     attempts = services.manage("shell", "--verbosity", "0", "-c", query)
     assert attempts.strip() == "2"  # the killed run and the one that finished: processed exactly once more
 
 
 def test_a_whole_worker_killed_mid_photo_is_recovered_by_the_sweep_and_processed_once(services: Stack) -> None:
-    marker = services.workdir / "stall-worker"
-    web = services.web()
-    worker = services.worker("stalling", stall_marker=marker, beat=False)
-    resident = sign_up(web)
-    status, _, body = _upload(resident, resident.listing(), phone_jpeg(2))
-    assert status == 201, body
-    _wait_for_stall(marker, worker.log_text)
+    resident, worker, photo_id, _child = _photo_stalled_mid_processing(services, 2)
 
     # The main process and its pool die together: nobody is left to put the message back. It stays unacked
     # in Redis (redelivered only after the visibility timeout); the sweep must recover the photo.
     worker.kill_group()
     assert services.redis.is_up()
     replacement = services.worker("replacement")
-    wait_until(lambda: resident.photo(body["id"])["status"] != "pending", 60, f"recovery:\n{replacement.log_text()}")
-    photo = resident.photo(body["id"])
+    wait_until(lambda: resident.photo(photo_id)["status"] != "pending", 60, f"recovery:\n{replacement.log_text()}")
+    photo = resident.photo(photo_id)
     assert photo["status"] == "ready", photo
     assert services.media_files(_photo_dir(photo)) == DERIVATIVES
     assert "photos_sweep" in replacement.log_text()
