@@ -42,7 +42,7 @@ lint: $(STAMP)
 
 ## Static security scan: no medium or high finding may stand (reviewed exceptions carry `# nosec <id>`).
 security: $(STAMP)
-	$(BIN)/bandit -q -r marketplace listings repairs api frontend scripts benchmarks -x '*/migrations/*' -ll
+	$(BIN)/bandit -q -r config core accounts listings notifications repairs marketplace impact privacy api frontend demo scripts benchmarks -x '*/migrations/*' -ll
 
 ## Known vulnerabilities in the pinned packages (pip-audit, its own venv). Needs internet access to PyPI's
 ## JSON API or OSV; --strict fails when a package cannot be audited. Not in CI: see docs/operations.md.

@@ -15,10 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.accounts import selectors, services
-from marketplace.accounts.export import user_export
-from marketplace.accounts.models import Language, User
-from marketplace.errors import InvalidInput
+from accounts import selectors, services
+from accounts.models import Language, User
+from core.errors import InvalidInput
+from privacy import services as privacy_services
+from privacy.export import user_export
 
 
 class MembershipOut(serializers.Serializer):
@@ -113,7 +114,7 @@ class MeView(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request) -> Response:
-        services.user_delete(user=request.user)  # type: ignore[arg-type]
+        privacy_services.user_delete(user=request.user)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from marketplace.errors import InvalidInput
+from core.errors import InvalidInput
 
 from .pagination import CursorPagination
 

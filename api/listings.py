@@ -12,14 +12,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.errors import NotAllowed
+from impact.selectors import listing_impact
 from listings import selectors, services
 from listings.models import Category, Condition, Kind, Listing
 from listings.search import FILTER_FIELDS, listing_filters_clean, order_key
-from marketplace.errors import NotAllowed
-from marketplace.trade.models import ReportReason
-from marketplace.trade.services import report_create
+from marketplace.models import ReportReason
+from marketplace.services import report_create
 from repairs.models import RepairMode
 from repairs.selectors import listing_provenance
+from repairs.services import donation_create
 
 from .keyset import KeysetPagination
 
@@ -57,7 +59,7 @@ def listing_detail(listing: Listing, *, user: Any) -> dict[str, Any]:
             "published_at": listing.published_at.isoformat() if listing.published_at else None,
             "photos": [selectors.photo_public(p) for p in getattr(listing, "ready_photos", [])],
             "provenance": listing_provenance(listing=listing),
-            "impact": {k: str(v) for k, v in selectors.listing_impact(listing=listing).items()},
+            "impact": {k: str(v) for k, v in listing_impact(listing=listing).items()},
             "can_edit": manages,
         }
     )
@@ -137,7 +139,13 @@ class ListingListView(APIView):
     def post(self, request: Request) -> Response:
         data = ListingIn(data=request.data)
         data.is_valid(raise_exception=True)
-        listing = services.listing_create(seller=request.user, **data.validated_data)  # type: ignore[arg-type]
+        fields = dict(data.validated_data)
+        if fields["kind"] == Kind.REPAIR:
+            listing = donation_create(seller=request.user, **fields)  # type: ignore[arg-type]
+        else:
+            for name in ("repair_mode", "fault_description"):
+                fields.pop(name, None)
+            listing = services.listing_create(seller=request.user, **fields)  # type: ignore[arg-type]
         listing = selectors.listing_get(pk=listing.pk, user=request.user)
         return Response(listing_detail(listing, user=request.user), status=status.HTTP_201_CREATED)
 

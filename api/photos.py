@@ -16,10 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.errors import InvalidInput, NotFound
 from listings import photos
 from listings.models import Photo
 from listings.selectors import photo_public_variants, photo_visible
-from marketplace.errors import InvalidInput, NotFound
 
 # Room for the multipart boundaries and headers around the file itself.
 MULTIPART_OVERHEAD = 64 * 1024

@@ -17,14 +17,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import Workshop
 from api.pagination import CursorPagination
 from api.schema import paginated
+from core.errors import InvalidInput
+from impact.selectors import impact_summary
 from listings.models import Condition, Listing
-from marketplace.accounts.models import Workshop
-from marketplace.errors import InvalidInput
 from repairs import ords, selectors, services
 from repairs.errors import JobNotFound
-from repairs.impact import impact_summary
 from repairs.models import (
     Barrier,
     DataWipe,

@@ -12,11 +12,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.errors import NotFound
 from listings.models import Listing
 from listings.selectors import listing_get
-from marketplace.errors import NotFound
-from marketplace.trade import selectors, services
-from marketplace.trade.models import Conversation, Message, Notification, Reservation, ReservationStatus, SavedSearch
+from marketplace import selectors, services
+from marketplace.models import Conversation, Message, Reservation, ReservationStatus, SavedSearch
+from notifications import selectors as notification_selectors
+from notifications import services as notification_services
+from notifications.models import Notification
 
 from .keyset import KeysetPagination
 
@@ -224,7 +227,7 @@ class NotificationListView(APIView):
         unread_only = request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
         paginator = KeysetPagination()
         rows = paginator.paginate(
-            selectors.notifications_for(user=request.user, unread_only=unread_only),  # type: ignore[arg-type]
+            notification_selectors.notifications_for(user=request.user, unread_only=unread_only),  # type: ignore[arg-type]
             request,
             fields=("created_at", "id"),
             descending=True,
@@ -247,7 +250,7 @@ class NotificationReadView(APIView):
     def post(self, request: Request) -> Response:
         data = NotificationReadIn(data=request.data)
         data.is_valid(raise_exception=True)
-        count = services.notifications_mark_read(
+        count = notification_services.notifications_mark_read(
             user=request.user,  # type: ignore[arg-type]
             ids=data.validated_data.get("ids"),
         )

@@ -11,13 +11,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import services
+from accounts.models import Role, Workshop, WorkshopMembership, cvr_validator
 from api.pagination import CursorPagination
 from api.repairs import impact_json
 from api.schema import paginated
-from marketplace.accounts import services
-from marketplace.accounts.models import Role, Workshop, WorkshopMembership, cvr_validator
-from marketplace.errors import NotFound
-from repairs.impact import impact_summary
+from core.errors import NotFound
+from impact.selectors import impact_summary
+from listings.selectors import category_leaves_named
 
 
 class WorkshopOut(serializers.Serializer):
@@ -81,7 +82,8 @@ class WorkshopListView(APIView):
     def post(self, request: Request) -> Response:
         data = WorkshopIn(data=request.data)
         data.is_valid(raise_exception=True)
-        workshop = services.workshop_create(owner=request.user, **data.validated_data)  # type: ignore[arg-type]
+        fields = {**data.validated_data, "categories": category_leaves_named(data.validated_data.get("categories", ()))}
+        workshop = services.workshop_create(owner=request.user, **fields)  # type: ignore[arg-type]
         return Response(WorkshopDetailOut(_workshop(workshop.slug)).data, status=status.HTTP_201_CREATED)
 
 
@@ -97,7 +99,10 @@ class WorkshopDetailView(APIView):
         """The owner changes the profile and sets the categories the workshop handles."""
         data = WorkshopPatchIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.workshop_update(workshop=_workshop(slug), actor=request.user, **data.validated_data)  # type: ignore[arg-type]
+        fields = dict(data.validated_data)
+        if "categories" in fields:
+            fields["categories"] = category_leaves_named(fields["categories"])
+        services.workshop_update(workshop=_workshop(slug), actor=request.user, **fields)  # type: ignore[arg-type]
         return Response(WorkshopDetailOut(_workshop(slug)).data)
 
 

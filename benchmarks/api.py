@@ -128,7 +128,7 @@ def _setup(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("THROTTLE_ANON", "100000000/min")
     os.environ.setdefault("THROTTLE_USER", "100000000/min")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     # Persistent connections, as a production web process runs (the default 0 reconnects per request).
     os.environ.setdefault("DB_CONN_MAX_AGE", "600")
@@ -141,7 +141,7 @@ def _setup(url: str) -> None:
 
 
 def _seed_people() -> tuple[list[int], list[int]]:
-    from marketplace.accounts.models import User, Workshop
+    from accounts.models import User, Workshop
 
     users = User.objects.bulk_create(
         [

@@ -30,7 +30,7 @@ from typing import Any
 # Single-threaded, for every library, before any of them is imported.
 os.environ.setdefault("VIPS_CONCURRENCY", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 SIZES = (2048, 1024, 320)
 WEBP = {"quality": 80, "method": 4}

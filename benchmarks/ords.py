@@ -26,7 +26,7 @@ def _measure() -> dict[str, float]:
     """Runs inside the child process, on the database in DATABASE_URL."""
     import django
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
     import csv
     from datetime import datetime
@@ -36,7 +36,7 @@ def _measure() -> dict[str, float]:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from marketplace.accounts.models import Workshop
+    from accounts.models import Workshop
     from repairs.models import JobEvent, RepairJob
     from repairs.ords import _Categories, _job_from_row, ords_import
 

@@ -9,9 +9,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Language
+from core.errors import InvalidInput
 from listings.models import Condition
-from marketplace.accounts.models import Language
-from marketplace.errors import InvalidInput
 
 from .selectors import BrowseFilters
 

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from listings.models import Category, Condition, Kind
-from marketplace.trade.models import ReportReason
+from marketplace.models import ReportReason
 from repairs.models import RepairMode
 
 from .forms import ServiceErrorsMixin

@@ -9,8 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role
 from listings.models import Condition
-from marketplace.accounts.models import Role
 from repairs.models import Barrier, JobStatus, NistLevel, Outcome, WipeResult, WipeTechnique
 
 from .forms import ServiceErrorsMixin

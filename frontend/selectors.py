@@ -1,6 +1,6 @@
 """Reads that only the pages need: the browse grid, a listing's page, the impact figures and a workshop's profile.
 
-Everything here is presentation over the models and the apps' own rules (`repairs.impact` for the savings
+Everything here is presentation over the models and the apps' own rules (`impact.selectors` for the savings
 of one item, `repairs.selectors.listing_provenance` for the timeline). When the marketplace and repairs
 work lands its own search and impact-totals selectors, these functions should call them instead.
 """
@@ -19,14 +19,15 @@ from django.core.files.storage import default_storage
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import dateformat, timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
+from accounts.models import Workshop
+from core.errors import InvalidInput
+from impact import selectors as impact
 from listings.models import Category, Kind, Listing, ListingStatus, Photo, PhotoStatus
 from listings.search import listing_filters_clean
 from listings.selectors import BROWSE_FIELDS, category_tree, listing_browse, listing_managed_by
-from marketplace.accounts.models import Workshop
-from marketplace.errors import InvalidInput
-from marketplace.trade.models import Notification
-from repairs import impact
+from notifications.models import Notification
 from repairs.models import Outcome
 
 PAGE_SIZE = 24
@@ -209,7 +210,7 @@ def listing_for_page(*, pk: int, viewer: Any) -> Listing | None:
 
 
 def listing_savings(listing: Listing) -> tuple[Decimal, Decimal] | None:
-    """(kg kept in use, kg CO2e avoided) for this item, by PRODUCT.md's rules in `repairs.impact`."""
+    """(kg kept in use, kg CO2e avoided) for this item, by PRODUCT.md's rules in `impact.selectors`."""
     job = listing.source_job
     if job is not None and job.outcome == Outcome.FIXED:
         kg, co2e = impact.repair_savings(category=job.category, weight_estimate_kg=listing.weight_kg)
@@ -222,7 +223,7 @@ def listing_savings(listing: Listing) -> tuple[Decimal, Decimal] | None:
 
 # --- Impact ----------------------------------------------------------------------------------------
 #
-# The figures are `repairs.impact.impact_summary` — the very numbers `GET /api/v1/impact/` answers — shaped
+# The figures are `impact.selectors.impact_summary` — the very numbers `GET /api/v1/impact/` answers — shaped
 # for the page: the last 12 months (months without activity as zeros) and the geometry of small SVG charts,
 # computed here so the template draws them without a script and without inline styles.
 
@@ -333,7 +334,6 @@ def _column_chart(
 
 def impact_summary(*, workshop: Workshop | None = None, months: int = 12) -> ImpactSummary:
     """All-time totals (or one workshop's) and the last `months` months, drawn as charts. Six queries."""
-    from django.utils.translation import gettext as _
 
     figures = impact.impact_summary(workshop=workshop)
     by_month = {row["month"]: row for row in figures.get("by_month", [])}

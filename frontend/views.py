@@ -18,11 +18,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts import selectors as account_selectors
+from accounts import services as account_services
+from accounts.models import User
+from core.errors import InvalidInput
 from listings.selectors import listing_seller_name
-from marketplace.accounts import selectors as account_selectors
-from marketplace.accounts import services as account_services
-from marketplace.accounts.models import User
-from marketplace.errors import InvalidInput
 from repairs.selectors import listing_provenance
 
 from . import selectors

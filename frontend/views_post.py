@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import User
+from core.errors import DomainError, InvalidInput
 from listings import photos as photo_services
 from listings import services as listing_services
 from listings.models import Kind, Listing, Photo, PhotoStatus
 from listings.selectors import listing_managed_by
-from marketplace.accounts.models import User
-from marketplace.errors import DomainError, InvalidInput
+from repairs.services import donation_create
 
 from . import selectors
 from .forms_post import ListingForm, PhotosForm
@@ -86,20 +87,24 @@ def post_create(request: HttpRequest) -> HttpResponseBase:
         data = form.cleaned_data
         kind = data["kind"]
         try:
-            listing = listing_services.listing_create(
-                seller=_user(request),
-                title=data["title"],
-                category=data["category"],
-                condition=data["condition"],
-                kind=kind,
-                description=data["description"],
-                price_dkk=None if kind in (Kind.FREE, Kind.REPAIR) else data["price_dkk"],
-                area=data["area"],
-                pickup_details=data["pickup_details"],
-                publish=request.POST.get("action") == "publish",
-                repair_mode=data["repair_mode"] if kind == Kind.REPAIR else "",
-                fault_description=data["fault_description"] if kind == Kind.REPAIR else "",
-            )
+            fields = {
+                "seller": _user(request),
+                "title": data["title"],
+                "category": data["category"],
+                "condition": data["condition"],
+                "description": data["description"],
+                "area": data["area"],
+                "pickup_details": data["pickup_details"],
+                "publish": request.POST.get("action") == "publish",
+            }
+            if kind == Kind.REPAIR:
+                listing = donation_create(
+                    **fields, repair_mode=data["repair_mode"], fault_description=data["fault_description"]
+                )
+            else:
+                listing = listing_services.listing_create(
+                    **fields, kind=kind, price_dkk=None if kind == Kind.FREE else data["price_dkk"]
+                )
         except InvalidInput as error:
             form.add_service_errors(error)
         else:

@@ -1,5 +1,5 @@
 """The buyer's and seller's side of a listing (reserve, message, report, confirm), conversations,
-notifications and saved searches. Every write goes through `marketplace.trade.services`, as in the API."""
+notifications and saved searches. Every write goes through `marketplace.services`, as in the API."""
 
 from __future__ import annotations
 
@@ -9,24 +9,28 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import User
+from core.errors import DomainError, InvalidInput
 from listings.models import Kind, Listing, ListingStatus
 from listings.selectors import listing_managed_by
-from marketplace.accounts.models import User
-from marketplace.errors import DomainError, InvalidInput
-from marketplace.trade import selectors as trade_selectors
-from marketplace.trade import services as trade_services
-from marketplace.trade.models import (
+from marketplace import selectors as trade_selectors
+from marketplace import services as trade_services
+from marketplace.models import (
     OPEN_RESERVATION_STATUSES,
     Conversation,
     Reservation,
     SavedSearch,
 )
+from notifications import selectors as notification_selectors
+from notifications import services as notification_services
+from repairs.models import JobEvent, RepairJob
 
 from . import selectors
 from .forms import BrowseForm
@@ -199,7 +203,7 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
 def notifications_read(request: HttpRequest) -> HttpResponseBase:
     raw = request.POST.get("id")
     ids = [int(raw)] if raw and raw.isdigit() else None
-    trade_services.notifications_mark_read(user=_user(request), ids=ids)
+    notification_services.notifications_mark_read(user=_user(request), ids=ids)
     return redirect("frontend:profile")
 
 
@@ -247,9 +251,6 @@ def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
 def my_page_context(user: User) -> dict[str, Any]:
     """My page's trade sections: repair requests with their timeline, reservations on both sides,
     conversations with unread counts, unread notifications and saved searches (a fixed number of queries)."""
-    from django.db.models import Prefetch
-
-    from repairs.models import JobEvent, RepairJob
 
     jobs = list(
         RepairJob.objects.filter(listing__seller=user)
@@ -268,6 +269,6 @@ def my_page_context(user: User) -> dict[str, Any]:
         "buying": [r for r in reservations if r.buyer_id == user.pk],
         "selling": [r for r in reservations if r.buyer_id != user.pk],
         "conversations": conversations,
-        "unread_notifications": trade_selectors.notifications_for(user=user, unread_only=True).count(),
+        "unread_notifications": notification_selectors.notifications_for(user=user, unread_only=True).count(),
         "saved_searches": saved,
     }

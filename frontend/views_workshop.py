@@ -20,12 +20,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import services as account_services
+from accounts.models import Role, User, Workshop, WorkshopMembership
+from core.errors import DomainError, InvalidInput, NotFound
 from listings import photos
 from listings.models import Listing, Photo
-from listings.selectors import category_tree
-from marketplace.accounts import services as account_services
-from marketplace.accounts.models import Role, User, Workshop, WorkshopMembership
-from marketplace.errors import DomainError, InvalidInput, NotFound
+from listings.selectors import category_leaves_named, category_tree
 from repairs import selectors as job_selectors
 from repairs import services as job_services
 from repairs.errors import JobAlreadyClaimed
@@ -353,7 +353,9 @@ def workshop_manage(request: HttpRequest, slug: str) -> HttpResponseBase:
         if categories_form.is_valid():
             try:
                 account_services.workshop_update(
-                    workshop=workshop, actor=user, categories=categories_form.cleaned_data["categories"]
+                    workshop=workshop,
+                    actor=user,
+                    categories=category_leaves_named(categories_form.cleaned_data["categories"]),
                 )
             except InvalidInput as error:
                 categories_form.add_service_errors(error)

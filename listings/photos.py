@@ -1,4 +1,5 @@
-"""Writes for listing photos: upload (in the request), process (in the worker), delete, and the sweep.
+"""Writes for listing photos in the request: upload and delete. The work itself is `pipeline.photo_process`,
+run by the worker (`tasks.photo_process`).
 
 The request only reads headers (`images.image_probe`) and stores the original privately; the worker
 decodes once and writes the derivatives to the public storage under deterministic names.
@@ -9,33 +10,26 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.base import ContentFile
-from django.core.files.storage import Storage, storages
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.accounts.models import User
-from marketplace.errors import DomainError, InvalidInput, NotAllowed, NotFound
-from marketplace.queue import enqueue
+from accounts.models import User
+from core.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from core.queue import enqueue
 
-from .images import ImageRejected, image_probe, image_render
+from .images import ImageRejected, image_probe
 from .models import Listing, Photo, PhotoStatus, original_upload_to
+from .pipeline import delete_files, private_storage
 from .selectors import listing_managed_by, photo_visible
+from .tasks import photo_process as photo_process_task
 
 logger = logging.getLogger(__name__)
-
-REASON_ORIGINAL_MISSING = gettext_noop("The uploaded file is gone. Please upload the photo again.")
-REASON_GAVE_UP = gettext_noop("The photo could not be processed after several attempts. Please upload it again.")
 
 
 def too_large_message() -> str:
@@ -64,22 +58,6 @@ class PhotoTooLarge(DomainError):
 class TooManyPhotos(DomainError):
     code = "too_many_photos"
     title = _("This listing already has as many photos as it can have.")
-
-
-# Storages are looked up on every use (not bound when the model class is loaded), so configuration and
-# test overrides apply.
-def public_storage() -> Storage:
-    return storages["default"]
-
-
-def private_storage() -> Storage:
-    return storages["private"]
-
-
-def derivative_name(photo: Photo, variant: str, extension: str) -> str:
-    """Deterministic, so processing twice overwrites instead of duplicating. The upload token is random:
-    names can't be guessed from ids."""
-    return f"photos/{photo.listing_id}/{photo.upload_token}/{variant}.{extension}"
 
 
 def _listing_for_change(*, listing_id: int, user: User) -> Listing:
@@ -116,8 +94,6 @@ def photo_upload(*, listing_id: int, user: User, file: File) -> Photo:
         raise PhotoRejected(message, errors={"file": [message]}, code=exc.code) from exc
     sha256 = _sha256(file)
 
-    from .tasks import photo_process as photo_process_task
-
     storage = private_storage()
     stored_name = ""
     try:
@@ -150,76 +126,6 @@ def photo_upload(*, listing_id: int, user: User, file: File) -> Photo:
     return photo
 
 
-def _mark_failed(photo_id: int, reason: str) -> None:
-    Photo.objects.filter(pk=photo_id, status=PhotoStatus.PENDING).update(
-        status=PhotoStatus.FAILED, failure_reason=reason, updated_at=timezone.now()
-    )
-
-
-def photo_process(*, photo_id: int) -> Photo | None:
-    """Make the derivatives of a pending photo. Idempotent: a photo that is gone, ready or failed is left
-    alone, and derivative names are deterministic. Bad input ends `failed` with a readable reason."""
-    photo = Photo.objects.filter(pk=photo_id).first()
-    if photo is None or photo.status != PhotoStatus.PENDING:
-        return photo
-    # Count the attempt before decoding: a file that crashes the worker (acks_late redelivers it) stops
-    # being retried once it has used up its attempts, instead of taking the worker down again and again.
-    started = Photo.objects.filter(
-        pk=photo.pk, status=PhotoStatus.PENDING, attempts__lt=settings.PHOTO_MAX_ATTEMPTS
-    ).update(attempts=F("attempts") + 1)
-    if not started:
-        _mark_failed(photo.pk, REASON_GAVE_UP)
-        return Photo.objects.filter(pk=photo_id).first()
-    try:
-        with private_storage().open(photo.original.name or "", "rb") as original:
-            rendered = image_render(original, max_pixels=settings.PHOTO_MAX_PIXELS)  # type: ignore[arg-type]
-    except FileNotFoundError:
-        _mark_failed(photo.pk, REASON_ORIGINAL_MISSING)
-        return Photo.objects.filter(pk=photo_id).first()
-    except ImageRejected as exc:
-        logger.info("Photo %s failed: %s", photo.pk, exc.code)
-        _mark_failed(photo.pk, exc.reason)
-        return Photo.objects.filter(pk=photo_id).first()
-
-    storage = public_storage()
-    variants: dict[str, dict[str, Any]] = {}
-    for variant in rendered.variants:
-        name = derivative_name(photo, variant.name, variant.extension)
-        if storage.exists(name):
-            storage.delete(name)
-        saved = storage.save(name, ContentFile(variant.data))
-        variants[variant.name] = {
-            "name": saved,
-            "width": variant.width,
-            "height": variant.height,
-            "content_type": variant.content_type,
-        }
-    now = timezone.now()
-    updated = Photo.objects.filter(pk=photo.pk, status=PhotoStatus.PENDING).update(
-        status=PhotoStatus.READY,
-        failure_reason="",
-        width=rendered.width,
-        height=rendered.height,
-        blurhash=rendered.blurhash,
-        variants=variants,
-        processed_at=now,
-        updated_at=now,
-    )
-    if not updated and not Photo.objects.filter(pk=photo.pk).exists():
-        # Deleted while we worked: don't leave its derivatives behind.
-        _delete_files(public=[v["name"] for v in variants.values()], private=[])
-    return Photo.objects.filter(pk=photo_id).first()
-
-
-def _delete_files(*, public: list[str], private: list[str]) -> None:
-    for storage, names in ((public_storage(), public), (private_storage(), private)):
-        for name in names:
-            try:
-                storage.delete(name)
-            except OSError:
-                logger.warning("Could not delete %s", name, exc_info=True)
-
-
 def photo_delete(*, photo_id: int, user: User) -> None:
     """Delete a photo and, once committed, its original and derivatives. A photo the user may not see (pending
     or failed, or of a listing that is not public) does not exist for them: 404, as for reading it."""
@@ -230,6 +136,11 @@ def photo_delete(*, photo_id: int, user: User) -> None:
     Photo.objects.filter(pk=photo.pk).delete()  # the files go once committed: photo_files_delete_later
 
 
+def photo_deleted(sender: Any, instance: Photo, **kwargs: Any) -> None:
+    """Photo's post_delete receiver (connected in listings/apps.py)."""
+    photo_files_delete_later(photo=instance)
+
+
 def photo_files_delete_later(*, photo: Photo) -> None:
     """Remove a deleted photo's original and derivatives once the deletion is committed (a rollback keeps them).
 
@@ -237,43 +148,8 @@ def photo_files_delete_later(*, photo: Photo) -> None:
     listing deleted in the admin, a cascade — takes its files along; no orphaned originals stay on disk."""
     transaction.on_commit(
         partial(
-            _delete_files,
+            delete_files,
             public=[v.get("name", "") for v in (photo.variants or {}).values() if v.get("name")],
             private=[photo.original.name] if photo.original.name else [],
         )
     )
-
-
-@dataclass(frozen=True)
-class SweepResult:
-    requeued: int
-    failed: int
-
-
-def photos_sweep(*, now: datetime | None = None) -> SweepResult:
-    """Re-queue photos left `pending` too long (a lost message, a broker outage, a killed worker) and fail
-    those whose processing was started too often without finishing (a file that kills the worker).
-
-    A re-queue is not an attempt: during a broker outage the message may never reach a worker, and a long
-    outage must not turn good photos into failed ones. Only `photo_process` counts attempts."""
-    from .tasks import photo_process as photo_process_task
-
-    now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.PHOTO_PENDING_REQUEUE_SECONDS)
-    stale = Photo.objects.filter(status=PhotoStatus.PENDING, updated_at__lt=cutoff)
-    with transaction.atomic():
-        failed = stale.filter(attempts__gte=settings.PHOTO_MAX_ATTEMPTS).update(
-            status=PhotoStatus.FAILED, failure_reason=REASON_GAVE_UP, updated_at=now
-        )
-        ids = list(
-            stale.filter(attempts__lt=settings.PHOTO_MAX_ATTEMPTS)
-            .select_for_update(skip_locked=True)
-            .order_by("updated_at")
-            .values_list("pk", flat=True)[:500]
-        )
-        requeued = Photo.objects.filter(pk__in=ids, status=PhotoStatus.PENDING).update(updated_at=now)
-        for photo_id in ids:
-            enqueue(photo_process_task, photo_id)
-    if requeued or failed:
-        logger.info("Photo sweep: %d re-queued, %d failed", requeued, failed)
-    return SweepResult(requeued=requeued, failed=failed)

@@ -33,7 +33,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from marketplace.errors import InvalidInput
+from core.errors import InvalidInput
 
 from .models import Category, Condition, Kind, Listing
 

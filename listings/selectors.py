@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.files.storage import storages
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from marketplace.accounts.models import User, WorkshopMembership
-from marketplace.errors import NotFound
+from accounts.models import User, WorkshopMembership
+from core.errors import InvalidInput, NotFound
 
 from .models import PUBLIC_LISTING_STATUSES, Category, Kind, Listing, Photo, PhotoStatus
 from .search import listing_filters_apply
@@ -33,8 +33,19 @@ def category_tree() -> list[Category]:
     return ordered
 
 
-def category_leaves() -> QuerySet[Category]:
-    return Category.objects.exclude(lca_key="")
+def category_leaves_named(slugs: Iterable[str]) -> list[Category]:
+    """The leaf categories named, a parent standing for all its leaves."""
+    wanted = sorted(set(slugs))
+    found = list(Category.objects.filter(slug__in=wanted))
+    missing = sorted(set(wanted) - {c.slug for c in found})
+    if missing:
+        message = _("Unknown category: %(slugs)s.") % {"slugs": ", ".join(missing)}
+        raise InvalidInput(message, errors={"categories": [message]})
+    leaves = {c.pk: c for c in found if c.lca_key}
+    parents = [c.pk for c in found if not c.lca_key]
+    if parents:
+        leaves.update({c.pk: c for c in Category.objects.filter(parent__in=parents)})
+    return list(leaves.values())
 
 
 # --- Listings: visibility, browse, detail ------------------------------------------------------------
@@ -148,15 +159,6 @@ def photo_public(photo: Photo) -> dict[str, Any]:
         "blurhash": photo.blurhash,
         "variants": photo_public_variants(photo),
     }
-
-
-def listing_impact(*, listing: Listing) -> dict[str, Decimal]:
-    """What buying this instead of new saves: repair savings for an upcycled item, reuse savings otherwise."""
-    from repairs.impact import repair_savings, reuse_savings
-
-    savings = repair_savings if listing.upcycled else reuse_savings
-    waste_kg, co2e_kg = savings(category=listing.category, weight_estimate_kg=listing.weight_kg)
-    return {"co2e_kg": co2e_kg.quantize(Decimal("0.01")), "waste_kg": waste_kg.quantize(Decimal("0.001"))}
 
 
 # --- Photos ---------------------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.accounts.models import User
-from marketplace.errors import DomainError, InvalidInput, NotAllowed
+from accounts.models import User
+from core.errors import DomainError, InvalidInput, NotAllowed
 
 from .models import Category, Kind, Listing, ListingStatus
 from .selectors import listing_managed_by
@@ -82,17 +82,12 @@ def listing_create(
     weight_kg: Decimal | None = None,
     pickup_details: str = "",
     publish: bool = False,
-    repair_mode: str = "",
-    fault_description: str = "",
 ) -> Listing:
-    """Create a listing (a draft unless `publish`). Free and repair items cost 0; a repair item also opens
-    its repair job in the same transaction."""
+    """Create a listing (a draft unless `publish`). Free and repair items cost 0. An item donated for repair
+    is created by `repairs.services.donation_create`, which opens its repair job in the same transaction."""
     _check_leaf(category)
     price = Decimal(0) if price_dkk is None else price_dkk
     _check_price(kind, price)
-    if kind == Kind.REPAIR and not repair_mode:
-        message = _("Say whether the workshop may keep the repaired item (donate) or should return it.")
-        raise InvalidInput(message, errors={"repair_mode": [message]})
     now = timezone.now()
     listing = Listing(
         seller=seller,
@@ -112,14 +107,6 @@ def listing_create(
     )
     _full_clean(listing)
     listing.save()
-    if kind == Kind.REPAIR:
-        from repairs.services import job_create
-
-        try:
-            job_create(listing=listing, mode=repair_mode, fault_description=fault_description, actor=seller)
-        except ValidationError as exc:
-            errors: dict[str, list[Any]] = {k: list(v) for k, v in exc.message_dict.items()}
-            raise InvalidInput(_("Please correct the errors below."), errors=errors) from exc
     return listing
 
 

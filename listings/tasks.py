@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from datetime import datetime
 
-from . import photos
+from celery import shared_task
+from django.db import InterfaceError, OperationalError, transaction
+
+from core.queue import enqueue
+
+from . import pipeline
 
 # Only what may succeed on a second try: the database or the storage backend being briefly away.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
@@ -22,9 +26,18 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutEr
 )
 def photo_process(photo_id: int) -> None:
     """Make a photo's derivatives. Idempotent; bad input ends `failed`, never as a worker crash."""
-    photos.photo_process(photo_id=photo_id)
+    pipeline.photo_process(photo_id=photo_id)
+
+
+def photos_sweep_run(*, now: datetime | None = None) -> pipeline.SweepResult:
+    """Re-queue the photos a lost message left pending (queued once the claim commits) and fail the hopeless."""
+    with transaction.atomic():
+        result = pipeline.photos_stale_claim(now=now)
+        for photo_id in result.ids:
+            enqueue(photo_process, photo_id)
+    return result
 
 
 @shared_task(acks_late=True, time_limit=60, soft_time_limit=50)
 def photos_sweep() -> None:
-    photos.photos_sweep()
+    photos_sweep_run()

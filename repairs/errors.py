@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import DomainError, NotAllowed, NotFound
+from core.errors import DomainError, NotAllowed, NotFound
 
 
 class JobNotFound(NotFound):

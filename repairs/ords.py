@@ -22,8 +22,8 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import Workshop
 from listings.models import Category
-from marketplace.accounts.models import Workshop
 
 from .models import Barrier, JobEvent, JobStatus, Outcome, RepairJob, RepairMode
 

@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 
+from accounts.models import User, Workshop, WorkshopMembership
 from listings.models import Category, Listing
-from marketplace.accounts.models import User, Workshop, WorkshopMembership
 
 from .errors import JobNotFound
 from .models import DataWipe, JobEvent, JobStatus, RepairJob, WorkLog

@@ -8,14 +8,17 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User, Workshop, WorkshopMembership
+from core.errors import InvalidInput
 from listings.models import Condition, Kind, Listing, ListingStatus
-from marketplace.accounts.models import User, Workshop, WorkshopMembership
-from marketplace.errors import InvalidInput
+from listings.services import listing_create
+from notifications.services import notification_send
 
 from .errors import (
     AlreadyPublished,
@@ -58,6 +61,21 @@ def job_create(
     job.save()
     JobEvent.objects.create(job=job, actor=actor or listing.seller, from_status="", to_status=JobStatus.OPEN)
     return job
+
+
+@transaction.atomic
+def donation_create(*, seller: User, repair_mode: str, fault_description: str = "", **fields: Any) -> Listing:
+    """A resident donates an item for repair: its listing (kind `repair`, no price) and its repair job, together."""
+    if not repair_mode:
+        message = _("Say whether the workshop may keep the repaired item (donate) or should return it.")
+        raise InvalidInput(message, errors={"repair_mode": [message]})
+    listing = listing_create(seller=seller, **{**fields, "kind": Kind.REPAIR})
+    try:
+        job_create(listing=listing, mode=repair_mode, fault_description=fault_description, actor=seller)
+    except ValidationError as exc:
+        errors: dict[str, list[Any]] = {k: list(v) for k, v in exc.message_dict.items()}
+        raise InvalidInput(gettext("Please correct the errors below."), errors=errors) from exc
+    return listing
 
 
 # --- helpers --------------------------------------------------------------------------------------------------
@@ -117,8 +135,6 @@ def _notify_donor(
     `body` are lazy messages formatted with `params` (lazy values too) inside the recipient's language."""
     if job.listing_id is None or job.listing is None:
         return
-    from marketplace.trade.notifications import notification_send
-
     donor = job.listing.seller
     with translation.override(donor.language):
         values = {"title": _title(job), **{k: str(v) for k, v in (params or {}).items()}}

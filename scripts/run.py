@@ -22,7 +22,7 @@ def main() -> int:
         "worker": [
             str(BIN / "celery"),
             "-A",
-            "marketplace",
+            "config",
             "worker",
             "--loglevel",
             "INFO",
@@ -34,7 +34,7 @@ def main() -> int:
         "beat": [
             str(BIN / "celery"),
             "-A",
-            "marketplace",
+            "config",
             "beat",
             "--loglevel",
             "INFO",

@@ -184,7 +184,7 @@ def celery_worker_process(transactional_db, tmp_path: Path) -> Iterator[subproce
         [
             celery,
             "-A",
-            "marketplace",
+            "config",
             "worker",
             "--pool",
             "solo",

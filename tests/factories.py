@@ -8,9 +8,9 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from accounts.models import Role, User, Workshop, WorkshopMembership
 from listings.models import Category, Listing, ListingStatus, Photo, PhotoStatus
-from marketplace.accounts.models import Role, User, Workshop, WorkshopMembership
-from marketplace.trade.models import Reservation, ReservationStatus
+from marketplace.models import Reservation, ReservationStatus
 from repairs.models import JobStatus, RepairJob
 
 PASSWORD = "correct-horse-battery-9220"

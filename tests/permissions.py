@@ -30,10 +30,11 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.models import Role, User, Workshop, WorkshopMembership
 from listings.models import Listing, ListingStatus, Photo, PhotoStatus
-from marketplace.accounts.models import Role, User, Workshop, WorkshopMembership
-from marketplace.trade import services as trade_services
-from marketplace.trade.models import Conversation, Message, Notification, Report, Reservation, SavedSearch
+from marketplace import services as trade_services
+from marketplace.models import Conversation, Message, Report, Reservation, SavedSearch
+from notifications.models import Notification
 from repairs import services as repairs
 from repairs.models import DataWipe, JobEvent, RepairJob, WorkLog
 from tests import factories
@@ -285,19 +286,16 @@ DONOR_EMAIL = "dorthe.donorsen@example.dk"
 
 def donations() -> dict[str, Any]:
     """A donor with an open laptop job and a chair job that a workshop claimed, fixed and published."""
-    from listings.services import listing_create
-
     donor = factories.UserFactory(display_name=DONOR_NAME, email=DONOR_EMAIL, area="Kildeparken")
     member = factories.MembershipFactory(workshop__categories=["laptop", "furniture"]).user
     workshop = member.workshops.get()
 
     def donate(title: str, category: str) -> Any:
-        listing = listing_create(
+        listing = repairs.donation_create(
             seller=donor,
             title=title,
             category=factories.category(category),
             condition="for_parts",
-            kind="repair",
             publish=True,
             repair_mode="donate",
             fault_description="Starter ikke.",

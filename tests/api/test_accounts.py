@@ -1,7 +1,7 @@
 import pytest
 from rest_framework.authtoken.models import Token
 
-from marketplace.accounts.models import User
+from accounts.models import User
 from tests.conftest import client_for
 from tests.factories import PASSWORD, MembershipFactory
 

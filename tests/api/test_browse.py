@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.errors import InvalidInput
 from listings.models import Listing
 from listings.search import listing_filters_clean
-from marketplace.errors import InvalidInput
 from tests.conftest import client_for
 from tests.factories import (
     ListingFactory,

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from listings.models import Listing, ListingStatus
-from marketplace.trade.models import Report
+from marketplace.models import Report
 from repairs.models import RepairJob
 from tests.conftest import client_for
 from tests.factories import ListingFactory, MembershipFactory, PhotoFactory, UserFactory, category

@@ -22,7 +22,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from listings.models import Photo
-from listings.photos import photo_process
+from listings.pipeline import photo_process
 from tests import factories
 from tests.conftest import client_for
 from tests.permissions import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.accounts.models import Workshop, WorkshopMembership
+from accounts.models import Workshop, WorkshopMembership
 from tests import factories
 from tests.conftest import client_for
 

@@ -216,7 +216,7 @@ class Stack:
         process = self.spawn(
             "web",
             [
-                str(BIN / "gunicorn"), "marketplace.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
                 "--workers", "1", "--threads", "8", "--timeout", "60", "--graceful-timeout", "5",
             ],
         )  # fmt: skip
@@ -230,7 +230,7 @@ class Stack:
         there (see stall_worker.py), so a test can kill it mid-processing."""
         command = [sys.executable, "-m", "tests.faults.stall_worker"] if stall_marker else [str(BIN / "celery")]
         command += [
-            "-A", "marketplace", "worker", "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO",
+            "-A", "config", "worker", "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO",
             "--without-gossip", "--without-mingle", "--hostname", f"{name}-{len(self.processes)}@%h",
         ]  # fmt: skip
         if beat:
@@ -273,7 +273,7 @@ def stack_env(postgres: PrivatePostgres, redis: PrivateRedis, workdir: Path) -> 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_", "CELERY_"))}
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "marketplace.settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
             "PYTHONUNBUFFERED": "1",
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(50),

@@ -17,12 +17,12 @@ from typing import Any
 def _install_stall() -> None:
     import django
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
-    from listings import photos
+    from listings import pipeline
 
     marker = Path(os.environ["FAULTS_STALL_MARKER"])
-    real_public_storage = photos.public_storage
+    real_public_storage = pipeline.public_storage
 
     def stalling_public_storage() -> Any:
         storage = real_public_storage()
@@ -38,7 +38,7 @@ def _install_stall() -> None:
         storage.save = save_then_stall  # type: ignore[method-assign]
         return storage
 
-    photos.public_storage = stalling_public_storage  # type: ignore[assignment]
+    pipeline.public_storage = stalling_public_storage  # type: ignore[assignment]
 
 
 if __name__ == "__main__":

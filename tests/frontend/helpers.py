@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts.models import Workshop
 from listings.models import Listing, Photo, PhotoStatus
-from marketplace.accounts.models import Workshop
 from repairs.models import JobEvent, JobStatus, Outcome, RepairJob, WorkLog
 from tests import factories
 

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from marketplace.accounts.models import User
+from accounts.models import User
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -117,7 +117,7 @@ def test_language_switch_is_one_click_to_english_and_back(client):
 
 def test_my_page_lists_my_listings_notifications_and_workshops_only(client):
     from listings.models import ListingStatus
-    from marketplace.trade.models import Notification
+    from notifications.models import Notification
 
     me = factories.UserFactory()
     factories.ListingFactory(seller=me, title="Min kladde", status=ListingStatus.DRAFT)

@@ -122,7 +122,7 @@ def test_listing_page_shows_facts_seller_and_impact_in_danish(client):
     assert "150 kr." in html
     assert "God" in html  # the condition label, in Danish
     assert "Aya" in html
-    # Furniture: 29.81 kg reused × 0.51 kg CO2e/kg (repairs.impact.reuse_savings).
+    # Furniture: 29.81 kg reused × 0.51 kg CO2e/kg (impact.selectors.reuse_savings).
     assert "15,2 kg CO2e sparet" in html
 
 
@@ -137,7 +137,7 @@ def test_upcycled_listing_shows_workshop_and_provenance(client):
     assert "Hvor den kommer fra" in html
     for step in ("Doneret", "Taget", "I gang", "Færdig", "Til salg"):
         assert step in html
-    # Laptop fixed: footprint 265.32 × 0.5 (repairs.impact.repair_savings).
+    # Laptop fixed: footprint 265.32 × 0.5 (impact.selectors.repair_savings).
     assert "132,7 kg CO2e sparet" in html
 
 

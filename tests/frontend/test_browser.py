@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
+from accounts.models import User
 from listings.models import Listing
-from marketplace.accounts.models import User
 from repairs.models import Outcome
 from tests import factories
 from tests.factories import PASSWORD

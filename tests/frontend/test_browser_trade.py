@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from listings.models import Listing, Photo, PhotoStatus
-from marketplace.trade.models import Reservation
+from marketplace.models import Reservation
 from tests import factories
 from tests.factories import PASSWORD
 from tests.frontend.test_browser import (  # noqa: F401 (fixtures)

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from accounts.models import Role, WorkshopMembership
 from listings.models import Listing, Photo
-from marketplace.accounts.models import Role, WorkshopMembership
 from repairs.models import DataWipe, JobStatus, RepairJob
 from tests import factories
 from tests.factories import PASSWORD

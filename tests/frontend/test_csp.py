@@ -8,7 +8,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 OUR_TEMPLATES = [
     *(p for p in ROOT.glob("*/templates/**/*.html") if ".venv" not in p.parts),
-    *ROOT.glob("marketplace/*/templates/**/*.html"),
 ]
 
 

@@ -11,8 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from listings.models import Listing, ListingStatus, Photo, PhotoStatus
-from listings.photos import photo_process
-from marketplace.trade.models import Conversation, Notification, Report, Reservation, SavedSearch
+from listings.pipeline import photo_process
+from marketplace.models import Conversation, Report, Reservation, SavedSearch
+from notifications.models import Notification
 from repairs.models import RepairJob
 from tests import factories
 
@@ -246,7 +247,7 @@ def _my_page_queries(client, user) -> int:  # type: ignore[no-untyped-def]
 
 
 def _trade_for(user, n: int) -> None:  # type: ignore[no-untyped-def]
-    from marketplace.trade import services as trade_services
+    from marketplace import services as trade_services
 
     for i in range(n):
         own = factories.ListingFactory(seller=user, title=f"Min ting {i}")

@@ -12,9 +12,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from accounts.models import Role, WorkshopMembership
+from impact.selectors import impact_summary
 from listings.models import Listing, Photo
-from marketplace.accounts.models import Role, WorkshopMembership
-from repairs.impact import impact_summary
 from repairs.models import DataWipe, JobStatus, RepairJob, WorkLog
 from tests import factories
 from tests.frontend.helpers import completed_job
@@ -265,7 +265,7 @@ def test_impact_page_shows_the_same_figures_as_the_api(workshop):
 
 
 def test_page_weight_in_queries(workshop, staff):
-    """A handful of queries whatever the number of jobs: the impact page is repairs.impact's six aggregates."""
+    """A handful of queries whatever the number of jobs: the impact page is impact.selectors's six aggregates."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.test import Client
 
-from listings import photos
+from listings import photos, pipeline
 from listings.models import ListingStatus, Photo
 from tests.conftest import client_for
 from tests.factories import ListingFactory, UserFactory
@@ -22,7 +22,7 @@ def _photo(listing=None, process: bool = True) -> Photo:
     listing = listing or ListingFactory()
     photo = photos.photo_upload(listing_id=listing.pk, user=listing.seller, file=ContentFile(imagegen.jpeg(), "x"))
     if process:
-        photos.photo_process(photo_id=photo.pk)
+        pipeline.photo_process(photo_id=photo.pk)
     photo.refresh_from_db()
     return photo
 
@@ -58,7 +58,7 @@ def test_failed_photo_shows_its_reason_to_the_owner_in_their_language():
     listing = ListingFactory()
     photo = _photo(listing, process=False)
     storages["private"].delete(photo.original.name)
-    photos.photo_process(photo_id=photo.pk)
+    pipeline.photo_process(photo_id=photo.pk)
     client = client_for(listing.seller)
     en = client.get(f"/api/v1/photos/{photo.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
     da = client.get(f"/api/v1/photos/{photo.pk}/", HTTP_ACCEPT_LANGUAGE="da").json()

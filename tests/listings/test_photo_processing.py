@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from PIL import Image
 
-from listings import photos
+from listings import photos, pipeline
 from listings.images import VARIANT_SIZES, image_metadata
 from listings.models import Photo, PhotoStatus
 from listings.selectors import photo_public_variants
@@ -30,7 +30,7 @@ def _upload(data: bytes, listing=None) -> Photo:
 
 def _process(data: bytes) -> Photo:
     photo = _upload(data)
-    photos.photo_process(photo_id=photo.pk)
+    pipeline.photo_process(photo_id=photo.pk)
     photo.refresh_from_db()
     return photo
 
@@ -131,7 +131,7 @@ def test_processing_twice_changes_nothing_and_makes_no_duplicates(settings):
     before = Photo.objects.get(pk=photo.pk)
     files_before = sorted(p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
     mtimes = [p.stat().st_mtime_ns for p in files_before]
-    photos.photo_process(photo_id=photo.pk)
+    pipeline.photo_process(photo_id=photo.pk)
     after = Photo.objects.get(pk=photo.pk)
     files_after = sorted(p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
     assert files_after == files_before and len(files_after) == 4
@@ -149,7 +149,7 @@ def test_rerun_after_a_crash_overwrites_the_same_names(settings):
     photo = _process(ACCEPTED["png_rgba"][0])
     names = {v["name"] for v in photo.variants.values()}
     Photo.objects.filter(pk=photo.pk).update(status=PhotoStatus.PENDING, variants={})
-    photos.photo_process(photo_id=photo.pk)
+    pipeline.photo_process(photo_id=photo.pk)
     photo.refresh_from_db()
     assert photo.status == PhotoStatus.READY
     assert {v["name"] for v in photo.variants.values()} == names
@@ -157,7 +157,7 @@ def test_rerun_after_a_crash_overwrites_the_same_names(settings):
 
 
 def test_a_photo_that_is_gone_is_no_error():
-    assert photos.photo_process(photo_id=987654) is None
+    assert pipeline.photo_process(photo_id=987654) is None
 
 
 def test_corrupt_pixel_data_ends_failed_with_a_reason():
@@ -165,7 +165,7 @@ def test_corrupt_pixel_data_ends_failed_with_a_reason():
     # Keep the headers and the end marker, wreck the compressed data in between.
     corrupt = good[:700] + bytes(len(good) - 702) + good[-2:]
     photo = _upload(corrupt)
-    result = photos.photo_process(photo_id=photo.pk)
+    result = pipeline.photo_process(photo_id=photo.pk)
     assert result is not None and result.status == PhotoStatus.FAILED
     assert "damaged" in result.failure_reason
     assert result.variants == {} and not any(Path(storages["default"].location).rglob("*.webp"))
@@ -174,7 +174,7 @@ def test_corrupt_pixel_data_ends_failed_with_a_reason():
 def test_missing_original_ends_failed_with_a_reason():
     photo = _upload(ACCEPTED["jpeg"][0])
     storages["private"].delete(photo.original.name)
-    result = photos.photo_process(photo_id=photo.pk)
+    result = pipeline.photo_process(photo_id=photo.pk)
     assert result is not None and result.status == PhotoStatus.FAILED
     assert "upload the photo again" in result.failure_reason
 
@@ -184,7 +184,7 @@ def test_a_file_swapped_for_a_non_image_after_upload_ends_failed():
     storage = storages["private"]
     storage.delete(photo.original.name)
     storage.save(photo.original.name, ContentFile(b"<svg></svg>"))
-    result = photos.photo_process(photo_id=photo.pk)
+    result = pipeline.photo_process(photo_id=photo.pk)
     assert result is not None and result.status == PhotoStatus.FAILED
     assert result.variants == {}
 

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from listings import photos
+from config.celery import app
+from listings import photos, pipeline, tasks
 from listings.models import Photo, PhotoStatus
-from marketplace.celery import app
 from tests.factories import ListingFactory
 from tests.listings import imagegen
 
@@ -38,8 +38,8 @@ def eager_celery():  # type: ignore[no-untyped-def]
 def test_sweep_recovers_a_photo_whose_message_was_lost(eager_celery, django_capture_on_commit_callbacks):
     photo = _pending_photo(age_minutes=settings.PHOTO_PENDING_REQUEUE_SECONDS / 60 + 1)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        result = photos.photos_sweep()
-    assert result == photos.SweepResult(requeued=1, failed=0)
+        result = tasks.photos_sweep_run()
+    assert result == pipeline.SweepResult(requeued=1, failed=0)
     assert len(callbacks) == 1
     photo.refresh_from_db()
     assert photo.status == PhotoStatus.READY
@@ -50,11 +50,11 @@ def test_sweep_recovers_a_photo_whose_message_was_lost(eager_celery, django_capt
 def test_sweep_leaves_recent_and_finished_photos_alone(django_capture_on_commit_callbacks):
     recent = _pending_photo(age_minutes=1)
     done = _pending_photo(age_minutes=60)
-    photos.photo_process(photo_id=done.pk)
+    pipeline.photo_process(photo_id=done.pk)
     Photo.objects.filter(pk=done.pk).update(updated_at=timezone.now() - timedelta(hours=2))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        result = photos.photos_sweep()
-    assert result == photos.SweepResult(requeued=0, failed=0)
+        result = tasks.photos_sweep_run()
+    assert result == pipeline.SweepResult(requeued=0, failed=0)
     assert callbacks == []
     assert Photo.objects.get(pk=recent.pk).attempts == 0
 
@@ -62,21 +62,21 @@ def test_sweep_leaves_recent_and_finished_photos_alone(django_capture_on_commit_
 def test_sweep_requeues_with_the_photo_id_without_counting_an_attempt(django_capture_on_commit_callbacks):
     photo = _pending_photo(age_minutes=30, attempts=1)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        photos.photos_sweep()
+        tasks.photos_sweep_run()
     assert [(c.args[0].name, c.args[1]) for c in callbacks] == [("listings.tasks.photo_process", (photo.pk,))]
     photo.refresh_from_db()
     assert photo.attempts == 1
     assert photo.status == PhotoStatus.PENDING
     # Just re-queued: the next sweep waits another interval before trying again.
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert photos.photos_sweep() == photos.SweepResult(requeued=0, failed=0)
+        assert tasks.photos_sweep_run() == pipeline.SweepResult(requeued=0, failed=0)
 
 
 def test_sweep_fails_a_photo_that_keeps_failing(settings, django_capture_on_commit_callbacks):
     photo = _pending_photo(age_minutes=30, attempts=settings.PHOTO_MAX_ATTEMPTS)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        result = photos.photos_sweep()
-    assert result == photos.SweepResult(requeued=0, failed=1)
+        result = tasks.photos_sweep_run()
+    assert result == pipeline.SweepResult(requeued=0, failed=1)
     assert callbacks == []
     photo.refresh_from_db()
     assert photo.status == PhotoStatus.FAILED
@@ -88,11 +88,11 @@ def test_a_long_broker_outage_does_not_fail_a_photo(django_capture_on_commit_cal
     photo = _pending_photo(age_minutes=30)
     for _ in range(settings.PHOTO_MAX_ATTEMPTS + 2):
         with django_capture_on_commit_callbacks(execute=False):
-            assert photos.photos_sweep() == photos.SweepResult(requeued=1, failed=0)
+            assert tasks.photos_sweep_run() == pipeline.SweepResult(requeued=1, failed=0)
         Photo.objects.filter(pk=photo.pk).update(updated_at=timezone.now() - timedelta(hours=1))
     photo.refresh_from_db()
     assert (photo.status, photo.attempts) == (PhotoStatus.PENDING, 0)
-    assert photos.photo_process(photo_id=photo.pk).status == PhotoStatus.READY  # type: ignore[union-attr]
+    assert pipeline.photo_process(photo_id=photo.pk).status == PhotoStatus.READY  # type: ignore[union-attr]
 
 
 def test_sweep_is_scheduled():
@@ -105,7 +105,7 @@ def test_sweep_is_scheduled():
 def test_a_photo_that_used_up_its_attempts_is_failed_without_decoding_again(settings):
     """A file that crashed the worker each time (acks_late redelivers it) must stop being retried."""
     photo = _pending_photo(age_minutes=0, attempts=settings.PHOTO_MAX_ATTEMPTS)
-    result = photos.photo_process(photo_id=photo.pk)
+    result = pipeline.photo_process(photo_id=photo.pk)
     assert result is not None and result.status == PhotoStatus.FAILED
     assert "several attempts" in result.failure_reason
     assert result.variants == {}
@@ -113,6 +113,6 @@ def test_a_photo_that_used_up_its_attempts_is_failed_without_decoding_again(sett
 
 def test_processing_counts_an_attempt(settings):
     photo = _pending_photo(age_minutes=0, attempts=settings.PHOTO_MAX_ATTEMPTS - 1)
-    result = photos.photo_process(photo_id=photo.pk)
+    result = pipeline.photo_process(photo_id=photo.pk)
     assert result is not None and result.status == PhotoStatus.READY
     assert result.attempts == settings.PHOTO_MAX_ATTEMPTS

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.models import Role, WorkshopMembership
 from listings.models import ListingStatus, Photo, PhotoStatus
-from marketplace.accounts.models import Role, WorkshopMembership
 from tests.conftest import client_for
 from tests.factories import ListingFactory, UserFactory, WorkshopFactory
 from tests.listings import imagegen
@@ -172,7 +172,7 @@ def _forget_connections(app) -> None:
 
 
 def test_upload_succeeds_when_the_broker_is_down(settings, django_capture_on_commit_callbacks, caplog):
-    from marketplace.celery import app
+    from config.celery import app
 
     listing = ListingFactory()
     old = app.conf.broker_url

@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from listings.models import Listing
-from marketplace.trade.models import Reservation, ReservationStatus
+from marketplace.models import Reservation, ReservationStatus
 from repairs.models import RepairJob, WorkLog
 from tests.factories import ListingFactory, RepairJobFactory, ReservationFactory, UserFactory, WorkshopFactory
 

@@ -4,8 +4,9 @@ notifications list."""
 import pytest
 from django.core import mail
 
-from marketplace.trade.models import Conversation, Message, Notification
-from marketplace.trade.tasks import messages_notify
+from marketplace.models import Conversation, Message
+from marketplace.tasks import messages_notify
+from notifications.models import Notification
 from tests.conftest import client_for
 from tests.factories import ListingFactory, MembershipFactory, UserFactory
 
@@ -134,7 +135,7 @@ def test_read_messages_are_not_mailed():
 
 def test_notifications_list_and_mark_read():
     user = UserFactory()
-    from marketplace.trade.notifications import notification_send
+    from notifications.services import notification_send
 
     first = notification_send(user=user, kind="x", title="One", email=False)
     notification_send(user=user, kind="x", title="Two", email=False)
@@ -149,7 +150,7 @@ def test_notifications_list_and_mark_read():
 @pytest.mark.parametrize("page_size", [1, 100])
 def test_list_endpoints_cost_constant_queries(django_assert_max_num_queries, page_size):
     user = UserFactory()
-    from marketplace.trade.notifications import notification_send
+    from notifications.services import notification_send
 
     for i in range(4):
         listing = ListingFactory()
@@ -165,8 +166,8 @@ def test_list_endpoints_cost_constant_queries(django_assert_max_num_queries, pag
 
 
 def test_a_workshop_listing_is_heard_by_every_current_member_and_not_by_one_who_left():
-    from marketplace.accounts.models import WorkshopMembership
-    from marketplace.trade import services as trade
+    from accounts.models import WorkshopMembership
+    from marketplace import services as trade
 
     owner = MembershipFactory()
     workshop = owner.workshop
@@ -193,7 +194,7 @@ def test_a_workshop_listing_is_heard_by_every_current_member_and_not_by_one_who_
 def test_a_failed_mail_keeps_the_messages_for_the_next_run(monkeypatch):
     from smtplib import SMTPException
 
-    from marketplace.trade import tasks
+    from marketplace import tasks
 
     listing = ListingFactory()
     start(UserFactory(), listing)

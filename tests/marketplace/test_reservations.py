@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from listings.categories import categories_load
 from listings.models import Listing
-from marketplace.trade.models import Notification, Reservation
-from marketplace.trade.tasks import notification_email, reservations_expire
+from marketplace.models import Reservation
+from marketplace.tasks import reservations_expire
+from notifications.models import Notification
+from notifications.tasks import notification_email
 from tests.conftest import client_for
 from tests.factories import ListingFactory, MembershipFactory, ReservationFactory, UserFactory
 

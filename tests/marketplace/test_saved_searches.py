@@ -8,8 +8,8 @@ from django.core import mail
 from django.utils import timezone
 
 from listings.models import Listing
-from marketplace.trade.models import SavedSearch
-from marketplace.trade.tasks import saved_searches_digest
+from marketplace.models import SavedSearch
+from marketplace.tasks import saved_searches_digest
 from tests.conftest import client_for
 from tests.factories import ListingFactory, UserFactory, category
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.accounts.models import Workshop
+from accounts.models import Workshop
 from repairs.models import RepairJob
 from repairs.services import job_create
 from tests import factories

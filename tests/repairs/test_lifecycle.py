@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from marketplace.trade.models import Notification
+from notifications.models import Notification
 from repairs.models import JobEvent, JobStatus, RepairJob
 from tests import factories
 from tests.conftest import client_for

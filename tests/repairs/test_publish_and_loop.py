@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from listings.models import Listing
-from marketplace.trade.models import Notification
+from notifications.models import Notification
 from repairs import services
 from repairs.models import RepairJob
 from repairs.selectors import listing_provenance

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from marketplace.accounts.models import Workshop
+from accounts.models import Workshop
 from repairs.ords import ords_import
 
 

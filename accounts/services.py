@@ -1,0 +1,169 @@
+"""Writes for users and workshops."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import DomainError, InvalidInput, NotAllowed, NotFound
+
+from .models import Role, User, Workshop, WorkshopMembership
+
+
+def _email_taken() -> InvalidInput:
+    return InvalidInput(
+        _("An account with this email address already exists."),
+        errors={"email": [_("An account with this email address already exists.")]},
+    )
+
+
+@transaction.atomic
+def user_register(*, email: str, password: str, display_name: str, language: str = "da", area: str = "") -> User:
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise _email_taken()
+    user = User(email=email, display_name=display_name.strip(), language=language, area=area.strip())
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(_("The password is not strong enough."), errors={"password": list(exc.messages)}) from exc
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # two registrations with one email at the same moment
+        raise _email_taken() from exc
+    return user
+
+
+def user_update(
+    *, user: User, display_name: str | None = None, language: str | None = None, area: str | None = None
+) -> User:
+    fields = []
+    if display_name is not None:
+        user.display_name = display_name.strip()
+        fields.append("display_name")
+    if language is not None:
+        user.language = language
+        fields.append("language")
+    if area is not None:
+        user.area = area.strip()
+        fields.append("area")
+    if fields:
+        user.full_clean(exclude=["password"], validate_unique=False)
+        user.save(update_fields=fields)
+    return user
+
+
+def workshop_verify(*, workshop: Workshop) -> Workshop:
+    if not workshop.verified:
+        workshop.verified = True
+        workshop.verified_at = timezone.now()
+        workshop.save(update_fields=["verified", "verified_at"])
+    return workshop
+
+
+# --- Workshops ---------------------------------------------------------------------------------------------
+
+
+class WorkshopNotAllowed(NotAllowed):
+    code = "workshop_not_allowed"
+
+
+class AlreadyMember(DomainError):
+    code = "already_member"
+
+
+_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+
+
+def _unique_workshop_slug(name: str) -> str:
+    base = slugify(name.translate(_DANISH))[:70].strip("-") or "vaerksted"
+    slug, n = base, 2
+    while Workshop.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def workshop_create(
+    *, owner: User, name: str, cvr: str, address: str, description: str = "", categories: Iterable[Any] = ()
+) -> Workshop:
+    """A user applies to register a workshop: it starts unverified and the applicant is its owner. `categories`
+    are the leaf categories it handles (`listings.selectors.category_leaves_named` reads them from slugs)."""
+    cats = list(categories)
+    for attempt in range(3):
+        workshop = Workshop(
+            name=name.strip(),
+            slug=_unique_workshop_slug(name),
+            cvr=cvr.strip(),
+            address=address.strip(),
+            description=description.strip(),
+            verified=False,
+        )
+        workshop.full_clean(exclude=["slug"] if attempt else None)
+        try:
+            with transaction.atomic():
+                workshop.save()
+        except IntegrityError:  # another workshop took the slug between the check and the insert
+            continue
+        workshop.categories.set(cats)
+        WorkshopMembership.objects.create(workshop=workshop, user=owner, role=Role.OWNER)
+        return workshop
+    raise DomainError(_("Could not give the workshop a unique address. Please try again."))
+
+
+def _require_owner(*, workshop: Workshop, user: User) -> None:
+    if not WorkshopMembership.objects.filter(workshop=workshop, user=user, role=Role.OWNER).exists():
+        raise WorkshopNotAllowed(_("Only an owner of the workshop may do that."))
+
+
+@transaction.atomic
+def workshop_update(
+    *,
+    workshop: Workshop,
+    actor: User,
+    name: str | None = None,
+    address: str | None = None,
+    description: str | None = None,
+    categories: Iterable[Any] | None = None,
+) -> Workshop:
+    """The owner changes the profile and the categories the workshop handles (the slug and CVR stay)."""
+    _require_owner(workshop=workshop, user=actor)
+    fields = []
+    for field, value in (("name", name), ("address", address), ("description", description)):
+        if value is not None:
+            setattr(workshop, field, value.strip())
+            fields.append(field)
+    if fields:
+        workshop.full_clean(validate_unique=False)
+        workshop.save(update_fields=fields)
+    if categories is not None:
+        workshop.categories.set(list(categories))
+    return workshop
+
+
+@transaction.atomic
+def workshop_member_add(*, workshop: Workshop, actor: User, email: str, role: str = Role.STAFF) -> WorkshopMembership:
+    """The owner adds an existing user (by email) as a member."""
+    _require_owner(workshop=workshop, user=actor)
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise NotFound(
+            _("No one has an account with that email address. Ask them to register first, then add them again.")
+        )
+    membership = WorkshopMembership(workshop=workshop, user=user, role=role)
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError as exc:
+        raise AlreadyMember(_("%(name)s is already a member of this workshop.") % {"name": user.display_name}) from exc
+    return membership

@@ -1,0 +1,15 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from demo.demo import DEMO_PASSWORD, PEOPLE, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent) and print the demo logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        demo_load()
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Logins (password for all: {DEMO_PASSWORD}):"))
+        for email, name, _area, staff in PEOPLE:
+            self.stdout.write(f"  {email:<26} {name}{'  (moderator, /admin/)' if staff else ''}")

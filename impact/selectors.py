@@ -1,0 +1,194 @@
+"""Impact figures from lca_categories.csv (PRODUCT.md "Impact"): kg, CO2e and hours, from repairs and from reuse."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
+
+from accounts.models import Workshop
+from listings.models import Category, Kind, Listing, ListingStatus
+from repairs.models import JobStatus, Outcome, RepairJob, WorkLog
+
+DISPLACEMENT = Decimal("0.5")
+EMISSION_RATIO_POWERED = Decimal("32.06679233")
+EMISSION_RATIO_UNPOWERED = Decimal("17.70147059")
+REUSE_CO2E_PER_KG = Decimal("0.51")
+
+
+def repair_savings(*, category: Category, weight_estimate_kg: Decimal | None) -> tuple[Decimal, Decimal]:
+    """(kg of waste prevented, kg CO2e avoided) for one job completed `fixed`."""
+    if category.weight_kg > 0:
+        return category.weight_kg, category.footprint_kg_co2e * DISPLACEMENT
+    weight = weight_estimate_kg or Decimal(0)
+    ratio = EMISSION_RATIO_POWERED if category.powered else EMISSION_RATIO_UNPOWERED
+    return weight, weight * ratio * DISPLACEMENT
+
+
+def reuse_savings(*, category: Category, weight_estimate_kg: Decimal | None) -> tuple[Decimal, Decimal]:
+    """(kg reused, kg CO2e avoided) for an item sold or given away as it is."""
+    weight = category.weight_kg if category.weight_kg > 0 else (weight_estimate_kg or Decimal(0))
+    return weight, weight * REUSE_CO2E_PER_KG
+
+
+def listing_impact(*, listing: Listing) -> dict[str, Decimal]:
+    """What buying this instead of new saves: repair savings for an upcycled item, reuse savings otherwise."""
+    savings = repair_savings if listing.upcycled else reuse_savings
+    waste_kg, co2e_kg = savings(category=listing.category, weight_estimate_kg=listing.weight_kg)
+    return {"co2e_kg": co2e_kg.quantize(Decimal("0.01")), "waste_kg": waste_kg.quantize(Decimal("0.001"))}
+
+
+# --- Aggregates (per workshop, per month, in total) ------------------------------------------------------------
+
+_KG = DecimalField(max_digits=14, decimal_places=3)
+_ZERO = Value(Decimal(0), output_field=_KG)
+
+
+def _fixed_kg() -> Case:
+    """Per fixed job: the category weight, or the item's estimate where the category weight is 0."""
+    return Case(
+        When(category__weight_kg__gt=0, then=F("category__weight_kg")),
+        default=Coalesce(F("listing__weight_kg"), _ZERO),
+        output_field=_KG,
+    )
+
+
+def _fixed_co2e() -> Case:
+    """Per fixed job: footprint × displacement, or estimate × emission ratio × displacement."""
+    estimate = Coalesce(F("listing__weight_kg"), _ZERO)
+    return Case(
+        When(
+            category__weight_kg__gt=0,
+            then=ExpressionWrapper(F("category__footprint_kg_co2e") * Value(DISPLACEMENT), output_field=_KG),
+        ),
+        When(
+            category__powered=True,
+            then=ExpressionWrapper(estimate * Value(EMISSION_RATIO_POWERED * DISPLACEMENT), output_field=_KG),
+        ),
+        default=ExpressionWrapper(estimate * Value(EMISSION_RATIO_UNPOWERED * DISPLACEMENT), output_field=_KG),
+        output_field=_KG,
+    )
+
+
+def _reuse_kg() -> Case:
+    return Case(
+        When(category__weight_kg__gt=0, then=F("category__weight_kg")),
+        default=Coalesce(F("weight_kg"), _ZERO),
+        output_field=_KG,
+    )
+
+
+def _job_aggregates() -> dict[str, Any]:
+    fixed = Q(outcome=Outcome.FIXED)
+    return {
+        "jobs_completed": Count("id"),
+        "fixed": Count("id", filter=fixed),
+        "repairable": Count("id", filter=Q(outcome=Outcome.REPAIRABLE)),
+        "end_of_life": Count("id", filter=Q(outcome=Outcome.END_OF_LIFE)),
+        "repair_kg": Coalesce(Sum(_fixed_kg(), filter=fixed), _ZERO),
+        "repair_co2e": Coalesce(Sum(_fixed_co2e(), filter=fixed), _ZERO),
+    }
+
+
+def _reuse_aggregates() -> dict[str, Any]:
+    return {
+        "items_reused": Count("id"),
+        "reuse_kg": Coalesce(Sum(_reuse_kg()), _ZERO),
+    }
+
+
+def _work_aggregates() -> dict[str, Any]:
+    return {
+        "hours_worked": Coalesce(Sum("hours"), Value(Decimal(0), output_field=_KG)),
+        "people_engaged": Count("member", distinct=True),
+    }
+
+
+def _in_range(field: str, date_from: date | None, date_to: date | None) -> Q:
+    q = Q()
+    if date_from:
+        q &= Q(**{f"{field}__gte": date_from})
+    if date_to:
+        q &= Q(**{f"{field}__lte": date_to})
+    return q
+
+
+def _querysets(
+    workshop: Workshop | None, date_from: date | None, date_to: date | None
+) -> tuple[QuerySet[RepairJob], QuerySet[Listing], QuerySet[WorkLog]]:
+    jobs = RepairJob.objects.filter(status=JobStatus.COMPLETED).filter(
+        _in_range("completed_at__date", date_from, date_to)
+    )
+    # Reused as it is: sold (or given away) listings that did not come out of a repair job.
+    reused = (
+        Listing.objects.filter(status=ListingStatus.SOLD, source_job__isnull=True, kind__in=[Kind.SALE, Kind.FREE])
+        .annotate(sold=Coalesce("sold_at", "updated_at"))
+        .filter(_in_range("sold__date", date_from, date_to))
+    )
+    logs = WorkLog.objects.filter(_in_range("date", date_from, date_to))
+    if workshop is not None:
+        jobs, reused, logs = (
+            jobs.filter(workshop=workshop),
+            reused.filter(workshop=workshop),
+            logs.filter(workshop=workshop),
+        )
+    return jobs.order_by(), reused.order_by(), logs.order_by()
+
+
+def _q(value: Decimal | float | int | None, places: str = "0.001") -> Decimal:
+    return Decimal(str(value or 0)).quantize(Decimal(places))
+
+
+def _figures(job: dict[str, Any], reuse: dict[str, Any], work: dict[str, Any]) -> dict[str, Any]:
+    reuse_kg = _q(reuse.get("reuse_kg"))
+    reuse_co2e = _q(reuse_kg * REUSE_CO2E_PER_KG)
+    repair_kg, repair_co2e = _q(job.get("repair_kg")), _q(job.get("repair_co2e"))
+    return {
+        "jobs_completed": job.get("jobs_completed", 0),
+        "fixed": job.get("fixed", 0),
+        "repairable": job.get("repairable", 0),
+        "end_of_life": job.get("end_of_life", 0),
+        "items_reused": reuse.get("items_reused", 0),
+        "waste_prevented_kg": repair_kg + reuse_kg,
+        "co2e_avoided_kg": repair_co2e + reuse_co2e,
+        "repair_waste_prevented_kg": repair_kg,
+        "repair_co2e_avoided_kg": repair_co2e,
+        "reuse_kg": reuse_kg,
+        "reuse_co2e_avoided_kg": reuse_co2e,
+        "hours_worked": _q(work.get("hours_worked"), "0.01"),
+        "people_engaged": work.get("people_engaged", 0),
+    }
+
+
+def impact_summary(
+    *, workshop: Workshop | None = None, date_from: date | None = None, date_to: date | None = None
+) -> dict[str, Any]:
+    """Impact in total (or for one workshop) between two dates, with a `by_month` breakdown — six aggregate
+        queries whatever the number of rows. Jobs count in the month they were completed, work in the month it
+        was done, reuse in the month the hand-over was completed (`sold_at`; for rows sold before that field
+    existed or marked sold by hand in the admin, the month the listing was last changed)."""
+    jobs, reused, logs = _querysets(workshop, date_from, date_to)
+    total = _figures(
+        jobs.aggregate(**_job_aggregates()),
+        reused.aggregate(**_reuse_aggregates()),
+        logs.aggregate(**_work_aggregates()),
+    )
+    months: dict[str, dict[str, dict[str, Any]]] = {}
+    for key, rows in (
+        ("job", jobs.annotate(m=TruncMonth("completed_at")).values("m").annotate(**_job_aggregates())),
+        ("reuse", reused.annotate(m=TruncMonth("sold")).values("m").annotate(**_reuse_aggregates())),
+        ("work", logs.annotate(m=TruncMonth("date")).values("m").annotate(**_work_aggregates())),
+    ):
+        for row in rows:
+            values: dict[str, Any] = dict(row)
+            month = values.pop("m")
+            label = month.strftime("%Y-%m") if month else "unknown"
+            months.setdefault(label, {})[key] = values
+    total["by_month"] = [
+        {"month": label, **_figures(parts.get("job", {}), parts.get("reuse", {}), parts.get("work", {}))}
+        for label, parts in sorted(months.items())
+    ]
+    return total

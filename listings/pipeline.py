@@ -1,0 +1,142 @@
+"""The photo pipeline's work, done by the worker: make a pending photo's derivatives, and find the photos a lost
+message left pending. Nothing here queues work: `tasks` does, after these return."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from .images import ImageRejected, image_render
+from .models import Photo, PhotoStatus
+
+logger = logging.getLogger(__name__)
+
+REASON_ORIGINAL_MISSING = gettext_noop("The uploaded file is gone. Please upload the photo again.")
+REASON_GAVE_UP = gettext_noop("The photo could not be processed after several attempts. Please upload it again.")
+
+
+# Storages are looked up on every use (not bound when the model class is loaded), so configuration and
+# test overrides apply.
+def public_storage() -> Storage:
+    return storages["default"]
+
+
+def private_storage() -> Storage:
+    return storages["private"]
+
+
+def derivative_name(photo: Photo, variant: str, extension: str) -> str:
+    """Deterministic, so processing twice overwrites instead of duplicating. The upload token is random:
+    names can't be guessed from ids."""
+    return f"photos/{photo.listing_id}/{photo.upload_token}/{variant}.{extension}"
+
+
+def _mark_failed(photo_id: int, reason: str) -> None:
+    Photo.objects.filter(pk=photo_id, status=PhotoStatus.PENDING).update(
+        status=PhotoStatus.FAILED, failure_reason=reason, updated_at=timezone.now()
+    )
+
+
+def photo_process(*, photo_id: int) -> Photo | None:
+    """Make the derivatives of a pending photo. Idempotent: a photo that is gone, ready or failed is left
+    alone, and derivative names are deterministic. Bad input ends `failed` with a readable reason."""
+    photo = Photo.objects.filter(pk=photo_id).first()
+    if photo is None or photo.status != PhotoStatus.PENDING:
+        return photo
+    # Count the attempt before decoding: a file that crashes the worker (acks_late redelivers it) stops
+    # being retried once it has used up its attempts, instead of taking the worker down again and again.
+    started = Photo.objects.filter(
+        pk=photo.pk, status=PhotoStatus.PENDING, attempts__lt=settings.PHOTO_MAX_ATTEMPTS
+    ).update(attempts=F("attempts") + 1)
+    if not started:
+        _mark_failed(photo.pk, REASON_GAVE_UP)
+        return Photo.objects.filter(pk=photo_id).first()
+    try:
+        with private_storage().open(photo.original.name or "", "rb") as original:
+            rendered = image_render(original, max_pixels=settings.PHOTO_MAX_PIXELS)  # type: ignore[arg-type]
+    except FileNotFoundError:
+        _mark_failed(photo.pk, REASON_ORIGINAL_MISSING)
+        return Photo.objects.filter(pk=photo_id).first()
+    except ImageRejected as exc:
+        logger.info("Photo %s failed: %s", photo.pk, exc.code)
+        _mark_failed(photo.pk, exc.reason)
+        return Photo.objects.filter(pk=photo_id).first()
+
+    storage = public_storage()
+    variants: dict[str, dict[str, Any]] = {}
+    for variant in rendered.variants:
+        name = derivative_name(photo, variant.name, variant.extension)
+        if storage.exists(name):
+            storage.delete(name)
+        saved = storage.save(name, ContentFile(variant.data))
+        variants[variant.name] = {
+            "name": saved,
+            "width": variant.width,
+            "height": variant.height,
+            "content_type": variant.content_type,
+        }
+    now = timezone.now()
+    updated = Photo.objects.filter(pk=photo.pk, status=PhotoStatus.PENDING).update(
+        status=PhotoStatus.READY,
+        failure_reason="",
+        width=rendered.width,
+        height=rendered.height,
+        blurhash=rendered.blurhash,
+        variants=variants,
+        processed_at=now,
+        updated_at=now,
+    )
+    if not updated and not Photo.objects.filter(pk=photo.pk).exists():
+        # Deleted while we worked: don't leave its derivatives behind.
+        delete_files(public=[v["name"] for v in variants.values()], private=[])
+    return Photo.objects.filter(pk=photo_id).first()
+
+
+def delete_files(*, public: list[str], private: list[str]) -> None:
+    for storage, names in ((public_storage(), public), (private_storage(), private)):
+        for name in names:
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.warning("Could not delete %s", name, exc_info=True)
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    requeued: int
+    failed: int
+    ids: list[int] = field(default_factory=list, compare=False, repr=False)
+
+
+def photos_stale_claim(*, now: datetime | None = None) -> SweepResult:
+    """Photos left `pending` too long (a lost message, a broker outage, a killed worker): fail those whose
+    processing was started too often without finishing (a file that kills the worker), and mark the others
+    re-queued now, returning their ids for the caller to queue (`tasks.photos_sweep`, in the same transaction).
+
+    A re-queue is not an attempt: during a broker outage the message may never reach a worker, and a long
+    outage must not turn good photos into failed ones. Only `photo_process` counts attempts."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.PHOTO_PENDING_REQUEUE_SECONDS)
+    stale = Photo.objects.filter(status=PhotoStatus.PENDING, updated_at__lt=cutoff)
+    failed = stale.filter(attempts__gte=settings.PHOTO_MAX_ATTEMPTS).update(
+        status=PhotoStatus.FAILED, failure_reason=REASON_GAVE_UP, updated_at=now
+    )
+    ids = list(
+        stale.filter(attempts__lt=settings.PHOTO_MAX_ATTEMPTS)
+        .select_for_update(skip_locked=True)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    requeued = Photo.objects.filter(pk__in=ids, status=PhotoStatus.PENDING).update(updated_at=now)
+    if requeued or failed:
+        logger.info("Photo sweep: %d re-queued, %d failed", requeued, failed)
+    return SweepResult(requeued=requeued, failed=failed, ids=ids)

@@ -1,0 +1,337 @@
+"""Writes for trade: reports, reservations, conversations, saved searches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from core.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from listings.models import Kind, Listing, ListingStatus
+from listings.search import listing_filters_clean, listing_filters_to_json
+from listings.selectors import listing_managed_by, listing_seller_side_users
+from notifications.services import notification_send
+
+from .models import (
+    OPEN_RESERVATION_STATUSES,
+    Conversation,
+    Message,
+    Report,
+    ReportReason,
+    Reservation,
+    ReservationStatus,
+    SavedSearch,
+)
+
+
+@transaction.atomic
+def report_create(*, listing: Listing, reporter: User, reason: str, details: str = "") -> Report:
+    """Any signed-in user flags a listing for the moderators' queue (the admin's Reports list)."""
+    if reason not in ReportReason.values:
+        message = _("Choose one of the listed reasons.")
+        raise InvalidInput(message, errors={"reason": [message]})
+    return Report.objects.create(listing=listing, reporter=reporter, reason=reason, details=details[:2000])
+
+
+# --- Reservations ------------------------------------------------------------------------------------
+
+
+class ListingNotReservable(DomainError):
+    code = "listing_not_reservable"
+    title = gettext_lazy("The listing cannot be reserved.")
+
+
+class ListingClosedToMessages(DomainError):
+    code = "listing_closed_to_messages"
+
+
+class ReservationStateConflict(DomainError):
+    code = "reservation_state"
+
+
+def seller_side(*, listing: Listing, user: User) -> bool:
+    """The seller, or a member of the workshop selling the listing."""
+    return listing_managed_by(listing=listing, user=user)
+
+
+def _notify(
+    users: User | list[User] | None, kind: str, title: Callable[[], str], body: Callable[[], str], **data: Any
+) -> None:
+    """One notification per recipient, each in their own language (texts are built inside the override)."""
+    url = data.pop("url", "")
+    for user in users if isinstance(users, list) else [users]:
+        if user is None:
+            continue
+        with translation.override(user.language):
+            notification_send(user=user, kind=kind, title=title(), body=body(), url=url, data=dict(data))
+
+
+def _listing_url(listing: Listing) -> str:
+    return listing.get_absolute_url()
+
+
+@transaction.atomic
+def reservation_create(*, listing: Listing, buyer: User) -> Reservation:
+    """A buyer holds an active listing for `RESERVATION_HOURS`. Exactly one buyer wins when many try at once:
+    the listing row is switched active → reserved by a conditional UPDATE (the row lock serialises the
+    contenders; every loser sees 0 rows), and the partial unique index on open reservations backs it up."""
+    if seller_side(listing=listing, user=buyer):
+        raise NotAllowed(_("You cannot reserve your own listing."), code="own_listing")
+    if listing.kind == Kind.REPAIR:  # the kind never changes, so checking it first races with nothing
+        raise ListingNotReservable(_("This item was donated for repair and cannot be reserved."))
+    won = Listing.objects.filter(pk=listing.pk, status=ListingStatus.ACTIVE).update(
+        status=ListingStatus.RESERVED, updated_at=timezone.now()
+    )
+    if not won:
+        raise ListingNotReservable(_("The listing is not available: it is already reserved, sold or taken down."))
+    try:
+        with transaction.atomic():
+            reservation = Reservation.objects.create(
+                listing=listing,
+                buyer=buyer,
+                status=ReservationStatus.PENDING,
+                expires_at=timezone.now() + timedelta(hours=settings.RESERVATION_HOURS),
+            )
+    except IntegrityError as exc:  # an open reservation already exists (a row fixed by hand, say)
+        raise ListingNotReservable(_("The listing is already reserved.")) from exc
+    listing.status = ListingStatus.RESERVED
+    _notify(
+        listing_seller_side_users(listing=listing),
+        "reservation_created",
+        lambda: _("“%(title)s” was reserved") % {"title": listing.title},
+        lambda: (
+            _("%(buyer)s reserved “%(title)s”. Confirm the hand-over or cancel the reservation.")
+            % {"buyer": buyer.display_name, "title": listing.title}
+        ),
+        url=_listing_url(listing),
+        reservation=reservation.pk,
+    )
+    return reservation
+
+
+def _reservation_for_update(reservation: Reservation) -> Reservation:
+    return (
+        Reservation.objects.select_for_update()
+        .select_related("listing", "listing__seller", "buyer")
+        .get(pk=reservation.pk)
+    )
+
+
+@transaction.atomic
+def reservation_confirm(*, reservation: Reservation, actor: User) -> Reservation:
+    """The seller agrees to the hand-over; the buyer now sees the pickup details."""
+    reservation = _reservation_for_update(reservation)
+    if not seller_side(listing=reservation.listing, user=actor):
+        raise NotAllowed(_("Only the seller can confirm a reservation."))
+    if reservation.status != ReservationStatus.PENDING:
+        raise ReservationStateConflict(_("Only a pending reservation can be confirmed."))
+    reservation.status = ReservationStatus.CONFIRMED
+    reservation.confirmed_at = timezone.now()
+    reservation.save(update_fields=["status", "confirmed_at"])
+    listing = reservation.listing
+    _notify(
+        reservation.buyer,
+        "reservation_confirmed",
+        lambda: _("Your reservation of “%(title)s” is confirmed") % {"title": listing.title},
+        lambda: _("Pickup details: %(details)s") % {"details": listing.pickup_details or _("ask the seller.")},
+        url=_listing_url(listing),
+        reservation=reservation.pk,
+    )
+    return reservation
+
+
+@transaction.atomic
+def reservation_complete(*, reservation: Reservation, actor: User) -> Reservation:
+    """The seller records the hand-over: the reservation is completed and the listing sold."""
+    reservation = _reservation_for_update(reservation)
+    if not seller_side(listing=reservation.listing, user=actor):
+        raise NotAllowed(_("Only the seller can complete a reservation."))
+    if reservation.status not in OPEN_RESERVATION_STATUSES:
+        raise ReservationStateConflict(_("Only an open reservation can be completed."))
+    now = timezone.now()
+    reservation.status = ReservationStatus.COMPLETED
+    reservation.completed_at = now
+    reservation.save(update_fields=["status", "completed_at"])
+    Listing.objects.filter(pk=reservation.listing_id).update(status=ListingStatus.SOLD, sold_at=now, updated_at=now)
+    listing = reservation.listing
+    _notify(
+        reservation.buyer,
+        "reservation_completed",
+        lambda: _("“%(title)s” is yours") % {"title": listing.title},
+        lambda: _("The seller recorded the hand-over of “%(title)s”. Enjoy it!") % {"title": listing.title},
+        url=_listing_url(listing),
+        reservation=reservation.pk,
+    )
+    return reservation
+
+
+def _release(reservation: Reservation, status: str, actor: User | None) -> None:
+    now = timezone.now()
+    reservation.status = status
+    reservation.cancelled_at = now
+    reservation.cancelled_by = actor
+    reservation.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+    Listing.objects.filter(pk=reservation.listing_id, status=ListingStatus.RESERVED).update(
+        status=ListingStatus.ACTIVE, updated_at=now
+    )
+
+
+@transaction.atomic
+def reservation_cancel(*, reservation: Reservation, actor: User) -> Reservation:
+    """Either side cancels an open reservation; the listing is active again. The other side is told."""
+    reservation = _reservation_for_update(reservation)
+    listing = reservation.listing
+    is_buyer = reservation.buyer_id == actor.pk
+    if not is_buyer and not seller_side(listing=listing, user=actor):
+        raise NotAllowed(_("Only the buyer or the seller can cancel a reservation."))
+    if reservation.status not in OPEN_RESERVATION_STATUSES:
+        raise ReservationStateConflict(_("Only an open reservation can be cancelled."))
+    _release(reservation, ReservationStatus.CANCELLED, actor)
+    _notify(
+        listing_seller_side_users(listing=listing) if is_buyer else reservation.buyer,
+        "reservation_cancelled",
+        lambda: _("The reservation of “%(title)s” was cancelled") % {"title": listing.title},
+        lambda: (
+            (
+                _("The buyer cancelled. “%(title)s” is available again.")
+                if is_buyer
+                else _("The seller cancelled your reservation of “%(title)s”.")
+            )
+            % {"title": listing.title}
+        ),
+        url=_listing_url(listing),
+        reservation=reservation.pk,
+    )
+    return reservation
+
+
+def reservation_expire(*, reservation_id: int) -> bool:
+    """Expire one pending reservation past its time; the listing is active again and both sides are told.
+    Idempotent: a reservation already handled (or not yet due) is left alone. Confirmed reservations do not
+    expire — the seller has agreed to the hand-over and completes or cancels it."""
+    with transaction.atomic():
+        reservation = (
+            Reservation.objects.select_for_update()
+            .select_related("listing", "listing__seller", "buyer")
+            .filter(pk=reservation_id, status=ReservationStatus.PENDING, expires_at__lte=timezone.now())
+            .first()
+        )
+        if reservation is None:
+            return False
+        _release(reservation, ReservationStatus.EXPIRED, None)
+        listing = reservation.listing
+        for user, body in (
+            (reservation.buyer, lambda: _("Your reservation of “%(title)s” ran out.") % {"title": listing.title}),
+            (
+                listing_seller_side_users(listing=listing),
+                lambda: _("The reservation of “%(title)s” ran out; it is available again.") % {"title": listing.title},
+            ),
+        ):
+            _notify(
+                user,
+                "reservation_expired",
+                lambda: _("Reservation of “%(title)s” expired") % {"title": listing.title},
+                body,
+                url=_listing_url(listing),
+                reservation=reservation.pk,
+            )
+    return True
+
+
+# --- Conversations and messages ----------------------------------------------------------------------
+
+
+def conversation_parties(*, conversation: Conversation, user: User) -> str | None:
+    """ "buyer", "seller" or None (not a party). The seller side is the listing's seller and the members of
+    the workshop selling it."""
+    if conversation.started_by_id == user.pk:
+        return "buyer"
+    if conversation.listing is not None and seller_side(listing=conversation.listing, user=user):
+        return "seller"
+    return None
+
+
+@transaction.atomic
+def conversation_start(*, listing: Listing, buyer: User, body: str) -> tuple[Conversation, Message]:
+    """Open (or reuse) the buyer's conversation with the seller about a listing, and post the first message."""
+    if seller_side(listing=listing, user=buyer):
+        raise NotAllowed(_("You cannot start a conversation about your own listing."), code="own_listing")
+    if listing.kind == Kind.REPAIR:
+        # The donor handed it over to be repaired: nobody is selling it, and a conversation would put
+        # strangers in touch with the donor, whose name is kept from everyone but the staff.
+        raise ListingClosedToMessages(
+            _("This item was donated for repair, so there is no seller to write to. Once repaired, it is listed "
+              "again by the workshop.")
+        )  # fmt: skip
+    conversation = Conversation.objects.filter(listing=listing, started_by=buyer).first()
+    if conversation is None:
+        try:
+            with transaction.atomic():
+                conversation = Conversation.objects.create(listing=listing, started_by=buyer)
+        except IntegrityError:  # the same buyer started it at the same moment in another request
+            conversation = Conversation.objects.get(listing=listing, started_by=buyer)
+    conversation.listing = listing
+    message = message_send(conversation=conversation, sender=buyer, body=body)
+    return conversation, message
+
+
+@transaction.atomic
+def message_send(*, conversation: Conversation, sender: User, body: str) -> Message:
+    """Post a message. The other party hears about it in the next batched email (`messages_notify`)."""
+    body = body.strip()
+    if not body:
+        error = _("Write a message.")
+        raise InvalidInput(error, errors={"body": [error]})
+    if len(body) > 4000:
+        error = _("A message can be at most 4000 characters.")
+        raise InvalidInput(error, errors={"body": [error]})
+    message = Message.objects.create(conversation=conversation, sender=sender, body=body)
+    Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.created_at)
+    return message
+
+
+def conversation_mark_read(*, conversation: Conversation, reader: User) -> int:
+    """Everything the other party wrote is read now."""
+    return (
+        Message.objects.filter(conversation=conversation, read_at__isnull=True)
+        .exclude(sender=reader)
+        .update(read_at=timezone.now())
+    )
+
+
+# --- Saved searches ----------------------------------------------------------------------------------
+
+
+def saved_search_create(*, user: User, name: str, query: dict[str, Any], email_digest: bool = True) -> SavedSearch:
+    """Save browse filters (validated exactly like browse's). New matches are mailed by `saved_searches_digest`."""
+    filters = listing_filters_clean(query if isinstance(query, dict) else {})
+    filters.pop("ordering", None)
+    return SavedSearch.objects.create(
+        user=user,
+        name=name.strip()[:80],
+        query=listing_filters_to_json(filters),
+        email_digest=email_digest,
+        last_notified_at=timezone.now(),
+    )
+
+
+def saved_search_delete(*, saved_search: SavedSearch, user: User) -> None:
+    if saved_search.user_id != user.pk:
+        raise NotFound(_("No such saved search."))
+    saved_search.delete()
+
+
+def saved_search_unsubscribe(*, token: str) -> SavedSearch | None:
+    """The link in the digest email: no login, the token is the key. Idempotent."""
+    saved_search = SavedSearch.objects.filter(unsubscribe_token=token).first()
+    if saved_search is not None and saved_search.email_digest:
+        saved_search.email_digest = False
+        saved_search.save(update_fields=["email_digest"])
+    return saved_search

@@ -1,0 +1,160 @@
+"""Background work for trade."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from smtplib import SMTPException
+from typing import Any
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMessage, send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from core.errors import InvalidInput
+from listings.search import listing_filters_clean
+from listings.selectors import listing_browse, listing_seller_side_users
+from notifications.services import notification_send
+
+from .models import Message, Reservation, ReservationStatus, SavedSearch
+from .selectors import messages_awaiting_email
+from .services import reservation_expire
+
+logger = logging.getLogger(__name__)
+
+
+# --- Marketplace periodic work (issue 5). Each is idempotent: the rows' own fields record what is done. ---
+
+
+@shared_task(time_limit=120, soft_time_limit=100)
+def reservations_expire() -> int:
+    """Expire pending reservations past `expires_at`: the listing is active again, both sides are told."""
+
+    due = Reservation.objects.filter(status=ReservationStatus.PENDING, expires_at__lte=timezone.now())
+    return sum(reservation_expire(reservation_id=pk) for pk in due.values_list("pk", flat=True)[:1000])
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+    time_limit=300,
+    soft_time_limit=280,
+)
+def messages_notify() -> int:
+    """One email per recipient per run, listing the conversations with unread messages nobody has mailed
+    them about yet — never one mail per message. A buyer's message goes to the seller side: the seller, or
+    every current member of the workshop selling the listing. Returns the number of emails sent.
+
+    The batch is claimed under row locks (SKIP LOCKED: a concurrent run takes other rows). A recipient whose
+    mail fails keeps their messages unclaimed for the next run instead of losing them."""
+
+    sent = 0
+    with transaction.atomic():
+        batch = list(messages_awaiting_email().select_for_update(skip_locked=True, of=("self",))[:5000])
+        by_recipient: dict[int, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        recipients: dict[int, User] = {}
+        seller_sides: dict[int, list[User]] = {}
+        for message in batch:
+            conversation = message.conversation
+            listing = conversation.listing
+            if listing is None:  # (excluded by the selector; the listing's row is gone)
+                continue
+            buyer = conversation.started_by
+            if buyer is not None and message.sender_id != buyer.pk:
+                to = [buyer]
+            else:
+                if listing.pk not in seller_sides:
+                    seller_sides[listing.pk] = listing_seller_side_users(listing=listing)
+                to = seller_sides[listing.pk]
+            for recipient in to:
+                if recipient.pk == message.sender_id or not recipient.is_active:
+                    continue
+                recipients[recipient.pk] = recipient
+                by_recipient[recipient.pk][conversation.pk].append(message)
+        unsent: set[int] = set()
+        for user_id, conversations in by_recipient.items():
+            user = recipients[user_id]
+            with translation.override(user.language):
+                lines = [
+                    _("“%(title)s”: %(count)d new message(s) — %(url)s")
+                    % {
+                        "title": messages[0].conversation.listing.title,
+                        "count": len(messages),
+                        "url": f"{settings.SITE_URL}/conversations/{messages[0].conversation_id}/",
+                    }
+                    for messages in conversations.values()
+                ]
+                subject = _("You have new messages on Kredsløb")
+                body = _("You have unread messages:") + "\n\n" + "\n".join(lines)
+            try:
+                send_mail(subject, body, None, [user.email])
+            except (SMTPException, ConnectionError, TimeoutError):
+                logger.warning("Could not mail user %s about new messages; next run tries again.", user_id)
+                unsent |= {m.pk for messages in conversations.values() for m in messages}
+                continue
+            notification_send(
+                user=user,
+                kind="messages",
+                title=subject,
+                body=body,
+                url="/conversations/",
+                data={"conversations": list(conversations)},
+                email=False,
+            )
+            sent += 1
+        Message.objects.filter(pk__in=[m.pk for m in batch if m.pk not in unsent]).update(notified_at=timezone.now())
+    return sent
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+    time_limit=600,
+    soft_time_limit=580,
+)
+def saved_searches_digest() -> int:
+    """Email each saved search (with `email_digest`) the listings published since it was last notified —
+    one mail per search that has new matches — with a link that unsubscribes without logging in."""
+
+    sent = 0
+    run_at = timezone.now()
+    for search in SavedSearch.objects.filter(email_digest=True, user__is_active=True).select_related("user"):
+        try:
+            filters = listing_filters_clean(search.query)
+        except InvalidInput:  # e.g. a category since removed: skip rather than mail nonsense
+            continue
+        since = search.last_notified_at or search.created_at
+        matches = list(
+            listing_browse(filters=filters)
+            .filter(published_at__gt=since, published_at__lte=run_at)
+            .order_by("-published_at", "-id")[:20]
+        )
+        with transaction.atomic():
+            # Move the mark first (conditionally): a concurrent run that moved it already makes this one skip.
+            moved = SavedSearch.objects.filter(pk=search.pk, last_notified_at=search.last_notified_at).update(
+                last_notified_at=run_at
+            )
+            if not moved or not matches:
+                continue
+            user = search.user
+            with translation.override(user.language):
+                subject = _("New on Kredsløb for “%(name)s”") % {"name": search.name}
+                lines = [f"- {m.title} ({m.price_dkk} kr.) {settings.SITE_URL}{m.get_absolute_url()}" for m in matches]
+                unsubscribe = f"{settings.SITE_URL}/unsubscribe/{search.unsubscribe_token}/"
+                body = (
+                    _("New listings match your saved search “%(name)s”:") % {"name": search.name}
+                    + "\n\n"
+                    + "\n".join(lines)
+                    + "\n\n"
+                    + _("Stop these emails: %(url)s") % {"url": unsubscribe}
+                )
+            message = EmailMessage(subject, body, None, [user.email], headers={"List-Unsubscribe": f"<{unsubscribe}>"})
+            message.send()
+            sent += 1
+    return sent

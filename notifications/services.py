@@ -1,0 +1,42 @@
+"""Writes for notifications: an in-app row always, and an email sent by a background task after commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.queue import enqueue
+
+from .models import Notification
+from .tasks import notification_email
+
+
+@transaction.atomic
+def notification_send(
+    *,
+    user: User,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    data: dict[str, Any] | None = None,
+    email: bool = True,
+) -> Notification:
+    """Record a notification for `user` and, if `email`, queue its email. Texts are already translated
+    into the recipient's language by the caller (use `translation.override(user.language)`)."""
+    notification = Notification.objects.create(
+        user=user, kind=kind, title=title[:200], body=body, url=url, data=data or {}
+    )
+    if email and user.is_active:
+        enqueue(notification_email, notification.pk)
+    return notification
+
+
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())

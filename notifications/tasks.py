@@ -1,0 +1,37 @@
+"""Background work for notifications: the email of one notification."""
+
+from __future__ import annotations
+
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notification
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+    time_limit=60,
+    soft_time_limit=50,
+    acks_late=True,
+)
+def notification_email(notification_id: int) -> None:
+    """Email one notification. Idempotent: a notification already emailed (or gone) is skipped."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update().select_related("user").filter(pk=notification_id).first()
+        )
+        if notification is None or notification.emailed_at is not None or not notification.user.is_active:
+            return
+        body = notification.body
+        if notification.url:
+            body = f"{body}\n\n{settings.SITE_URL}{notification.url}"
+        send_mail(notification.title, body, None, [notification.user.email])
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])

@@ -1,0 +1,62 @@
+"""Writes across every app for one person: deleting an account as the privacy rules say."""
+
+from __future__ import annotations
+
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from accounts.models import User
+from listings.models import Kind, Listing, ListingStatus, Photo
+from marketplace.models import OPEN_RESERVATION_STATUSES, Reservation, SavedSearch
+from marketplace.services import reservation_cancel
+from notifications.models import Notification
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete an account as the privacy rules say, keeping what others and the impact figures rely on:
+
+    - their open reservations, as buyer or as seller, end as if they had cancelled them: the listing is free
+      again and the other side is told (`marketplace.services.reservation_cancel`);
+    - the listings they sell themselves are withdrawn (not public any more) and their photos deleted, files
+      included; listings they published for a workshop stay the workshop's, with its reservations, for the
+      other members to manage;
+    - their messages stay readable to the other party, without their name;
+    - their repair history stays in the impact figures, with no personal data left on it;
+    - tokens, sessions, notifications, saved searches and workshop memberships go.
+    The row itself stays as an anonymous, inactive shell because listings and jobs point at it."""
+    own = Q(listing__seller=user, listing__workshop__isnull=True)
+    for reservation in Reservation.objects.filter(Q(buyer=user) | own, status__in=OPEN_RESERVATION_STATUSES):
+        reservation_cancel(reservation=reservation, actor=user)
+    Listing.objects.filter(
+        seller=user,
+        workshop__isnull=True,
+        status__in=[ListingStatus.DRAFT, ListingStatus.ACTIVE, ListingStatus.RESERVED],
+    ).update(status=ListingStatus.WITHDRAWN, pickup_details="")
+    # Photos of the things they had for sale or to give away show their home: gone with the account (the files
+    # once committed). Sold listings keep theirs for the buyer's record; items donated for repair keep theirs
+    # for the workshop that repairs them.
+    Photo.objects.filter(
+        listing__seller=user,
+        listing__workshop__isnull=True,
+        listing__status=ListingStatus.WITHDRAWN,
+        listing__kind__in=[Kind.SALE, Kind.FREE],
+    ).delete()
+    Token.objects.filter(user=user).delete()
+    Notification.objects.filter(user=user).delete()
+    SavedSearch.objects.filter(user=user).delete()
+    user.memberships.all().delete()
+    for session in Session.objects.filter(expire_date__gte=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+    user.email = f"deleted-{user.pk}@deleted.invalid"
+    user.display_name = ""
+    user.area = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
