@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml requirements.lock
 venv: $(STAMP)
 
 migrate: $(STAMP)
+	@mkdir -p "$${KREDSLOB_VAR_DIR:-var}"
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
