@@ -1,4 +1,5 @@
-"""Shared fixtures: factories, API clients, service requirements, a real Celery worker process."""
+"""Shared fixtures (used by name; plain helpers are in tests/helpers.py): factories, API clients, service
+requirements, a real Celery worker process."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,14 +14,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from pytest_factoryboy import register
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests import factories
-
-REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
-REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import REQUIRE_BROWSER, REQUIRE_SERVICES, ROOT, client_for
 
 for _factory in (
     factories.UserFactory,
@@ -135,13 +131,6 @@ def api_client() -> APIClient:
     return APIClient()
 
 
-def client_for(user) -> APIClient:  # type: ignore[no-untyped-def]
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
 @pytest.fixture
 def user_client(user):  # type: ignore[no-untyped-def]
     return client_for(user)
@@ -212,13 +201,3 @@ def celery_worker_process(transactional_db, tmp_path: Path) -> Iterator[subproce
             proc.kill()
             proc.wait()
         log.close()
-
-
-def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2) -> bool:  # type: ignore[no-untyped-def]
-    """Poll `predicate` until it is true or `timeout` seconds pass (for background processes only)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return bool(predicate())

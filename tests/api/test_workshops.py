@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import Workshop, WorkshopMembership
 from tests import factories
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.db import connection
 from listings.categories import categories_load
 from repairs.models import JobEvent, JobStatus, RepairJob
 from tests import factories
-from tests.conftest import client_for
+from tests.helpers import client_for
 from tests.repairs.conftest import make_job
 
 THREADS = 24

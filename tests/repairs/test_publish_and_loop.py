@@ -14,8 +14,8 @@ from repairs import services
 from repairs.models import RepairJob
 from repairs.selectors import listing_provenance
 from tests import factories
-from tests.conftest import client_for
 from tests.factories import UserFactory
+from tests.helpers import client_for
 from tests.repairs.conftest import make_job, url
 
 pytestmark = pytest.mark.django_db
