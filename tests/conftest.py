@@ -16,8 +16,11 @@ from django.db import connection
 from pytest_factoryboy import register
 from rest_framework.test import APIClient
 
+from accounts.models import Workshop
+from repairs.models import RepairJob
 from tests import factories
 from tests.helpers import REQUIRE_BROWSER, REQUIRE_SERVICES, ROOT, client_for
+from tests.repairs.helpers import make_job
 
 for _factory in (
     factories.UserFactory,
@@ -140,6 +143,18 @@ def user_client(user):  # type: ignore[no-untyped-def]
 def member(db):  # type: ignore[no-untyped-def]
     """A member (owner) of a verified workshop that handles IT equipment and furniture."""
     return factories.MembershipFactory(workshop__verified=True).user
+
+
+@pytest.fixture
+def workshop(member) -> Workshop:  # type: ignore[no-untyped-def]
+    """The verified workshop `member` owns (in place of pytest-factoryboy's `workshop`, a fresh one nobody is in)."""
+    return member.workshops.get()
+
+
+@pytest.fixture
+def open_job(db) -> RepairJob:  # type: ignore[no-untyped-def]
+    """A laptop donated for repair through the service, open for workshops to claim."""
+    return make_job()
 
 
 def _database_url_for_subprocess() -> str:

@@ -11,7 +11,7 @@ from listings.categories import categories_load
 from repairs.models import JobEvent, JobStatus, RepairJob
 from tests import factories
 from tests.helpers import client_for
-from tests.repairs.conftest import make_job
+from tests.repairs.helpers import make_job
 
 THREADS = 24
 ROUNDS = 5

@@ -11,7 +11,7 @@ from notifications.models import Notification
 from repairs.models import JobEvent, JobStatus, RepairJob
 from tests import factories
 from tests.helpers import client_for
-from tests.repairs.conftest import make_job, member_of, url
+from tests.repairs.helpers import make_job, member_of, url
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from repairs.selectors import listing_provenance
 from tests import factories
 from tests.factories import UserFactory
 from tests.helpers import client_for
-from tests.repairs.conftest import make_job, url
+from tests.repairs.helpers import make_job, url
 
 pytestmark = pytest.mark.django_db
 
