@@ -13,11 +13,6 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/workshops/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def apply(client, **overrides):  # type: ignore[no-untyped-def]
     body = {
         "name": "Cykelværkstedet Øst",
