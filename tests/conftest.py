@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -19,6 +20,7 @@ from rest_framework.test import APIClient
 from accounts.models import Workshop
 from repairs.models import RepairJob
 from tests import factories
+from tests.frontend.helpers import CHROMIUM, CHROMIUM_ARGS, PHONE
 from tests.helpers import REQUIRE_BROWSER, REQUIRE_SERVICES, ROOT, client_for
 from tests.repairs.helpers import make_job
 
@@ -216,3 +218,38 @@ def celery_worker_process(transactional_db, tmp_path: Path) -> Iterator[subproce
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, for the browser journeys (tests/frontend/test_browser*.py)."""
+    # Playwright's sync API runs an event loop in this thread; Django's ORM, used by the test itself between
+    # browser steps, refuses to run where a loop is running unless told that this is safe (it is: one thread).
+    # Only for these tests: the variable must not leak into other tests' subprocesses (`check --deploy` refuses it).
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                yield chromium
+            finally:
+                chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=PHONE, locale="da-DK", base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        context.close()
