@@ -1,4 +1,5 @@
-"""Shared fixtures: factories, API clients, service requirements, a real Celery worker process."""
+"""Shared fixtures (used by name; plain helpers are in tests/helpers.py): factories, API clients, service
+requirements, a real Celery worker process."""
 
 from __future__ import annotations
 
@@ -6,22 +7,22 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from pytest_factoryboy import register
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import Workshop
+from repairs.models import RepairJob
 from tests import factories
-
-REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
-REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
-ROOT = Path(__file__).resolve().parent.parent
+from tests.frontend.helpers import CHROMIUM, CHROMIUM_ARGS, PHONE
+from tests.helpers import REQUIRE_BROWSER, REQUIRE_SERVICES, ROOT, client_for
+from tests.repairs.helpers import make_job
 
 for _factory in (
     factories.UserFactory,
@@ -135,13 +136,6 @@ def api_client() -> APIClient:
     return APIClient()
 
 
-def client_for(user) -> APIClient:  # type: ignore[no-untyped-def]
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
 @pytest.fixture
 def user_client(user):  # type: ignore[no-untyped-def]
     return client_for(user)
@@ -151,6 +145,18 @@ def user_client(user):  # type: ignore[no-untyped-def]
 def member(db):  # type: ignore[no-untyped-def]
     """A member (owner) of a verified workshop that handles IT equipment and furniture."""
     return factories.MembershipFactory(workshop__verified=True).user
+
+
+@pytest.fixture
+def workshop(member) -> Workshop:  # type: ignore[no-untyped-def]
+    """The verified workshop `member` owns (in place of pytest-factoryboy's `workshop`, a fresh one nobody is in)."""
+    return member.workshops.get()
+
+
+@pytest.fixture
+def open_job(db) -> RepairJob:  # type: ignore[no-untyped-def]
+    """A laptop donated for repair through the service, open for workshops to claim."""
+    return make_job()
 
 
 def _database_url_for_subprocess() -> str:
@@ -214,11 +220,36 @@ def celery_worker_process(transactional_db, tmp_path: Path) -> Iterator[subproce
         log.close()
 
 
-def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2) -> bool:  # type: ignore[no-untyped-def]
-    """Poll `predicate` until it is true or `timeout` seconds pass (for background processes only)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return bool(predicate())
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, for the browser journeys (tests/frontend/test_browser*.py)."""
+    # Playwright's sync API runs an event loop in this thread; Django's ORM, used by the test itself between
+    # browser steps, refuses to run where a loop is running unless told that this is safe (it is: one thread).
+    # Only for these tests: the variable must not leak into other tests' subprocesses (`check --deploy` refuses it).
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                yield chromium
+            finally:
+                chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=PHONE, locale="da-DK", base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        context.close()

@@ -1,4 +1,6 @@
-"""factory_boy factories for the whole data model. Categories come from the data migration (the real tree)."""
+"""factory_boy factories for the whole data model, the suite's test data. Categories come from the data migration
+(the real tree). tests/conftest.py registers the main ones as fixtures (`user`, `listing`, `repair_job`,
+`reservation` and their `*_factory`); tests may also call a factory directly."""
 
 from __future__ import annotations
 

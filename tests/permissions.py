@@ -38,7 +38,7 @@ from notifications.models import Notification
 from repairs import services as repairs
 from repairs.models import DataWipe, JobEvent, RepairJob, WorkLog
 from tests import factories
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 PERSONAS = (
     "anonymous",

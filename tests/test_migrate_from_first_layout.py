@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.conftest import REQUIRE_SERVICES, ROOT
+from tests.helpers import REQUIRE_SERVICES, ROOT
 
 # The last commit of the first layout (everything under `marketplace/`).
 FIRST_LAYOUT = "0dc51bb"

@@ -2,8 +2,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from tests.conftest import client_for
 from tests.factories import PASSWORD, MembershipFactory
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ from django.utils import timezone
 from core.errors import InvalidInput
 from listings.models import Listing
 from listings.search import listing_filters_clean
-from tests.conftest import client_for
 from tests.factories import (
     ListingFactory,
     PhotoFactory,
@@ -18,6 +17,7 @@ from tests.factories import (
     WorkshopFactory,
     category,
 )
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 TOO_BIG = 2**70  # beyond any 64-bit id
 

@@ -7,8 +7,8 @@ import pytest
 from listings.models import Listing, ListingStatus
 from marketplace.models import Report
 from repairs.models import RepairJob
-from tests.conftest import client_for
 from tests.factories import ListingFactory, MembershipFactory, PhotoFactory, UserFactory, category
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

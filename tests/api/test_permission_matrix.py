@@ -24,7 +24,7 @@ from rest_framework.test import APIClient
 from listings.models import Photo
 from listings.pipeline import photo_process
 from tests import factories
-from tests.conftest import client_for
+from tests.helpers import client_for
 from tests.permissions import (
     DONOR_EMAIL,
     DONOR_NAME,

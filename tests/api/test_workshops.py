@@ -6,16 +6,11 @@ import pytest
 
 from accounts.models import Workshop, WorkshopMembership
 from tests import factories
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/workshops/"
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def apply(client, **overrides):  # type: ignore[no-untyped-def]

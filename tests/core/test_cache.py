@@ -9,7 +9,7 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from core.cache import TolerantRedisCache
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 
 def _closed_port() -> int:

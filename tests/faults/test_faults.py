@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.faults.conftest import Resident, phone_jpeg, sign_up
+from tests.faults.helpers import Resident, phone_jpeg, sign_up
 from tests.faults.stack import Process, Stack, wait_until
 
 pytestmark = pytest.mark.faults

@@ -7,10 +7,8 @@ Skipped without /usr/bin/chromium; REQUIRE_BROWSER=1 (CI) makes a missing Chromi
 from __future__ import annotations
 
 import io
-import os
 import random
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,85 +20,9 @@ from listings.models import Listing
 from repairs.models import Outcome
 from tests import factories
 from tests.factories import PASSWORD
-from tests.frontend.helpers import completed_job, ready_photo
+from tests.frontend.helpers import PHONE, check_page, completed_job, ready_photo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "var" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
-
-
-@pytest.fixture(autouse=True)
-def _categories(transactional_db) -> None:  # type: ignore[no-untyped-def]
-    """A transactional test empties the database when it ends, categories (a data migration) included: every
-    live-server test loads the tree again (idempotent) instead of relying on the order the tests run in."""
-    from listings.categories import categories_load
-
-    categories_load()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    # Playwright's sync API runs an event loop in this thread; Django's ORM, used by the test itself between
-    # browser steps, refuses to run where a loop is running unless told that this is safe (it is: one thread).
-    # Only for these tests: the variable must not leak into other tests' subprocesses (`check --deploy` refuses it).
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                yield chromium
-            finally:
-                chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def page(browser, live_server) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport=PHONE, locale="da-DK", base_url=live_server.url)
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    try:
-        yield tab
-    finally:
-        context.close()
-
-
-def check_page(page: Any, name: str) -> None:
-    """axe-core finds no serious or critical violation, then a phone and a desktop screenshot are written."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-    assert not serious, f"{name}: " + "; ".join(serious)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    size = page.viewport_size
-    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
-        page.set_viewport_size(viewport)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
-    page.set_viewport_size(size)
 
 
 def media_root() -> Path:

@@ -1,7 +1,6 @@
-# ruff: noqa: F811  (the fixtures imported from test_browser are used as test arguments)
 """Journeys of residents and buyers in a real browser (Chromium via Playwright): post an item with a phone
 photo and watch it being processed, find it, reserve it, the seller confirms; keyboard-only posting and
-reserving; axe-core and phone/desktop screenshots of every new page (see `test_browser.check_page`).
+reserving; axe-core and phone/desktop screenshots of every new page (see `tests.frontend.helpers.check_page`).
 
 The phone photo is processed by a real Celery worker process (the `celery_worker_process` fixture: the
 embedded filesystem broker, or Redis in CI), exactly as in production: the page polls until it is ready."""
@@ -18,13 +17,7 @@ from listings.models import Listing, Photo, PhotoStatus
 from marketplace.models import Reservation
 from tests import factories
 from tests.factories import PASSWORD
-from tests.frontend.test_browser import (  # noqa: F401 (fixtures)
-    PHONE,
-    _categories,
-    browser,
-    check_page,
-    page,
-)
+from tests.frontend.helpers import PHONE, check_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -1,4 +1,4 @@
-"""The workshop journeys in Chromium (fixtures and `check_page` from test_browser): a member claims a donated
+"""The workshop journeys in Chromium (`check_page` from tests/frontend/helpers.py): a member claims a donated
 laptop, logs hours, records the data wipe, completes it fixed, publishes it with a photo, and the impact page
 shows the new figures — in Danish; the owner's settings and a release in English. axe-core on every page,
 phone and desktop screenshots in var/screenshots/."""
@@ -18,7 +18,7 @@ from listings.models import Listing, Photo
 from repairs.models import DataWipe, JobStatus, RepairJob
 from tests import factories
 from tests.factories import PASSWORD
-from tests.frontend.test_browser import _categories, browser, check_page, page  # noqa: F401 — fixtures
+from tests.frontend.helpers import check_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -41,7 +41,7 @@ def jpeg_bytes() -> bytes:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_member_repairs_a_donated_laptop_and_the_impact_page_shows_it(page, live_server):  # noqa: F811
+def test_member_repairs_a_donated_laptop_and_the_impact_page_shows_it(page, live_server):
     workshop = factories.WorkshopFactory(name="IT-Værkstedet Øst")
     member = factories.MembershipFactory(workshop=workshop, role=Role.STAFF, user__email="mette@example.dk").user
     job = factories.RepairJobFactory(
@@ -135,7 +135,7 @@ def test_member_repairs_a_donated_laptop_and_the_impact_page_shows_it(page, live
 
 
 @pytest.mark.django_db(transaction=True)
-def test_owner_adds_a_member_sets_categories_and_releases_a_job_in_english(page, live_server):  # noqa: F811
+def test_owner_adds_a_member_sets_categories_and_releases_a_job_in_english(page, live_server):
     workshop = factories.WorkshopFactory(name="Cykelværkstedet", categories=["laptop"])
     owner = factories.MembershipFactory(workshop=workshop, role=Role.OWNER, user__language="en").user
     newcomer = factories.UserFactory(email="jonas@example.dk")

@@ -11,8 +11,8 @@ from django.test import Client
 
 from listings import photos, pipeline
 from listings.models import ListingStatus, Photo
-from tests.conftest import client_for
 from tests.factories import ListingFactory, UserFactory
+from tests.helpers import client_for
 from tests.listings import imagegen
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role, WorkshopMembership
 from listings.models import ListingStatus, Photo, PhotoStatus
-from tests.conftest import client_for
 from tests.factories import ListingFactory, UserFactory, WorkshopFactory
+from tests.helpers import client_for
 from tests.listings import imagegen
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from listings.images import image_metadata
 from listings.models import Photo, PhotoStatus
-from tests.conftest import client_for, wait_for
 from tests.factories import ListingFactory
+from tests.helpers import client_for, wait_for
 from tests.listings import imagegen
 
 

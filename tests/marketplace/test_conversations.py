@@ -7,8 +7,8 @@ from django.core import mail
 from marketplace.models import Conversation, Message
 from marketplace.tasks import messages_notify
 from notifications.models import Notification
-from tests.conftest import client_for
 from tests.factories import ListingFactory, MembershipFactory, UserFactory
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

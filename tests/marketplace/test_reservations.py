@@ -15,8 +15,8 @@ from marketplace.models import Reservation
 from marketplace.tasks import reservations_expire
 from notifications.models import Notification
 from notifications.tasks import notification_email
-from tests.conftest import client_for
 from tests.factories import ListingFactory, MembershipFactory, ReservationFactory, UserFactory
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -211,8 +211,8 @@ def test_postgres_many_buyers_at_once_make_exactly_one_reservation(transactional
 
 
 def test_an_item_donated_for_repair_cannot_be_reserved_and_is_not_in_browse(api_client):
-    from tests.conftest import client_for
     from tests.factories import ListingFactory, UserFactory
+    from tests.helpers import client_for
 
     donated = ListingFactory(kind="repair", price_dkk=0)
     buyer = client_for(UserFactory())

@@ -10,8 +10,8 @@ from django.utils import timezone
 from listings.models import Listing
 from marketplace.models import SavedSearch
 from marketplace.tasks import saved_searches_digest
-from tests.conftest import client_for
 from tests.factories import ListingFactory, UserFactory, category
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

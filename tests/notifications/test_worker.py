@@ -10,8 +10,8 @@ from django.core import mail
 from notifications.models import Notification
 from notifications.services import notification_send
 from notifications.tasks import notification_email
-from tests.conftest import wait_for
 from tests.factories import UserFactory
+from tests.helpers import wait_for
 
 
 @pytest.mark.slow

@@ -7,8 +7,8 @@ from django.test import RequestFactory
 from listings.models import ListingStatus
 from marketplace.models import Conversation, Message
 from repairs.models import RepairJob
-from tests.conftest import client_for
 from tests.factories import PASSWORD, ListingFactory, RepairJobFactory, ReservationFactory, UserFactory
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

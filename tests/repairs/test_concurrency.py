@@ -10,8 +10,8 @@ from django.db import connection
 from listings.categories import categories_load
 from repairs.models import JobEvent, JobStatus, RepairJob
 from tests import factories
-from tests.conftest import client_for
-from tests.repairs.conftest import make_job
+from tests.helpers import client_for
+from tests.repairs.helpers import make_job
 
 THREADS = 24
 ROUNDS = 5
@@ -39,8 +39,7 @@ def _race(job: RepairJob, clients_and_slugs) -> list[int]:  # type: ignore[no-un
     return statuses
 
 
-def _claim_race_rounds(settings) -> None:  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _claim_race_rounds() -> None:
     categories_load()  # an earlier transactional test may have flushed the migrated categories
     memberships = [factories.MembershipFactory(workshop__categories=["laptop"]) for _ in range(THREADS)]
     clients = [(client_for(m.user), m.workshop.slug) for m in memberships]
@@ -57,21 +56,20 @@ def _claim_race_rounds(settings) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_concurrent_claims_on_postgres_exactly_one_wins(transactional_db, settings):
-    _claim_race_rounds(settings)
+def test_concurrent_claims_on_postgres_exactly_one_wins(transactional_db):
+    _claim_race_rounds()
 
 
 @pytest.mark.slow
-def test_concurrent_claims_on_sqlite_exactly_one_wins(transactional_db, settings):
+def test_concurrent_claims_on_sqlite_exactly_one_wins(transactional_db):
     """The same race on the SQLite file database (WAL, immediate transactions, busy timeout)."""
     if connection.vendor != "sqlite":
         pytest.skip("the SQLite variant of the race; PostgreSQL runs its own")
-    _claim_race_rounds(settings)
+    _claim_race_rounds()
 
 
-def test_two_claims_in_a_row_on_any_database(db, settings):
+def test_two_claims_in_a_row_on_any_database(db):
     """The same conditional update on SQLite: the second claim matches no row and gets 409."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     first, second = (factories.MembershipFactory(workshop__categories=["laptop"]) for _ in range(2))
     job = make_job("laptop")
     from repairs import services

@@ -10,8 +10,8 @@ from django.utils import timezone
 from notifications.models import Notification
 from repairs.models import JobEvent, JobStatus, RepairJob
 from tests import factories
-from tests.conftest import client_for
-from tests.repairs.conftest import make_job, member_of, url
+from tests.helpers import client_for
+from tests.repairs.helpers import make_job, member_of, url
 
 pytestmark = pytest.mark.django_db
 

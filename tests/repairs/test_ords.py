@@ -18,7 +18,7 @@ from django.utils import timezone
 from repairs.models import JobEvent, JobStatus, RepairJob
 from repairs.ords import ords_csv_lines, ords_import, ords_jobs, scrub_personal_data
 from tests import factories
-from tests.repairs.conftest import make_job
+from tests.repairs.helpers import make_job
 
 pytestmark = pytest.mark.django_db
 

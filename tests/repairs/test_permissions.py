@@ -14,8 +14,8 @@ from listings.models import Listing
 from repairs import services
 from repairs.models import JobStatus, RepairJob
 from tests import factories
-from tests.conftest import client_for
-from tests.repairs.conftest import make_job, url
+from tests.helpers import client_for
+from tests.repairs.helpers import make_job, url
 
 pytestmark = pytest.mark.django_db
 

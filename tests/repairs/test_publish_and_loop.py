@@ -14,9 +14,9 @@ from repairs import services
 from repairs.models import RepairJob
 from repairs.selectors import listing_provenance
 from tests import factories
-from tests.conftest import client_for
 from tests.factories import UserFactory
-from tests.repairs.conftest import make_job, url
+from tests.helpers import client_for
+from tests.repairs.helpers import make_job, url
 
 pytestmark = pytest.mark.django_db
 

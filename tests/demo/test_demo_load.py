@@ -1,34 +1,13 @@
+"""`demo_load` (`manage.py load_demo`) makes every state of listings, jobs and workshops; a second run adds none."""
+
 import pytest
-from django.core.management import CommandError, call_command
 
 from accounts.models import Workshop
 from demo.demo import demo_load
 from listings.models import Listing, ListingStatus
 from repairs.models import JobStatus, Outcome, RepairJob
-from tests.factories import ListingFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def test_verify_workshop_command():
-    workshop = WorkshopFactory(verified=False)
-    call_command("verify_workshop", workshop.slug)
-    workshop.refresh_from_db()
-    assert workshop.verified
-
-
-def test_verify_workshop_command_unknown_slug():
-    with pytest.raises(CommandError, match="No workshop"):
-        call_command("verify_workshop", "nope")
-
-
-def test_hide_listing_command():
-    listing = ListingFactory()
-    call_command("hide_listing", str(listing.pk))
-    listing.refresh_from_db()
-    assert listing.status == ListingStatus.HIDDEN
-    with pytest.raises(CommandError):
-        call_command("hide_listing", "999999")
 
 
 def test_demo_data_covers_every_state_and_is_idempotent():

@@ -1,8 +1,6 @@
-"""Fixtures for the repairs tests: a job listed for repair through the service, and the people around it."""
+"""Helpers of the repairs tests: a job listed for repair through the service, a workshop's member, a job's URL."""
 
 from __future__ import annotations
-
-import pytest
 
 from accounts.models import Workshop
 from repairs.models import RepairJob
@@ -17,22 +15,6 @@ def make_job(category: str = "laptop", mode: str = "donate", **listing_kw) -> Re
 
 def member_of(workshop: Workshop, role: str = "staff"):  # type: ignore[no-untyped-def]
     return factories.MembershipFactory(workshop=workshop, role=role).user
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:  # type: ignore[no-untyped-def]
-    """Factories hash a password per user; a fast hasher keeps these many-user tests lean."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def open_job(db) -> RepairJob:  # type: ignore[no-untyped-def]
-    return make_job()
-
-
-@pytest.fixture
-def workshop(member) -> Workshop:  # type: ignore[no-untyped-def]
-    return member.workshops.get()
 
 
 API = "/api/v1/repair-jobs/"
