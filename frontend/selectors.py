@@ -7,21 +7,18 @@ work lands its own search and impact-totals selectors, these functions should ca
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import dateformat, timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import Workshop
+from core import keyset
 from core.errors import InvalidInput
 from impact import selectors as impact
 from listings.models import Category, Kind, Listing, ListingStatus, Photo, PhotoStatus
@@ -99,36 +96,20 @@ class BrowseFilters:
     area: str = ""
 
 
-def encode_cursor(row: Any) -> str:
-    """The position after `row` in a newest-first list: its (created_at, id), opaque to people."""
-    raw = json.dumps([row.created_at.isoformat(), row.pk]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+# The pages page newest first, by the same keyset pagination as the API (`core.keyset`).
+NEWEST_FIRST = ("created_at", "id")
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
-    """The position a cursor of `encode_cursor` names; None for anything else (the page starts at the top)."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        created, pk = json.loads(raw)
-        moment = parse_datetime(created)
-        if moment is None or moment.tzinfo is None or not isinstance(pk, int) or not 0 < pk < 2**63:
-            return None
-        return moment, pk
-    except (binascii.Error, ValueError, TypeError):
-        return None
+def decode_cursor(cursor: str) -> keyset.Position | None:
+    """The position a newest-first cursor names; None for anything else (the page starts at the top)."""
+    return keyset.cursor_decode(cursor, fields=NEWEST_FIRST) if cursor else None
 
 
 def newest_first_page(qs: QuerySet[Any], *, cursor: str, limit: int) -> tuple[list[Any], str | None]:
     """One page of `qs` newest first by keyset on (created_at, id) — rows arriving meanwhile never shift a
     page — and the cursor of the next page (None on the last)."""
-    position = decode_cursor(cursor) if cursor else None
-    if position is not None:
-        created, pk = position
-        qs = qs.filter(Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk))
-    rows = list(qs.order_by("-created_at", "-id")[: limit + 1])
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, encode_cursor(rows[-1]) if has_more and rows else None
+    page = keyset.keyset_page(qs, fields=NEWEST_FIRST, descending=True, position=decode_cursor(cursor), limit=limit)
+    return page.rows, page.next_cursor
 
 
 @dataclass
