@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
@@ -21,9 +21,9 @@ from accounts.models import Workshop
 from core import keyset
 from core.errors import InvalidInput
 from impact import selectors as impact
-from listings.models import Category, Kind, Listing, ListingStatus, Photo, PhotoStatus
+from listings.models import Category, Kind, Listing, ListingStatus, Photo
 from listings.search import listing_filters_clean
-from listings.selectors import BROWSE_FIELDS, category_tree, listing_browse, listing_managed_by
+from listings.selectors import BROWSE_FIELDS, category_tree, listing_browse, listing_get, ready_photos_prefetch
 from notifications.models import Notification
 from repairs.models import Outcome
 
@@ -72,12 +72,6 @@ def photo_image(photo: Photo) -> Image | None:
         width=int(small["width"]),
         height=int(small["height"]),
         colour=blurhash_average_colour(photo.blurhash),
-    )
-
-
-def _ready_photos() -> Prefetch[Any]:
-    return Prefetch(
-        "photos", queryset=Photo.objects.filter(status=PhotoStatus.READY).order_by("position", "id"), to_attr="ready"
     )
 
 
@@ -171,23 +165,15 @@ def browse_listings(
 # --- One listing -----------------------------------------------------------------------------------
 
 
-def listing_for_page(*, pk: int, viewer: Any) -> Listing | None:
-    """A public listing (or, whatever its status, one the viewer manages) with what its page shows."""
-    qs = Listing.objects.select_related(
-        "category",
-        "seller",
-        "workshop",
-        "source_job__category",
-        "source_job__workshop",
-        "source_job__listing",
-    ).prefetch_related(_ready_photos(), "source_job__events")
-    listing = qs.filter(pk=pk).first()
-    if listing is None:
-        return None
-    # The same rule as the API's listing_get: public, or for who manages it (seller, workshop member) and staff.
-    if listing.is_public or getattr(viewer, "is_staff", False) or listing_managed_by(listing=listing, user=viewer):
-        return listing
-    return None
+def listing_for_page(*, pk: int, viewer: Any) -> Listing:
+    """The listing as `listings.selectors.listing_get` finds it for the viewer (NotFound when it is not theirs to
+    see), with what its page shows beside: where it came from (`repairs.selectors.listing_provenance`)."""
+    return listing_get(
+        pk=pk,
+        user=viewer,
+        select_related=("source_job__category", "source_job__workshop", "source_job__listing"),
+        prefetch_related=("source_job__events",),
+    )
 
 
 def listing_savings(listing: Listing) -> tuple[Decimal, Decimal] | None:
@@ -379,10 +365,10 @@ def workshop_goods(*, workshop: Workshop, limit: int = PAGE_SIZE) -> list[dict[s
     rows = list(
         Listing.objects.filter(workshop=workshop, status__in=(ListingStatus.ACTIVE, ListingStatus.RESERVED))
         .select_related("category", "workshop")
-        .prefetch_related(_ready_photos())
+        .prefetch_related(ready_photos_prefetch())
         .order_by("-created_at", "-id")[:limit]
     )
-    return [{"listing": r, "image": photo_image(r.ready[0]) if r.ready else None} for r in rows]  # type: ignore[attr-defined]
+    return [{"listing": r, "image": photo_image(r.ready_photos[0]) if r.ready_photos else None} for r in rows]  # type: ignore[attr-defined]
 
 
 # --- My page --------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import User
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
 from listings.selectors import listing_seller_name
 from repairs.selectors import listing_provenance
 
@@ -67,10 +67,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    listing = selectors.listing_for_page(pk=pk, viewer=request.user)
-    if listing is None:
-        raise Http404
-    photos = [image for photo in listing.ready if (image := selectors.photo_image(photo))]  # type: ignore[attr-defined]
+    try:
+        listing = selectors.listing_for_page(pk=pk, viewer=request.user)
+    except NotFound as error:
+        raise Http404 from error
+    photos = [image for photo in listing.ready_photos if (image := selectors.photo_image(photo))]  # type: ignore[attr-defined]
     context = {
         "listing": listing,
         "photos": photos,
