@@ -176,18 +176,6 @@ def listing_for_page(*, pk: int, viewer: Any) -> Listing:
     )
 
 
-def listing_savings(listing: Listing) -> tuple[Decimal, Decimal] | None:
-    """(kg kept in use, kg CO2e avoided) for this item, by PRODUCT.md's rules in `impact.selectors`."""
-    job = listing.source_job
-    if job is not None and job.outcome == Outcome.FIXED:
-        kg, co2e = impact.repair_savings(category=job.category, weight_estimate_kg=listing.weight_kg)
-    else:
-        kg, co2e = impact.reuse_savings(category=listing.category, weight_estimate_kg=listing.weight_kg)
-    if kg <= 0 and co2e <= 0:
-        return None
-    return kg, co2e
-
-
 # --- Impact ----------------------------------------------------------------------------------------
 #
 # The figures are `impact.selectors.impact_summary` — the very numbers `GET /api/v1/impact/` answers — shaped

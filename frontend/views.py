@@ -22,6 +22,7 @@ from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import User
 from core.errors import InvalidInput, NotFound
+from impact.selectors import listing_impact
 from listings.selectors import listing_seller_name
 from repairs.selectors import listing_provenance
 
@@ -77,7 +78,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "photos": photos,
         "provenance": listing_provenance(listing=listing),
         "seller_name": listing_seller_name(listing=listing, user=request.user),
-        "savings": selectors.listing_savings(listing),
+        "savings": listing_impact(listing=listing),
         **listing_trade_context(request, listing),
     }
     return render(request, "frontend/listing_detail.html", context)
