@@ -12,7 +12,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.db.models import Q, QuerySet
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from accounts.models import Workshop
 from core import keyset
 from core.errors import InvalidInput
 from impact import selectors as impact
+from listings import selectors as listing_selectors
 from listings.models import Category, Kind, Listing, ListingStatus, Photo
 from listings.search import listing_filters_clean
 from listings.selectors import BROWSE_FIELDS, category_tree, listing_browse, listing_get, ready_photos_prefetch
@@ -28,8 +28,7 @@ from notifications.models import Notification
 from repairs.models import Outcome
 
 PAGE_SIZE = 24
-THUMB_SMALL = "w320"
-THUMB_LARGE = "w1024"
+SRCSET = ("w320", "w1024")  # the public variants a browser chooses from for a card or a listing page
 
 _BASE83 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~"
 
@@ -59,19 +58,19 @@ class Image:
 
 
 def photo_image(photo: Photo) -> Image | None:
-    """The `<img>` attributes for a ready photo: the small variant as `src`, both sizes in `srcset`."""
-    variants: dict[str, dict[str, Any]] = photo.variants or {}
-    sizes = [variants[key] for key in (THUMB_SMALL, THUMB_LARGE) if key in variants and variants[key].get("name")]
-    if not sizes:
+    """The `<img>` attributes for a photo the public may see: `listings.selectors.photo_thumbnail` (a ready photo's
+    small variant) as `src`, and the small and large public variants in `srcset`. None before it is ready."""
+    thumbnail = listing_selectors.photo_thumbnail(photo)
+    if thumbnail is None:
         return None
-    small = sizes[0]
-    srcset = ", ".join(f"{default_storage.url(v['name'])} {int(v['width'])}w" for v in sizes)
+    variants = listing_selectors.photo_public_variants(photo)
+    srcset = ", ".join(f"{variants[key]['url']} {int(variants[key]['width'])}w" for key in SRCSET if key in variants)
     return Image(
-        src=default_storage.url(small["name"]),
+        src=thumbnail["url"],
         srcset=srcset,
-        width=int(small["width"]),
-        height=int(small["height"]),
-        colour=blurhash_average_colour(photo.blurhash),
+        width=int(thumbnail["width"]),
+        height=int(thumbnail["height"]),
+        colour=blurhash_average_colour(thumbnail["blurhash"]),
     )
 
 

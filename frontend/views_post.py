@@ -69,7 +69,7 @@ def photo_rows(listing: Listing) -> list[dict[str, Any]]:
         rows.append(
             {
                 "photo": photo,
-                "image": selectors.photo_image(photo) if photo.status == PhotoStatus.READY else None,
+                "image": selectors.photo_image(photo),
                 "reason": _(photo.failure_reason) if photo.failure_reason else "",
             }
         )
