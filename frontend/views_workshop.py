@@ -29,7 +29,7 @@ from listings.selectors import category_leaves_named, category_tree
 from repairs import selectors as job_selectors
 from repairs import services as job_services
 from repairs.errors import JobAlreadyClaimed
-from repairs.models import JobStatus, Outcome, RepairJob, RepairMode
+from repairs.models import JobStatus, RepairJob
 
 from .forms_workshop import (
     BoardFilterForm,
@@ -109,13 +109,7 @@ def _job_context(job: RepairJob, workshops: list[Workshop], user: User, **forms_
     active = job.status in (JobStatus.CLAIMED, JobStatus.IN_PROGRESS)
     published: Listing | None = Listing.objects.filter(source_job=job).first()
     wipes = list(job.data_wipes.all())
-    publishable = (
-        mine
-        and published is None
-        and job.status == JobStatus.COMPLETED
-        and job.outcome == Outcome.FIXED
-        and job.mode == RepairMode.DONATE
-    )
+    publishable = mine and published is None and job_selectors.job_publishable(job=job)
     listing = job.listing
     initial_publish = {"title": listing.title if listing else "", "description": listing.description if listing else ""}
     return {
