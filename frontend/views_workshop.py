@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services as account_services
-from accounts.models import Role, User, Workshop, WorkshopMembership
+from accounts.models import User, Workshop
+from accounts.selectors import is_owner
 from core.errors import DomainError, InvalidInput, NotFound
 from listings import photos
 from listings.models import Listing, Photo
@@ -78,7 +79,7 @@ def board(request: HttpRequest) -> HttpResponse:
         more_url = f"{request.path}?{urlencode(params)}"
     context = {
         "workshops": workshops,
-        "owned": [w for w in workshops if _is_owner(user, w)],
+        "owned": [w for w in workshops if is_owner(user=user, workshop=w)],
         "form": form,
         "jobs": jobs,
         "more_url": more_url,
@@ -304,10 +305,6 @@ def job_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
 # --- The owner's settings -----------------------------------------------------------------------------------
 
 
-def _is_owner(user: User, workshop: Workshop) -> bool:
-    return WorkshopMembership.objects.filter(user=user, workshop=workshop, role=Role.OWNER).exists()
-
-
 def _leaf_choices() -> list[tuple[str, str]]:
     return [(c.slug, c.name) for c in category_tree() if c.lca_key]
 
@@ -319,7 +316,7 @@ def workshop_manage(request: HttpRequest, slug: str) -> HttpResponseBase:
     workshop = job_selectors.workshop_for_member(user=user, slug=slug)
     if workshop is None:
         raise Http404
-    if not _is_owner(user, workshop):
+    if not is_owner(user=user, workshop=workshop):
         raise PermissionDenied(_("Only an owner of the workshop may change it."))
     current = list(workshop.categories.values_list("slug", flat=True))
     member_form = MemberAddForm()
