@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from listings.models import Category, Condition, Kind
-from marketplace.models import ReportReason
+from marketplace.models import MESSAGE_MAX_LENGTH, ReportReason
 from repairs.models import RepairMode
 
 from .forms import ServiceErrorsMixin
@@ -122,4 +122,4 @@ class ReportForm(ServiceErrorsMixin, forms.Form):
 
 
 class MessageForm(ServiceErrorsMixin, forms.Form):
-    body = forms.CharField(label=_("Message"), max_length=4000, widget=forms.Textarea({"rows": 3}))
+    body = forms.CharField(label=_("Message"), max_length=MESSAGE_MAX_LENGTH, widget=forms.Textarea({"rows": 3}))
