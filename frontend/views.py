@@ -21,13 +21,13 @@ from django.views.decorators.http import require_http_methods
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import User
-from core.errors import InvalidInput, NotFound
 from impact.selectors import listing_impact
 from listings.selectors import listing_seller_name
 from repairs.selectors import listing_provenance
 
 from . import selectors
 from .forms import BrowseForm, LoginForm, ProfileForm, SignupForm
+from .refusals import refusals_on, shows_refusals
 from .views_trade import listing_trade_context, my_page_context
 
 
@@ -67,11 +67,9 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/home.html", context)
 
 
-def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        listing = selectors.listing_for_page(pk=pk, viewer=request.user)
-    except NotFound as error:
-        raise Http404 from error
+@shows_refusals()
+def listing_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
+    listing = selectors.listing_for_page(pk=pk, viewer=request.user)
     photos = [image for photo in listing.ready_photos if (image := selectors.photo_image(photo))]  # type: ignore[attr-defined]
     context = {
         "listing": listing,
@@ -111,17 +109,15 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@shows_refusals()
 def signup(request: HttpRequest) -> HttpResponseBase:
     if request.user.is_authenticated:
         return redirect("frontend:profile")
     initial = {"language": translation.get_language() or "da"}
     form = SignupForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             user = account_services.user_register(**form.cleaned_data)
-        except InvalidInput as error:
-            form.add_service_errors(error)
-        else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to Kredsløb, %(name)s!") % {"name": user.display_name})
             return _remember_language(redirect(_safe_next(request)), user.language)
@@ -165,17 +161,15 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@shows_refusals()
 def profile(request: HttpRequest) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
     form = ProfileForm(
         request.POST or None, initial={"display_name": user.display_name, "area": user.area, "language": user.language}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             account_services.user_update(user=user, **form.cleaned_data)
-        except InvalidInput as error:
-            form.add_service_errors(error)
-        else:
             with translation.override(user.language):
                 messages.success(request, _("Your profile is saved."))
             return _remember_language(redirect("frontend:profile"), user.language)
