@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Language
 from listings.models import Condition
 
-from .selectors import BrowseFilters
+from .selectors.browse import BrowseFilters
 
 
 class SignupForm(forms.Form):

@@ -25,9 +25,12 @@ from impact.selectors import listing_impact
 from listings.selectors import listing_seller_name
 from repairs.selectors import listing_provenance
 
-from . import selectors
 from .forms import BrowseForm, LoginForm, ProfileForm, SignupForm
 from .refusals import refusals_on, shows_refusals
+from .selectors.browse import browse_listings, browse_tree, category_choices
+from .selectors.charts import impact_summary
+from .selectors.pages import listing_for_page, my_listings, my_notifications, workshop_for_page, workshop_goods
+from .selectors.photos import photo_image
 from .views_trade import listing_trade_context, my_page_context
 
 
@@ -51,11 +54,11 @@ def _remember_language(response: HttpResponseBase, language: str) -> HttpRespons
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    tree = selectors.browse_tree()
-    form = BrowseForm(request.GET or None, categories=selectors.category_choices(tree))
+    tree = browse_tree()
+    form = BrowseForm(request.GET or None, categories=category_choices(tree))
     if form.is_bound:
         form.is_valid()
-    page = selectors.browse_listings(filters=form.filters(), tree=tree, cursor=request.GET.get("cursor", ""))
+    page = browse_listings(filters=form.filters(), tree=tree, cursor=request.GET.get("cursor", ""))
     more_url = None
     if page.next_cursor:
         params = {k: v for k, v in request.GET.items() if k != "cursor" and v}
@@ -69,8 +72,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @shows_refusals()
 def listing_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
-    listing = selectors.listing_for_page(pk=pk, viewer=request.user)
-    photos = [image for photo in listing.ready_photos if (image := selectors.photo_image(photo))]  # type: ignore[attr-defined]
+    listing = listing_for_page(pk=pk, viewer=request.user)
+    photos = [image for photo in listing.ready_photos if (image := photo_image(photo))]  # type: ignore[attr-defined]
     context = {
         "listing": listing,
         "photos": photos,
@@ -83,17 +86,17 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 def impact(request: HttpRequest) -> HttpResponse:
-    return render(request, "frontend/impact.html", {"impact": selectors.impact_summary()})
+    return render(request, "frontend/impact.html", {"impact": impact_summary()})
 
 
 def workshop_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    workshop = selectors.workshop_for_page(slug=slug)
+    workshop = workshop_for_page(slug=slug)
     if workshop is None:
         raise Http404
     context = {
         "workshop": workshop,
-        "goods": selectors.workshop_goods(workshop=workshop),
-        "impact": selectors.impact_summary(workshop=workshop),
+        "goods": workshop_goods(workshop=workshop),
+        "impact": impact_summary(workshop=workshop),
     }
     return render(request, "frontend/workshop_detail.html", context)
 
@@ -175,8 +178,8 @@ def profile(request: HttpRequest) -> HttpResponseBase:
             return _remember_language(redirect("frontend:profile"), user.language)
     context = {
         "form": form,
-        "listings": selectors.my_listings(user=user),
-        "notifications": selectors.my_notifications(user=user),
+        "listings": my_listings(user=user),
+        "notifications": my_notifications(user=user),
         "memberships": list(account_selectors.user_memberships(user=user)),
         **my_page_context(user),
     }

@@ -22,9 +22,10 @@ from listings.models import Kind, Listing, Photo, PhotoStatus
 from listings.selectors import listing_managed_by
 from repairs.services import donation_create
 
-from . import selectors
 from .forms_post import ListingForm, PhotosForm
 from .refusals import refusals_on, shows_refusals
+from .selectors.browse import browse_tree
+from .selectors.photos import photo_image
 
 # The progressive upload script asks for JSON by this header; without JavaScript the same view redirects.
 JSON_HEADER = "X-Kredslob-Upload"
@@ -75,7 +76,7 @@ def photo_rows(listing: Listing) -> list[dict[str, Any]]:
         rows.append(
             {
                 "photo": photo,
-                "image": selectors.photo_image(photo),
+                "image": photo_image(photo),
                 "reason": _(photo.failure_reason) if photo.failure_reason else "",
             }
         )
@@ -109,7 +110,7 @@ def _created(request: HttpRequest, listing: Listing, *, wants_json: bool) -> Htt
 @require_http_methods(["GET", "POST"])
 @shows_refusals()
 def post_create(request: HttpRequest) -> HttpResponseBase:
-    tree = selectors.browse_tree()
+    tree = browse_tree()
     form = ListingForm(request.POST or None, tree=tree, initial={"area": _user(request).area})
     photos_form = PhotosForm()
     wants_json = request.headers.get(JSON_HEADER) == "1"
@@ -156,7 +157,7 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
         "area": listing.area,
         "pickup_details": listing.pickup_details,
     }
-    form = ListingForm(request.POST or None, tree=selectors.browse_tree(), editing=True, initial=initial)
+    form = ListingForm(request.POST or None, tree=browse_tree(), editing=True, initial=initial)
     if listing.kind != Kind.SALE:
         del form.fields["price_dkk"]
     if request.method == "POST" and form.is_valid():

@@ -32,10 +32,10 @@ from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 from repairs.models import JobEvent, RepairJob
 
-from . import selectors
 from .forms import BrowseForm
 from .forms_post import MessageForm, ReportForm
 from .refusals import refusals_on, shows_refusals
+from .selectors.browse import browse_query, browse_tree, category_choices
 
 
 def _user(request: HttpRequest) -> User:
@@ -217,9 +217,9 @@ def _my_page(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
 
 def _posted_search(request: HttpRequest) -> dict[str, str]:
     """The filters of the browse form posted to save a search, in the names and by the rules of browsing itself."""
-    form = BrowseForm(request.POST, categories=selectors.category_choices(selectors.browse_tree()))
+    form = BrowseForm(request.POST, categories=category_choices(browse_tree()))
     form.is_valid()
-    return selectors.browse_query(form.filters())
+    return browse_query(form.filters())
 
 
 def _search_back(request: HttpRequest) -> str:

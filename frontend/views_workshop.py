@@ -43,7 +43,7 @@ from .forms_workshop import (
     WorkLogForm,
 )
 from .refusals import refusals_on, shows_refusals
-from .selectors import category_choices, decode_cursor, newest_first_page
+from .selectors.browse import category_choices, decode_cursor, newest_first_page
 
 BOARD_PAGE = 50
 
