@@ -22,12 +22,12 @@ from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import User
 from impact.selectors import listing_impact
-from listings.selectors import listing_seller_name
+from listings.selectors import category_tree, listing_seller_name
 from repairs.selectors import listing_provenance
 
 from .forms import BrowseForm, LoginForm, ProfileForm, SignupForm
 from .refusals import refusals_on, shows_refusals
-from .selectors.browse import browse_listings, browse_tree, category_choices
+from .selectors.browse import browse_listings, category_choices
 from .selectors.charts import impact_summary
 from .selectors.pages import listing_for_page, my_listings, my_notifications, workshop_for_page, workshop_goods
 from .selectors.photos import photo_image
@@ -54,11 +54,10 @@ def _remember_language(response: HttpResponseBase, language: str) -> HttpRespons
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    tree = browse_tree()
-    form = BrowseForm(request.GET or None, categories=category_choices(tree))
+    form = BrowseForm(request.GET or None, categories=category_choices(category_tree()))
     if form.is_bound:
         form.is_valid()
-    page = browse_listings(filters=form.filters(), tree=tree, cursor=request.GET.get("cursor", ""))
+    page = browse_listings(filters=form.filters(), cursor=request.GET.get("cursor", ""))
     more_url = None
     if page.next_cursor:
         params = {k: v for k, v in request.GET.items() if k != "cursor" and v}

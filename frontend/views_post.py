@@ -19,12 +19,11 @@ from core.errors import DomainError
 from listings import photos as photo_services
 from listings import services as listing_services
 from listings.models import Kind, Listing, Photo, PhotoStatus
-from listings.selectors import listing_managed_by
+from listings.selectors import category_tree, listing_managed_by
 from repairs.services import donation_create
 
 from .forms_post import ListingForm, PhotosForm
 from .refusals import refusals_on, shows_refusals
-from .selectors.browse import browse_tree
 from .selectors.photos import photo_image
 
 # The progressive upload script asks for JSON by this header; without JavaScript the same view redirects.
@@ -110,7 +109,7 @@ def _created(request: HttpRequest, listing: Listing, *, wants_json: bool) -> Htt
 @require_http_methods(["GET", "POST"])
 @shows_refusals()
 def post_create(request: HttpRequest) -> HttpResponseBase:
-    tree = browse_tree()
+    tree = category_tree()
     form = ListingForm(request.POST or None, tree=tree, initial={"area": _user(request).area})
     photos_form = PhotosForm()
     wants_json = request.headers.get(JSON_HEADER) == "1"
@@ -157,7 +156,7 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
         "area": listing.area,
         "pickup_details": listing.pickup_details,
     }
-    form = ListingForm(request.POST or None, tree=browse_tree(), editing=True, initial=initial)
+    form = ListingForm(request.POST or None, tree=category_tree(), editing=True, initial=initial)
     if listing.kind != Kind.SALE:
         del form.fields["price_dkk"]
     if request.method == "POST" and form.is_valid():

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from listings.models import Kind, Listing, ListingStatus
-from listings.selectors import listing_managed_by
+from listings.selectors import category_tree, listing_managed_by
 from marketplace import selectors as trade_selectors
 from marketplace import services as trade_services
 from marketplace.models import (
@@ -35,7 +35,7 @@ from repairs.models import JobEvent, RepairJob
 from .forms import BrowseForm
 from .forms_post import MessageForm, ReportForm
 from .refusals import refusals_on, shows_refusals
-from .selectors.browse import browse_query, browse_tree, category_choices
+from .selectors.browse import browse_query, category_choices
 
 
 def _user(request: HttpRequest) -> User:
@@ -217,7 +217,7 @@ def _my_page(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
 
 def _posted_search(request: HttpRequest) -> dict[str, str]:
     """The filters of the browse form posted to save a search, in the names and by the rules of browsing itself."""
-    form = BrowseForm(request.POST, categories=category_choices(browse_tree()))
+    form = BrowseForm(request.POST, categories=category_choices(category_tree()))
     form.is_valid()
     return browse_query(form.filters())
 

@@ -79,10 +79,6 @@ def job_get(*, user: User | AnonymousUser, job_id: int, detail: bool = False, to
     return job
 
 
-def job_donor(*, job: RepairJob) -> User | None:
-    return job.listing.seller if job.listing_id and job.listing else None
-
-
 def job_publishable(*, job: RepairJob) -> bool:
     """Whether a job's result may be published for sale: a donated job completed `fixed` (once only — the
     listing it becomes points back to it, see `services.job_publish`)."""

@@ -4,7 +4,7 @@ pagination the API uses too (`core.keyset`), and the category choices of the fil
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +14,7 @@ from core import keyset
 from core.errors import InvalidInput
 from listings.models import Category, Kind, Listing, ListingStatus
 from listings.search import listing_filters_clean
-from listings.selectors import BROWSE_FIELDS, category_tree, listing_browse
+from listings.selectors import BROWSE_FIELDS, listing_browse
 
 from .photos import photo_image
 
@@ -51,9 +51,16 @@ def newest_first_page(qs: QuerySet[Any], *, cursor: str, limit: int) -> tuple[li
 
 @dataclass
 class BrowsePage:
-    listings: list[Listing]
+    cards: list[dict[str, Any]]
     next_cursor: str | None
-    cards: list[dict[str, Any]] = field(default_factory=list)
+
+
+def listing_cards(listings: list[Listing]) -> list[dict[str, Any]]:
+    """What a listing card shows: the listing, and the image of its first ready photo (`ready_photos_prefetch`)."""
+    return [
+        {"listing": row, "image": photo_image(row.ready_photos[0]) if row.ready_photos else None}  # type: ignore[attr-defined]
+        for row in listings
+    ]
 
 
 def browse_query(filters: BrowseFilters) -> dict[str, str]:
@@ -83,9 +90,7 @@ def browse_filters_clean(filters: BrowseFilters) -> dict[str, Any]:
     return listing_filters_clean({})
 
 
-def browse_listings(
-    *, filters: BrowseFilters, tree: list[Category], cursor: str = "", limit: int = PAGE_SIZE
-) -> BrowsePage:
+def browse_listings(*, filters: BrowseFilters, cursor: str = "", limit: int = PAGE_SIZE) -> BrowsePage:
     """Active listings for buyers (no donations for repair), newest first, through the marketplace's
     `listing_browse` and filter cleaning; keyset pagination on (created_at, id). Two queries."""
     cleaned = browse_filters_clean(filters)
@@ -97,12 +102,7 @@ def browse_listings(
         .only(*BROWSE_FIELDS, "category__name_da", "category__name_en")
     )
     rows, next_cursor = newest_first_page(qs, cursor=cursor, limit=limit)
-    page = BrowsePage(listings=rows, next_cursor=next_cursor)
-    page.cards = [
-        {"listing": row, "image": photo_image(row.ready_photos[0]) if row.ready_photos else None}  # type: ignore[attr-defined]
-        for row in rows
-    ]
-    return page
+    return BrowsePage(cards=listing_cards(rows), next_cursor=next_cursor)
 
 
 def category_choices(tree: list[Category]) -> list[tuple[str, str]]:
@@ -114,7 +114,3 @@ def category_choices(tree: list[Category]) -> list[tuple[str, str]]:
         depth[node.pk] = level
         choices.append((node.slug, "\u00a0\u00a0" * level + node.name))
     return choices
-
-
-def browse_tree() -> list[Category]:
-    return category_tree()

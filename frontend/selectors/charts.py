@@ -52,7 +52,6 @@ class Chart:
     width: int = CHART_WIDTH
     height: int = CHART_HEIGHT
     base: int = CHART_BASE
-    top_y: int = CHART_TOP
 
 
 @dataclass

@@ -11,9 +11,9 @@ from accounts.models import Workshop
 from listings.models import Listing, ListingStatus
 from listings.selectors import listing_get, ready_photos_prefetch
 from notifications.models import Notification
+from notifications.selectors import notifications_for
 
-from .browse import PAGE_SIZE
-from .photos import photo_image
+from .browse import PAGE_SIZE, listing_cards
 
 
 def listing_for_page(*, pk: int, viewer: Any) -> Listing:
@@ -38,7 +38,7 @@ def workshop_goods(*, workshop: Workshop, limit: int = PAGE_SIZE) -> list[dict[s
         .prefetch_related(ready_photos_prefetch())
         .order_by("-created_at", "-id")[:limit]
     )
-    return [{"listing": r, "image": photo_image(r.ready_photos[0]) if r.ready_photos else None} for r in rows]  # type: ignore[attr-defined]
+    return listing_cards(rows)
 
 
 def my_listings(*, user: Any, limit: int = 50) -> list[Listing]:
@@ -49,4 +49,4 @@ def my_listings(*, user: Any, limit: int = 50) -> list[Listing]:
 
 
 def my_notifications(*, user: Any, limit: int = 10) -> list[Notification]:
-    return list(Notification.objects.filter(user=user).order_by("-created_at", "-id")[:limit])
+    return list(notifications_for(user=user).order_by("-created_at", "-id")[:limit])
