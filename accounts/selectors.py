@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import User, Workshop, WorkshopMembership
+from .models import Role, User, Workshop, WorkshopMembership
 
 
 def user_memberships(*, user: User) -> QuerySet[WorkshopMembership]:
@@ -22,3 +22,10 @@ def is_member(*, user: User, workshop: Workshop, verified_only: bool = True) -> 
     if verified_only:
         qs = qs.filter(workshop__verified=True)
     return qs.exists()
+
+
+def is_owner(*, user: User, workshop: Workshop) -> bool:
+    """Who may change a workshop (its name, members, categories): its owners."""
+    if not user.is_authenticated:
+        return False
+    return WorkshopMembership.objects.filter(user=user, workshop=workshop, role=Role.OWNER).exists()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import DomainError, InvalidInput, NotAllowed, NotFound
 
 from .models import Role, User, Workshop, WorkshopMembership
+from .selectors import is_owner
 
 
 def _email_taken() -> InvalidInput:
@@ -122,7 +123,7 @@ def workshop_create(
 
 
 def _require_owner(*, workshop: Workshop, user: User) -> None:
-    if not WorkshopMembership.objects.filter(workshop=workshop, user=user, role=Role.OWNER).exists():
+    if not is_owner(user=user, workshop=workshop):
         raise WorkshopNotAllowed(_("Only an owner of the workshop may do that."))
 
 

@@ -16,7 +16,7 @@ from core.errors import NotFound
 from listings.models import Listing
 from listings.selectors import listing_get
 from marketplace import selectors, services
-from marketplace.models import Conversation, Message, Reservation, ReservationStatus, SavedSearch
+from marketplace.models import MESSAGE_MAX_LENGTH, Conversation, Message, Reservation, ReservationStatus, SavedSearch
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 from notifications.models import Notification
@@ -135,11 +135,11 @@ def message_out(message: Message, *, user_id: int) -> dict[str, Any]:
 
 class ConversationIn(serializers.Serializer):
     listing = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    body = serializers.CharField(max_length=4000)
+    body = serializers.CharField(max_length=MESSAGE_MAX_LENGTH)
 
 
 class MessageIn(serializers.Serializer):
-    body = serializers.CharField(max_length=4000)
+    body = serializers.CharField(max_length=MESSAGE_MAX_LENGTH)
 
 
 class ConversationListView(APIView):

@@ -10,27 +10,12 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
-from core.errors import InvalidInput
 from listings.models import Condition
 
-from .selectors import BrowseFilters
+from .selectors.browse import BrowseFilters
 
 
-class ServiceErrorsMixin:
-    """Puts a service's `InvalidInput.errors` next to the fields they name (the rest above the form)."""
-
-    def add_service_errors(self, error: InvalidInput) -> None:
-        form: forms.Form = self  # type: ignore[assignment]
-        if not error.errors:
-            form.add_error(None, str(error.detail))
-            return
-        for name, messages in error.errors.items():
-            target = name if name in form.fields else None
-            for message in messages:
-                form.add_error(target, str(message))
-
-
-class SignupForm(ServiceErrorsMixin, forms.Form):
+class SignupForm(forms.Form):
     display_name = forms.CharField(
         label=_("Your name"), max_length=80, widget=forms.TextInput({"autocomplete": "name"})
     )
@@ -62,7 +47,7 @@ class LoginForm(AuthenticationForm):
         return str(self.cleaned_data["username"]).strip().lower()
 
 
-class ProfileForm(ServiceErrorsMixin, forms.Form):
+class ProfileForm(forms.Form):
     display_name = forms.CharField(
         label=_("Your name"), max_length=80, widget=forms.TextInput({"autocomplete": "name"})
     )

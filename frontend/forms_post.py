@@ -10,10 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from listings.models import Category, Condition, Kind
-from marketplace.models import ReportReason
+from marketplace.models import MESSAGE_MAX_LENGTH, ReportReason
 from repairs.models import RepairMode
-
-from .forms import ServiceErrorsMixin
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -38,7 +36,7 @@ def category_groups(tree: list[Category]) -> list[tuple[str, list[tuple[str, str
     return [(by_id[pk].name, groups[pk]) for pk in order]
 
 
-class ListingForm(ServiceErrorsMixin, forms.Form):
+class ListingForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What do you want to do?"),
         choices=[
@@ -114,12 +112,12 @@ class PhotosForm(forms.Form):
     )
 
 
-class ReportForm(ServiceErrorsMixin, forms.Form):
+class ReportForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=ReportReason.choices)
     details = forms.CharField(
         label=_("Details (optional)"), required=False, max_length=2000, widget=forms.Textarea({"rows": 3})
     )
 
 
-class MessageForm(ServiceErrorsMixin, forms.Form):
-    body = forms.CharField(label=_("Message"), max_length=4000, widget=forms.Textarea({"rows": 3}))
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Message"), max_length=MESSAGE_MAX_LENGTH, widget=forms.Textarea({"rows": 3}))

@@ -13,8 +13,6 @@ from accounts.models import Role
 from listings.models import Condition
 from repairs.models import Barrier, JobStatus, NistLevel, Outcome, WipeResult, WipeTechnique
 
-from .forms import ServiceErrorsMixin
-
 
 class BoardFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
@@ -30,13 +28,13 @@ class BoardFilterForm(forms.Form):
         return {"status": data.get("status") or "", "category": data.get("category") or ""}
 
 
-class ReleaseForm(ServiceErrorsMixin, forms.Form):
+class ReleaseForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you release the job?"), max_length=2000, widget=forms.Textarea({"rows": 2})
     )
 
 
-class WorkLogForm(ServiceErrorsMixin, forms.Form):
+class WorkLogForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"))
     hours = forms.DecimalField(
         label=_("Hours"),
@@ -53,7 +51,7 @@ class WorkLogForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class DataWipeForm(ServiceErrorsMixin, forms.Form):
+class DataWipeForm(forms.Form):
     """One storage device (PRODUCT.md: serial, model, size, NIST SP 800-88 level and technique, tool and
     version, verification, result, start and end; the operator is the person logged in)."""
 
@@ -75,7 +73,7 @@ class DataWipeForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class CompleteForm(ServiceErrorsMixin, forms.Form):
+class CompleteForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
     barrier = forms.ChoiceField(
         label=_("Repair barrier (only for end of life)"),
@@ -87,7 +85,7 @@ class CompleteForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class PublishForm(ServiceErrorsMixin, forms.Form):
+class PublishForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     description = forms.CharField(
         label=_("Description"), max_length=5000, required=False, widget=forms.Textarea({"rows": 4})
@@ -102,16 +100,16 @@ class PublishForm(ServiceErrorsMixin, forms.Form):
     condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices)
 
 
-class PhotoForm(ServiceErrorsMixin, forms.Form):
+class PhotoForm(forms.Form):
     file = forms.FileField(label=_("Photo"), widget=forms.ClearableFileInput({"accept": "image/*"}))
 
 
-class MemberAddForm(ServiceErrorsMixin, forms.Form):
+class MemberAddForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.STAFF)
 
 
-class CategoriesForm(ServiceErrorsMixin, forms.Form):
+class CategoriesForm(forms.Form):
     categories = forms.MultipleChoiceField(
         label=_("Categories the workshop handles"), widget=forms.CheckboxSelectMultiple, required=False
     )

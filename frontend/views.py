@@ -21,12 +21,16 @@ from django.views.decorators.http import require_http_methods
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import User
-from core.errors import InvalidInput
-from listings.selectors import listing_seller_name
+from impact.selectors import listing_impact
+from listings.selectors import category_tree, listing_seller_name
 from repairs.selectors import listing_provenance
 
-from . import selectors
 from .forms import BrowseForm, LoginForm, ProfileForm, SignupForm
+from .refusals import refusals_on, shows_refusals
+from .selectors.browse import browse_listings, category_choices
+from .selectors.charts import impact_summary
+from .selectors.pages import listing_for_page, my_listings, my_notifications, workshop_for_page, workshop_goods
+from .selectors.photos import photo_image
 from .views_trade import listing_trade_context, my_page_context
 
 
@@ -50,11 +54,10 @@ def _remember_language(response: HttpResponseBase, language: str) -> HttpRespons
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    tree = selectors.browse_tree()
-    form = BrowseForm(request.GET or None, categories=selectors.category_choices(tree))
+    form = BrowseForm(request.GET or None, categories=category_choices(category_tree()))
     if form.is_bound:
         form.is_valid()
-    page = selectors.browse_listings(filters=form.filters(), tree=tree, cursor=request.GET.get("cursor", ""))
+    page = browse_listings(filters=form.filters(), cursor=request.GET.get("cursor", ""))
     more_url = None
     if page.next_cursor:
         params = {k: v for k, v in request.GET.items() if k != "cursor" and v}
@@ -66,34 +69,33 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/home.html", context)
 
 
-def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    listing = selectors.listing_for_page(pk=pk, viewer=request.user)
-    if listing is None:
-        raise Http404
-    photos = [image for photo in listing.ready if (image := selectors.photo_image(photo))]  # type: ignore[attr-defined]
+@shows_refusals()
+def listing_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
+    listing = listing_for_page(pk=pk, viewer=request.user)
+    photos = [image for photo in listing.ready_photos if (image := photo_image(photo))]  # type: ignore[attr-defined]
     context = {
         "listing": listing,
         "photos": photos,
         "provenance": listing_provenance(listing=listing),
         "seller_name": listing_seller_name(listing=listing, user=request.user),
-        "savings": selectors.listing_savings(listing),
+        "savings": listing_impact(listing=listing),
         **listing_trade_context(request, listing),
     }
     return render(request, "frontend/listing_detail.html", context)
 
 
 def impact(request: HttpRequest) -> HttpResponse:
-    return render(request, "frontend/impact.html", {"impact": selectors.impact_summary()})
+    return render(request, "frontend/impact.html", {"impact": impact_summary()})
 
 
 def workshop_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    workshop = selectors.workshop_for_page(slug=slug)
+    workshop = workshop_for_page(slug=slug)
     if workshop is None:
         raise Http404
     context = {
         "workshop": workshop,
-        "goods": selectors.workshop_goods(workshop=workshop),
-        "impact": selectors.impact_summary(workshop=workshop),
+        "goods": workshop_goods(workshop=workshop),
+        "impact": impact_summary(workshop=workshop),
     }
     return render(request, "frontend/workshop_detail.html", context)
 
@@ -109,17 +111,15 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@shows_refusals()
 def signup(request: HttpRequest) -> HttpResponseBase:
     if request.user.is_authenticated:
         return redirect("frontend:profile")
     initial = {"language": translation.get_language() or "da"}
     form = SignupForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             user = account_services.user_register(**form.cleaned_data)
-        except InvalidInput as error:
-            form.add_service_errors(error)
-        else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to Kredsløb, %(name)s!") % {"name": user.display_name})
             return _remember_language(redirect(_safe_next(request)), user.language)
@@ -163,24 +163,22 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@shows_refusals()
 def profile(request: HttpRequest) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
     form = ProfileForm(
         request.POST or None, initial={"display_name": user.display_name, "area": user.area, "language": user.language}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             account_services.user_update(user=user, **form.cleaned_data)
-        except InvalidInput as error:
-            form.add_service_errors(error)
-        else:
             with translation.override(user.language):
                 messages.success(request, _("Your profile is saved."))
             return _remember_language(redirect("frontend:profile"), user.language)
     context = {
         "form": form,
-        "listings": selectors.my_listings(user=user),
-        "notifications": selectors.my_notifications(user=user),
+        "listings": my_listings(user=user),
+        "notifications": my_notifications(user=user),
         "memberships": list(account_selectors.user_memberships(user=user)),
         **my_page_context(user),
     }

@@ -15,15 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from core.errors import DomainError, InvalidInput
+from core.errors import DomainError
 from listings import photos as photo_services
 from listings import services as listing_services
 from listings.models import Kind, Listing, Photo, PhotoStatus
-from listings.selectors import listing_managed_by
+from listings.selectors import category_tree, listing_managed_by
 from repairs.services import donation_create
 
-from . import selectors
 from .forms_post import ListingForm, PhotosForm
+from .refusals import refusals_on, shows_refusals
+from .selectors.photos import photo_image
 
 # The progressive upload script asks for JSON by this header; without JavaScript the same view redirects.
 JSON_HEADER = "X-Kredslob-Upload"
@@ -42,7 +43,8 @@ def _own_listing(request: HttpRequest, pk: int) -> Listing:
 
 
 def _upload_files(request: HttpRequest, listing: Listing) -> list[str]:
-    """Each file through the upload service; the service's own message for each rejected one."""
+    """Each file through the upload service; the service's own message for each rejected one. (Not a refusal of
+    the page, for `refusals.shows_refusals`: the other files go on, and the page tells which ones it took.)"""
     errors = []
     for file in request.FILES.getlist("photos"):
         try:
@@ -50,6 +52,10 @@ def _upload_files(request: HttpRequest, listing: Listing) -> list[str]:
         except DomainError as error:
             errors.append(_("%(name)s: %(reason)s") % {"name": file.name, "reason": error.detail})
     return errors
+
+
+def _edit_page(request: HttpRequest, pk: int) -> str:
+    return reverse("frontend:listing_edit", args=[pk])
 
 
 def _report_uploads(request: HttpRequest, count: int, errors: list[str]) -> None:
@@ -69,34 +75,58 @@ def photo_rows(listing: Listing) -> list[dict[str, Any]]:
         rows.append(
             {
                 "photo": photo,
-                "image": selectors.photo_image(photo) if photo.status == PhotoStatus.READY else None,
+                "image": photo_image(photo),
                 "reason": _(photo.failure_reason) if photo.failure_reason else "",
             }
         )
     return rows
 
 
+def _created(request: HttpRequest, listing: Listing, *, wants_json: bool) -> HttpResponseBase:
+    """After posting: the upload script gets where to send the photos (JSON); without it, the photos sent with
+    the form are uploaded and the person lands on the edit page."""
+    edit_url = reverse("frontend:listing_edit", args=[listing.pk])
+    if wants_json:
+        return JsonResponse(
+            {
+                "id": listing.pk,
+                "photos_url": reverse("api:listing-photos", args=[listing.pk]),
+                "edit_url": edit_url,
+                "listing_url": listing.get_absolute_url(),
+            },
+            status=201,
+        )
+    files = request.FILES.getlist("photos")
+    if listing.status == "active":
+        messages.success(request, _("Your listing is published."))
+    else:
+        messages.success(request, _("Your listing is saved as a draft."))
+    _report_uploads(request, len(files), _upload_files(request, listing))
+    return redirect(edit_url)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@shows_refusals()
 def post_create(request: HttpRequest) -> HttpResponseBase:
-    tree = selectors.browse_tree()
+    tree = category_tree()
     form = ListingForm(request.POST or None, tree=tree, initial={"area": _user(request).area})
     photos_form = PhotosForm()
     wants_json = request.headers.get(JSON_HEADER) == "1"
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         kind = data["kind"]
-        try:
-            fields = {
-                "seller": _user(request),
-                "title": data["title"],
-                "category": data["category"],
-                "condition": data["condition"],
-                "description": data["description"],
-                "area": data["area"],
-                "pickup_details": data["pickup_details"],
-                "publish": request.POST.get("action") == "publish",
-            }
+        fields = {
+            "seller": _user(request),
+            "title": data["title"],
+            "category": data["category"],
+            "condition": data["condition"],
+            "description": data["description"],
+            "area": data["area"],
+            "pickup_details": data["pickup_details"],
+            "publish": request.POST.get("action") == "publish",
+        }
+        with refusals_on(form):
             if kind == Kind.REPAIR:
                 listing = donation_create(
                     **fields, repair_mode=data["repair_mode"], fault_description=data["fault_description"]
@@ -105,27 +135,7 @@ def post_create(request: HttpRequest) -> HttpResponseBase:
                 listing = listing_services.listing_create(
                     **fields, kind=kind, price_dkk=None if kind == Kind.FREE else data["price_dkk"]
                 )
-        except InvalidInput as error:
-            form.add_service_errors(error)
-        else:
-            edit_url = reverse("frontend:listing_edit", args=[listing.pk])
-            if wants_json:
-                return JsonResponse(
-                    {
-                        "id": listing.pk,
-                        "photos_url": reverse("api:listing-photos", args=[listing.pk]),
-                        "edit_url": edit_url,
-                        "listing_url": listing.get_absolute_url(),
-                    },
-                    status=201,
-                )
-            files = request.FILES.getlist("photos")
-            if listing.status == "active":
-                messages.success(request, _("Your listing is published."))
-            else:
-                messages.success(request, _("Your listing is saved as a draft."))
-            _report_uploads(request, len(files), _upload_files(request, listing))
-            return redirect(edit_url)
+            return _created(request, listing, wants_json=wants_json)
     if wants_json:  # invalid: the script falls back to an ordinary submit, which shows the errors
         return JsonResponse({"errors": form.errors}, status=400)
     return render(request, "frontend/post.html", {"form": form, "photos_form": photos_form})
@@ -133,6 +143,7 @@ def post_create(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@shows_refusals(back_to=_edit_page)
 def listing_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     listing = _own_listing(request, pk)
     initial = {
@@ -145,21 +156,15 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
         "area": listing.area,
         "pickup_details": listing.pickup_details,
     }
-    form = ListingForm(request.POST or None, tree=selectors.browse_tree(), editing=True, initial=initial)
+    form = ListingForm(request.POST or None, tree=category_tree(), editing=True, initial=initial)
     if listing.kind != Kind.SALE:
         del form.fields["price_dkk"]
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         if "price_dkk" in fields and fields["price_dkk"] is None:
             fields["price_dkk"] = Decimal(0)
-        try:
+        with refusals_on(form):
             listing_services.listing_update(listing=listing, actor=_user(request), **fields)
-        except InvalidInput as error:
-            form.add_service_errors(error)
-        except DomainError as error:
-            messages.error(request, str(error.detail))
-            return redirect("frontend:listing_edit", pk=listing.pk)
-        else:
             messages.success(request, _("Your changes are saved."))
             return redirect("frontend:listing_edit", pk=listing.pk)
     rows = photo_rows(listing)
@@ -199,43 +204,38 @@ def listing_photos_add(request: HttpRequest, pk: int) -> HttpResponseBase:
     return redirect("frontend:listing_edit", pk=listing.pk)
 
 
+def _photo_listing_edit_page(request: HttpRequest, pk: int) -> str:
+    return _edit_page(request, Photo.objects.filter(pk=pk).values_list("listing_id", flat=True).get())
+
+
 @login_required
 @require_POST
+@shows_refusals(back_to=_photo_listing_edit_page)
 def photo_remove(request: HttpRequest, pk: int) -> HttpResponseBase:
     photo = Photo.objects.filter(pk=pk).first()
     if photo is None:
         raise Http404
     listing = _own_listing(request, photo.listing_id)
-    try:
-        photo_services.photo_delete(photo_id=photo.pk, user=_user(request))
-    except DomainError as error:
-        messages.error(request, str(error.detail))
-    else:
-        messages.success(request, _("The photo is deleted."))
+    photo_services.photo_delete(photo_id=photo.pk, user=_user(request))
+    messages.success(request, _("The photo is deleted."))
     return redirect("frontend:listing_edit", pk=listing.pk)
 
 
 @login_required
 @require_POST
+@shows_refusals(back_to=_edit_page)
 def listing_publish(request: HttpRequest, pk: int) -> HttpResponseBase:
     listing = _own_listing(request, pk)
-    try:
-        listing_services.listing_publish(listing=listing, actor=_user(request))
-    except DomainError as error:
-        messages.error(request, str(error.detail))
-    else:
-        messages.success(request, _("Your listing is published."))
+    listing_services.listing_publish(listing=listing, actor=_user(request))
+    messages.success(request, _("Your listing is published."))
     return redirect("frontend:listing_edit", pk=listing.pk)
 
 
 @login_required
 @require_POST
+@shows_refusals(back_to=_edit_page)
 def listing_withdraw(request: HttpRequest, pk: int) -> HttpResponseBase:
     listing = _own_listing(request, pk)
-    try:
-        listing_services.listing_withdraw(listing=listing, actor=_user(request))
-    except DomainError as error:
-        messages.error(request, str(error.detail))
-        return redirect("frontend:listing_edit", pk=listing.pk)
+    listing_services.listing_withdraw(listing=listing, actor=_user(request))
     messages.success(request, _("Your listing is withdrawn. It is no longer shown to others."))
     return redirect("frontend:profile")

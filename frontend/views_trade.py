@@ -12,14 +12,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from core.errors import DomainError, InvalidInput
 from listings.models import Kind, Listing, ListingStatus
-from listings.selectors import listing_managed_by
+from listings.selectors import category_tree, listing_managed_by
 from marketplace import selectors as trade_selectors
 from marketplace import services as trade_services
 from marketplace.models import (
@@ -32,9 +32,10 @@ from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 from repairs.models import JobEvent, RepairJob
 
-from . import selectors
 from .forms import BrowseForm
 from .forms_post import MessageForm, ReportForm
+from .refusals import refusals_on, shows_refusals
+from .selectors.browse import browse_query, category_choices
 
 
 def _user(request: HttpRequest) -> User:
@@ -74,6 +75,10 @@ def _public_listing(pk: int) -> Listing:
     return listing
 
 
+def _listing_page(request: HttpRequest, pk: int) -> str:
+    return reverse("frontend:listing", args=[pk])
+
+
 def _login_first(request: HttpRequest, pk: int) -> HttpResponseBase | None:
     if not request.user.is_authenticated:
         return redirect_to_login(f"/listings/{pk}/", login_url="frontend:login")
@@ -81,22 +86,20 @@ def _login_first(request: HttpRequest, pk: int) -> HttpResponseBase | None:
 
 
 @require_POST
+@shows_refusals(back_to=_listing_page)
 def listing_reserve(request: HttpRequest, pk: int) -> HttpResponseBase:
     if (response := _login_first(request, pk)) is not None:
         return response
     listing = _public_listing(pk)
-    try:
-        trade_services.reservation_create(listing=listing, buyer=_user(request))
-    except DomainError as error:
-        messages.error(request, str(error.detail))
-    else:
-        messages.success(
-            request, _("It is reserved for you. The seller confirms the hand-over and you will see the pickup details.")
-        )
+    trade_services.reservation_create(listing=listing, buyer=_user(request))
+    messages.success(
+        request, _("It is reserved for you. The seller confirms the hand-over and you will see the pickup details.")
+    )
     return redirect(listing.get_absolute_url())
 
 
 @require_POST
+@shows_refusals(back_to=_listing_page)
 def listing_message(request: HttpRequest, pk: int) -> HttpResponseBase:
     if (response := _login_first(request, pk)) is not None:
         return response
@@ -105,32 +108,25 @@ def listing_message(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not form.is_valid():
         messages.error(request, _("Write a message."))
         return redirect(listing.get_absolute_url())
-    try:
-        conversation, _message = trade_services.conversation_start(
-            listing=listing, buyer=_user(request), body=form.cleaned_data["body"]
-        )
-    except DomainError as error:
-        messages.error(request, str(error.detail))
-        return redirect(listing.get_absolute_url())
+    conversation, _message = trade_services.conversation_start(
+        listing=listing, buyer=_user(request), body=form.cleaned_data["body"]
+    )
     messages.success(request, _("Your message is sent."))
     return redirect("frontend:conversation", pk=conversation.pk)
 
 
 @require_POST
+@shows_refusals(back_to=_listing_page)
 def listing_report(request: HttpRequest, pk: int) -> HttpResponseBase:
     if (response := _login_first(request, pk)) is not None:
         return response
     listing = _public_listing(pk)
     form = ReportForm(request.POST, auto_id="id_report_%s")
-    if form.is_valid():
-        try:
-            trade_services.report_create(listing=listing, reporter=_user(request), **form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, str(error.detail))
-        else:
-            messages.success(request, _("Thank you. A moderator will look at the listing."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Choose one of the listed reasons."))
+        return redirect(listing.get_absolute_url())
+    trade_services.report_create(listing=listing, reporter=_user(request), **form.cleaned_data)
+    messages.success(request, _("Thank you. A moderator will look at the listing."))
     return redirect(listing.get_absolute_url())
 
 
@@ -144,26 +140,28 @@ RESERVATION_ACTIONS = {
 }
 
 
+def _reservation_page(request: HttpRequest, listing_id: int) -> str:
+    """Back where the reservation was acted on: My page, or the listing's page."""
+    if request.POST.get("next") == "my-page":
+        return reverse("frontend:profile")
+    return _listing_page(request, listing_id)
+
+
+def _reservation_back(request: HttpRequest, pk: int, action: str) -> str:
+    return _reservation_page(request, Reservation.objects.filter(pk=pk).values_list("listing_id", flat=True).get())
+
+
 @login_required
 @require_POST
+@shows_refusals(back_to=_reservation_back)
 def reservation_act(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     if action not in RESERVATION_ACTIONS:
         raise Http404
-    try:
-        reservation = trade_selectors.reservation_get(pk=pk, user=_user(request))
-    except DomainError as error:
-        raise Http404 from error
+    reservation = trade_selectors.reservation_get(pk=pk, user=_user(request))
     service, done = RESERVATION_ACTIONS[action]
-    try:
-        service(reservation=reservation, actor=_user(request))
-    except DomainError as error:
-        messages.error(request, str(error.detail))
-    else:
-        messages.success(request, _(done))
-    target = request.POST.get("next") or ""
-    if target == "my-page":
-        return redirect("frontend:profile")
-    return redirect(reservation.listing.get_absolute_url())
+    service(reservation=reservation, actor=_user(request))
+    messages.success(request, _(done))
+    return redirect(_reservation_page(request, reservation.listing_id))
 
 
 # --- Conversations ---------------------------------------------------------------------------------
@@ -171,19 +169,14 @@ def reservation_act(request: HttpRequest, pk: int, action: str) -> HttpResponseB
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@shows_refusals()
 def conversation_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     user = _user(request)
-    try:
-        conversation = trade_selectors.conversation_get(pk=pk, user=user)
-    except DomainError as error:
-        raise Http404 from error
+    conversation = trade_selectors.conversation_get(pk=pk, user=user)
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             trade_services.message_send(conversation=conversation, sender=user, body=form.cleaned_data["body"])
-        except InvalidInput as error:
-            form.add_service_errors(error)
-        else:
             return redirect("frontend:conversation", pk=conversation.pk)
     trade_services.conversation_mark_read(conversation=conversation, reader=user)
     context = {
@@ -218,32 +211,40 @@ def browse_url(query: dict[str, Any]) -> str:
     return "/?" + urlencode(params) if params else "/"
 
 
+def _my_page(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+    return reverse("frontend:profile")
+
+
+def _posted_search(request: HttpRequest) -> dict[str, str]:
+    """The filters of the browse form posted to save a search, in the names and by the rules of browsing itself."""
+    form = BrowseForm(request.POST, categories=category_choices(category_tree()))
+    form.is_valid()
+    return browse_query(form.filters())
+
+
+def _search_back(request: HttpRequest) -> str:
+    return browse_url(_posted_search(request))
+
+
 @login_required
 @require_POST
+@shows_refusals(back_to=_search_back)
 def saved_search_create(request: HttpRequest) -> HttpResponseBase:
-    form = BrowseForm(request.POST, categories=selectors.category_choices(selectors.browse_tree()))
-    form.is_valid()
-    query = selectors.browse_query(form.filters())  # the same names and rules as browsing itself
+    query = _posted_search(request)
     name = (request.POST.get("name") or "").strip() or query.get("q", "") or _("My search")
-    try:
-        trade_services.saved_search_create(user=_user(request), name=name, query=query)
-    except InvalidInput as error:
-        messages.error(request, str(error.detail))
-        return redirect(browse_url(query))
+    trade_services.saved_search_create(user=_user(request), name=name, query=query)
     messages.success(request, _("Search saved. We email you when something new matches it."))
     return redirect(browse_url(query))
 
 
 @login_required
 @require_POST
+@shows_refusals(back_to=_my_page)
 def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
     saved = SavedSearch.objects.filter(pk=pk).first()
     if saved is None:
         raise Http404
-    try:
-        trade_services.saved_search_delete(saved_search=saved, user=_user(request))
-    except DomainError as error:
-        raise Http404 from error
+    trade_services.saved_search_delete(saved_search=saved, user=_user(request))
     messages.success(request, _("The saved search is deleted."))
     return redirect("frontend:profile")
 

@@ -21,15 +21,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services as account_services
-from accounts.models import Role, User, Workshop, WorkshopMembership
-from core.errors import DomainError, InvalidInput, NotFound
+from accounts.models import User, Workshop
+from accounts.selectors import is_owner
+from core.errors import InvalidInput
 from listings import photos
 from listings.models import Listing, Photo
 from listings.selectors import category_leaves_named, category_tree
 from repairs import selectors as job_selectors
 from repairs import services as job_services
-from repairs.errors import JobAlreadyClaimed
-from repairs.models import JobStatus, Outcome, RepairJob, RepairMode
+from repairs.models import JobStatus, RepairJob
 
 from .forms_workshop import (
     BoardFilterForm,
@@ -42,7 +42,8 @@ from .forms_workshop import (
     ReleaseForm,
     WorkLogForm,
 )
-from .selectors import category_choices, decode_cursor, newest_first_page
+from .refusals import refusals_on, shows_refusals
+from .selectors.browse import category_choices, decode_cursor, newest_first_page
 
 BOARD_PAGE = 50
 
@@ -78,7 +79,7 @@ def board(request: HttpRequest) -> HttpResponse:
         more_url = f"{request.path}?{urlencode(params)}"
     context = {
         "workshops": workshops,
-        "owned": [w for w in workshops if _is_owner(user, w)],
+        "owned": [w for w in workshops if is_owner(user=user, workshop=w)],
         "form": form,
         "jobs": jobs,
         "more_url": more_url,
@@ -94,13 +95,17 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 def _job_for_member(request: HttpRequest, pk: int, *, to_claim: bool = False) -> tuple[RepairJob, list[Workshop]]:
+    """The job, if the member may see it (`repairs.selectors.job_get`; NotFound otherwise: the 404 page)."""
     user: User = request.user  # type: ignore[assignment]
     workshops = _verified_workshops(user)
-    try:
-        job = job_selectors.job_get(user=user, job_id=pk, detail=True, to_claim=to_claim)
-    except NotFound as exc:
-        raise Http404 from exc
-    return job, workshops
+    return job_selectors.job_get(user=user, job_id=pk, detail=True, to_claim=to_claim), workshops
+
+
+def _job_back(request: HttpRequest, pk: int) -> str:
+    """Where a refused action on a job goes back to: the job's page while the member may still see the job, else
+    the board (a job another workshop took is no longer theirs to see)."""
+    visible = RepairJob.objects.filter(job_selectors.job_visibility_q(user=request.user), pk=pk).exists()
+    return reverse("frontend:workshop_job", kwargs={"pk": pk}) if visible else reverse("frontend:workshop_board")
 
 
 def _job_context(job: RepairJob, workshops: list[Workshop], user: User, **forms_in: Any) -> dict[str, Any]:
@@ -109,13 +114,7 @@ def _job_context(job: RepairJob, workshops: list[Workshop], user: User, **forms_
     active = job.status in (JobStatus.CLAIMED, JobStatus.IN_PROGRESS)
     published: Listing | None = Listing.objects.filter(source_job=job).first()
     wipes = list(job.data_wipes.all())
-    publishable = (
-        mine
-        and published is None
-        and job.status == JobStatus.COMPLETED
-        and job.outcome == Outcome.FIXED
-        and job.mode == RepairMode.DONATE
-    )
+    publishable = mine and published is None and job_selectors.job_publishable(job=job)
     listing = job.listing
     initial_publish = {"title": listing.title if listing else "", "description": listing.description if listing else ""}
     return {
@@ -144,6 +143,7 @@ def _job_context(job: RepairJob, workshops: list[Workshop], user: User, **forms_
 
 @login_required
 @require_GET
+@shows_refusals()
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job, workshops = _job_for_member(request, pk)
     return render(request, "frontend/workshop/job.html", _job_context(job, workshops, request.user))  # type: ignore[arg-type]
@@ -151,6 +151,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@shows_refusals(back_to=_job_back)
 def job_claim(request: HttpRequest, pk: int) -> HttpResponseBase:
     job, workshops = _job_for_member(request, pk, to_claim=True)
     slug = request.POST.get("workshop", "")
@@ -158,17 +159,7 @@ def job_claim(request: HttpRequest, pk: int) -> HttpResponseBase:
     if workshop is None:
         messages.error(request, _("Choose the workshop that claims the job."))
         return redirect("frontend:workshop_job", pk=pk)
-    try:
-        job_services.job_claim(job=job, workshop=workshop, actor=request.user)  # type: ignore[arg-type]
-    except JobAlreadyClaimed as error:
-        messages.error(request, str(error.detail))
-        # A job another workshop holds is no longer this member's to see: back to the board.
-        if job.workshop_id not in {w.pk for w in workshops}:
-            return redirect("frontend:workshop_board")
-        return redirect("frontend:workshop_job", pk=pk)
-    except DomainError as error:
-        messages.error(request, str(error.detail))
-        return redirect("frontend:workshop_job", pk=pk)
+    job_services.job_claim(job=job, workshop=workshop, actor=request.user)  # type: ignore[arg-type]
     messages.success(request, _("Your workshop has claimed the job."))
     return redirect("frontend:workshop_job", pk=pk)
 
@@ -182,19 +173,13 @@ def _form_action(
     done: str,
 ) -> HttpResponseBase:
     """Validate the form, call the service; on invalid input show the job page again with the errors beside
-    the fields (400), on any other refusal say why above the page."""
+    the fields (400); any other refusal rises to the view's `@shows_refusals` (a message above the job page)."""
     job, workshops = _job_for_member(request, pk)
     user: User = request.user  # type: ignore[assignment]
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with refusals_on(form):
             act(job, user, form.cleaned_data)
-        except InvalidInput as error:
-            form.add_service_errors(error)  # type: ignore[attr-defined]
-        except DomainError as error:
-            messages.error(request, str(error.detail))
-            return redirect("frontend:workshop_job", pk=pk)
-        else:
             messages.success(request, done)
             return redirect(reverse("frontend:workshop_job", kwargs={"pk": pk}) + f"#{form_name}")
     job, workshops = _job_for_member(request, pk)
@@ -204,6 +189,7 @@ def _form_action(
 
 @login_required
 @require_POST
+@shows_refusals(back_to=_job_back)
 def job_release(request: HttpRequest, pk: int) -> HttpResponseBase:
     return _form_action(
         request,
@@ -217,19 +203,17 @@ def job_release(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_POST
+@shows_refusals(back_to=_job_back)
 def job_start(request: HttpRequest, pk: int) -> HttpResponseBase:
     job, _workshops = _job_for_member(request, pk)
-    try:
-        job_services.job_start(job=job, actor=request.user)  # type: ignore[arg-type]
-    except DomainError as error:
-        messages.error(request, str(error.detail))
-    else:
-        messages.success(request, _("The repair has started."))
+    job_services.job_start(job=job, actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("The repair has started."))
     return redirect("frontend:workshop_job", pk=pk)
 
 
 @login_required
 @require_POST
+@shows_refusals(back_to=_job_back)
 def job_worklog(request: HttpRequest, pk: int) -> HttpResponseBase:
     return _form_action(
         request,
@@ -243,6 +227,7 @@ def job_worklog(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_POST
+@shows_refusals(back_to=_job_back)
 def job_wipe(request: HttpRequest, pk: int) -> HttpResponseBase:
     return _form_action(
         request,
@@ -256,19 +241,17 @@ def job_wipe(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_POST
+@shows_refusals(back_to=_job_back)
 def job_no_storage(request: HttpRequest, pk: int) -> HttpResponseBase:
     job, _workshops = _job_for_member(request, pk)
-    try:
-        job_services.job_mark_no_storage(job=job, actor=request.user)  # type: ignore[arg-type]
-    except DomainError as error:
-        messages.error(request, str(error.detail))
-    else:
-        messages.success(request, _("Recorded that the item has no storage."))
+    job_services.job_mark_no_storage(job=job, actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Recorded that the item has no storage."))
     return redirect("frontend:workshop_job", pk=pk)
 
 
 @login_required
 @require_POST
+@shows_refusals(back_to=_job_back)
 def job_complete(request: HttpRequest, pk: int) -> HttpResponseBase:
     return _form_action(
         request,
@@ -282,6 +265,7 @@ def job_complete(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_POST
+@shows_refusals(back_to=_job_back)
 def job_publish(request: HttpRequest, pk: int) -> HttpResponseBase:
     return _form_action(
         request,
@@ -295,6 +279,7 @@ def job_publish(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_POST
+@shows_refusals(back_to=_job_back)
 def job_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Add a photo to the listing published from this job, through the photo upload service."""
 
@@ -310,22 +295,19 @@ def job_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
 # --- The owner's settings -----------------------------------------------------------------------------------
 
 
-def _is_owner(user: User, workshop: Workshop) -> bool:
-    return WorkshopMembership.objects.filter(user=user, workshop=workshop, role=Role.OWNER).exists()
-
-
 def _leaf_choices() -> list[tuple[str, str]]:
     return [(c.slug, c.name) for c in category_tree() if c.lca_key]
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@shows_refusals()
 def workshop_manage(request: HttpRequest, slug: str) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
     workshop = job_selectors.workshop_for_member(user=user, slug=slug)
     if workshop is None:
         raise Http404
-    if not _is_owner(user, workshop):
+    if not is_owner(user=user, workshop=workshop):
         raise PermissionDenied(_("Only an owner of the workshop may change it."))
     current = list(workshop.categories.values_list("slug", flat=True))
     member_form = MemberAddForm()
@@ -334,15 +316,10 @@ def workshop_manage(request: HttpRequest, slug: str) -> HttpResponseBase:
     if request.method == "POST" and request.POST.get("form") == "member":
         member_form = MemberAddForm(request.POST)
         if member_form.is_valid():
-            try:
+            with refusals_on(member_form, others_on="email"):  # no such person, already a member…
                 membership = account_services.workshop_member_add(
                     workshop=workshop, actor=user, **member_form.cleaned_data
                 )
-            except InvalidInput as error:
-                member_form.add_service_errors(error)
-            except DomainError as error:
-                member_form.add_error("email", str(error.detail))
-            else:
                 messages.success(
                     request, _("%(name)s is now a member of the workshop.") % {"name": membership.user.display_name}
                 )
@@ -351,15 +328,12 @@ def workshop_manage(request: HttpRequest, slug: str) -> HttpResponseBase:
     elif request.method == "POST" and request.POST.get("form") == "categories":
         categories_form = CategoriesForm(request.POST, choices=_leaf_choices())
         if categories_form.is_valid():
-            try:
+            with refusals_on(categories_form):
                 account_services.workshop_update(
                     workshop=workshop,
                     actor=user,
                     categories=category_leaves_named(categories_form.cleaned_data["categories"]),
                 )
-            except InvalidInput as error:
-                categories_form.add_service_errors(error)
-            else:
                 messages.success(request, _("The categories are saved."))
                 return redirect("frontend:workshop_manage", slug=slug)
         status = 400

@@ -35,9 +35,14 @@ def reuse_savings(*, category: Category, weight_estimate_kg: Decimal | None) -> 
 
 
 def listing_impact(*, listing: Listing) -> dict[str, Decimal]:
-    """What buying this instead of new saves: repair savings for an upcycled item, reuse savings otherwise."""
-    savings = repair_savings if listing.upcycled else reuse_savings
-    waste_kg, co2e_kg = savings(category=listing.category, weight_estimate_kg=listing.weight_kg)
+    """What using this item again instead of buying new saves, for the API and the listing page alike (PRODUCT.md
+    "Impact"): an item out of a repair job completed `fixed` counts that repair's savings (by the job's category,
+    as the impact totals count it); any other item, sold or given away as it is, counts reuse."""
+    job = listing.source_job
+    if job is not None and job.outcome == Outcome.FIXED:
+        waste_kg, co2e_kg = repair_savings(category=job.category, weight_estimate_kg=listing.weight_kg)
+    else:
+        waste_kg, co2e_kg = reuse_savings(category=listing.category, weight_estimate_kg=listing.weight_kg)
     return {"co2e_kg": co2e_kg.quantize(Decimal("0.01")), "waste_kg": waste_kg.quantize(Decimal("0.001"))}
 
 

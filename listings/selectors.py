@@ -114,19 +114,25 @@ def listing_seller_name(*, listing: Listing, user: Any = None) -> str:
     return listing.seller.display_name
 
 
-def listing_get(*, pk: int, user: Any) -> Listing:
-    """A listing the user may see: public ones for everybody; others only for who manages it and staff."""
+def listing_visible_to(*, listing: Listing, user: Any) -> bool:
+    """Who may see a listing: everybody while it is public; whatever its status, who manages it and staff."""
+    return listing.is_public or getattr(user, "is_staff", False) or listing_managed_by(listing=listing, user=user)
+
+
+def listing_get(
+    *, pk: int, user: Any, select_related: tuple[str, ...] = (), prefetch_related: tuple[str | Prefetch[Any], ...] = ()
+) -> Listing:
+    """A listing the user may see (`listing_visible_to`), or NotFound — also when it exists but is not theirs to
+    see. A face that shows more of it names what else to load in the same queries."""
     listing = (
-        Listing.objects.select_related("category", "category__parent", "seller", "workshop")
-        .prefetch_related(ready_photos_prefetch())
+        Listing.objects.select_related("category", "category__parent", "seller", "workshop", *select_related)
+        .prefetch_related(ready_photos_prefetch(), *prefetch_related)
         .filter(pk=pk)
         .first()
     )
-    if listing is None:
+    if listing is None or not listing_visible_to(listing=listing, user=user):
         raise NotFound(_("No such listing."))
-    if listing.is_public or getattr(user, "is_staff", False) or listing_managed_by(listing=listing, user=user):
-        return listing
-    raise NotFound(_("No such listing."))
+    return listing
 
 
 def listing_browse(*, filters: dict[str, Any]) -> QuerySet[Listing]:

@@ -92,13 +92,17 @@ class Conversation(models.Model):
         return f"Conversation {self.pk}"
 
 
+# The longest message one person may send another, for every face (API, pages) and the service.
+MESSAGE_MAX_LENGTH = 4000
+
+
 class Message(models.Model):
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
     # Kept when the sender deletes their account: the other party can still read it, without a name.
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="sent_messages"
     )
-    body = models.TextField(_("message"), max_length=4000)
+    body = models.TextField(_("message"), max_length=MESSAGE_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)

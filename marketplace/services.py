@@ -20,6 +20,7 @@ from listings.selectors import listing_managed_by, listing_seller_side_users
 from notifications.services import notification_send
 
 from .models import (
+    MESSAGE_MAX_LENGTH,
     OPEN_RESERVATION_STATUSES,
     Conversation,
     Message,
@@ -289,8 +290,8 @@ def message_send(*, conversation: Conversation, sender: User, body: str) -> Mess
     if not body:
         error = _("Write a message.")
         raise InvalidInput(error, errors={"body": [error]})
-    if len(body) > 4000:
-        error = _("A message can be at most 4000 characters.")
+    if len(body) > MESSAGE_MAX_LENGTH:
+        error = _("A message can be at most %(limit)d characters.") % {"limit": MESSAGE_MAX_LENGTH}
         raise InvalidInput(error, errors={"body": [error]})
     message = Message.objects.create(conversation=conversation, sender=sender, body=body)
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.created_at)

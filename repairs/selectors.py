@@ -11,7 +11,7 @@ from accounts.models import User, Workshop, WorkshopMembership
 from listings.models import Category, Listing
 
 from .errors import JobNotFound
-from .models import DataWipe, JobEvent, JobStatus, RepairJob, WorkLog
+from .models import DataWipe, JobEvent, JobStatus, Outcome, RepairJob, RepairMode, WorkLog
 
 
 def job_visibility_q(*, user: User | AnonymousUser) -> Q:
@@ -79,8 +79,10 @@ def job_get(*, user: User | AnonymousUser, job_id: int, detail: bool = False, to
     return job
 
 
-def job_donor(*, job: RepairJob) -> User | None:
-    return job.listing.seller if job.listing_id and job.listing else None
+def job_publishable(*, job: RepairJob) -> bool:
+    """Whether a job's result may be published for sale: a donated job completed `fixed` (once only — the
+    listing it becomes points back to it, see `services.job_publish`)."""
+    return job.mode == RepairMode.DONATE and job.status == JobStatus.COMPLETED and job.outcome == Outcome.FIXED
 
 
 def user_may_view_certificate(*, user: User | AnonymousUser, job: RepairJob) -> bool:

@@ -42,6 +42,7 @@ from .models import (
     WipeTechnique,
     WorkLog,
 )
+from .selectors import job_publishable
 
 
 @transaction.atomic
@@ -397,7 +398,7 @@ def job_publish(
     job (provenance). Once only: `Listing.source_job` is one-to-one."""
     _require_job_member(job=job, user=actor)
     locked = _lock(job)
-    if locked.mode != RepairMode.DONATE or locked.status != JobStatus.COMPLETED or locked.outcome != Outcome.FIXED:
+    if not job_publishable(job=locked):
         raise NotPublishable()
     if Listing.objects.filter(source_job=locked).exists():
         raise AlreadyPublished()

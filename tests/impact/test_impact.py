@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from impact.selectors import impact_summary, repair_savings, reuse_savings
+from impact.selectors import impact_summary, listing_impact, repair_savings, reuse_savings
 from listings.models import ListingStatus
 from repairs.models import JobStatus, WorkLog
 from tests import factories
@@ -65,6 +65,20 @@ def test_reuse_is_kg_times_0_51():
         D("15.2031"),
     )
     assert reuse_savings(category=factories.category("misc-unpowered"), weight_estimate_kg=D(2)) == (D(2), D("1.02"))
+
+
+def test_one_listing_counts_a_fixed_repair_by_the_job_and_anything_else_as_reuse(workshop):
+    # What the API's listing detail and the listing page both show (impact.selectors.listing_impact).
+    fixed = done("laptop", "fixed", workshop)
+    upcycled = factories.ListingFactory(workshop=workshop, source_job=fixed, category=factories.category("furniture"))
+    # the job's category (laptop: 1.83 kg, 265.32 × 0.5), not the listing's, as the impact totals count it
+    assert listing_impact(listing=upcycled) == {"co2e_kg": D("132.66"), "waste_kg": D("1.830")}
+    not_fixed = done("laptop", "repairable", workshop)
+    as_it_is = factories.ListingFactory(
+        workshop=workshop, source_job=not_fixed, category=factories.category("furniture")
+    )
+    # furniture reused: 29.81 kg × 0.51
+    assert listing_impact(listing=as_it_is) == {"co2e_kg": D("15.20"), "waste_kg": D("29.810")}
 
 
 # --- aggregates ----------------------------------------------------------------------------------------------------

@@ -3,8 +3,11 @@ notifications list."""
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
-from marketplace.models import Conversation, Message
+from core.errors import InvalidInput
+from marketplace import services
+from marketplace.models import MESSAGE_MAX_LENGTH, Conversation, Message
 from marketplace.tasks import messages_notify
 from notifications.models import Notification
 from tests.factories import ListingFactory, MembershipFactory, UserFactory
@@ -97,6 +100,17 @@ def test_empty_message_is_a_400():
     conversation_id = start(buyer, listing).json()["id"]
     response = client_for(buyer).post(f"{CONVERSATIONS}{conversation_id}/messages/", {"body": "   "}, format="json")
     assert response.status_code == 400
+
+
+def test_a_message_longer_than_the_limit_is_refused_by_the_service_too():
+    listing = ListingFactory()
+    conversation, _message = services.conversation_start(listing=listing, buyer=UserFactory(), body="Hej")
+    services.message_send(conversation=conversation, sender=conversation.started_by, body="x" * MESSAGE_MAX_LENGTH)
+    with translation.override("da"), pytest.raises(InvalidInput) as refused:
+        services.message_send(
+            conversation=conversation, sender=conversation.started_by, body="x" * (MESSAGE_MAX_LENGTH + 1)
+        )
+    assert refused.value.errors == {"body": [f"En besked kan højst være på {MESSAGE_MAX_LENGTH} tegn."]}
 
 
 def test_no_conversation_about_a_draft():

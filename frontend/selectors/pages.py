@@ -1,0 +1,52 @@
+"""What one listing's page, a workshop's public profile and My page read: each through the rule of the app that
+holds it (`listings.selectors.listing_get` for who may see a listing, and so on)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from accounts.models import Workshop
+from listings.models import Listing, ListingStatus
+from listings.selectors import listing_get, ready_photos_prefetch
+from notifications.models import Notification
+from notifications.selectors import notifications_for
+
+from .browse import PAGE_SIZE, listing_cards
+
+
+def listing_for_page(*, pk: int, viewer: Any) -> Listing:
+    """The listing as `listings.selectors.listing_get` finds it for the viewer (NotFound when it is not theirs to
+    see), with what its page shows beside: where it came from (`repairs.selectors.listing_provenance`)."""
+    return listing_get(
+        pk=pk,
+        user=viewer,
+        select_related=("source_job__category", "source_job__workshop", "source_job__listing"),
+        prefetch_related=("source_job__events",),
+    )
+
+
+def workshop_for_page(*, slug: str) -> Workshop | None:
+    return Workshop.objects.prefetch_related("categories").filter(slug=slug, verified=True).first()
+
+
+def workshop_goods(*, workshop: Workshop, limit: int = PAGE_SIZE) -> list[dict[str, Any]]:
+    rows = list(
+        Listing.objects.filter(workshop=workshop, status__in=(ListingStatus.ACTIVE, ListingStatus.RESERVED))
+        .select_related("category", "workshop")
+        .prefetch_related(ready_photos_prefetch())
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return listing_cards(rows)
+
+
+def my_listings(*, user: Any, limit: int = 50) -> list[Listing]:
+    """The listings the person sells, whatever their status: their own, and those they published for a workshop
+    they still belong to (`listings.selectors.listing_managed_by`: who leaves a workshop stops selling as it)."""
+    qs = Listing.objects.filter(seller=user).filter(Q(workshop__isnull=True) | Q(workshop__memberships__user=user))
+    return list(qs.select_related("category").order_by("-created_at", "-id")[:limit])
+
+
+def my_notifications(*, user: Any, limit: int = 10) -> list[Notification]:
+    return list(notifications_for(user=user).order_by("-created_at", "-id")[:limit])
