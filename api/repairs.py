@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Workshop
+from api.outputs import WorkshopRefOut
 from api.pagination import CursorPagination
 from api.schema import paginated
 from core.errors import InvalidInput
@@ -39,11 +40,6 @@ from repairs.models import (
 )
 
 # --- output -----------------------------------------------------------------------------------------------------
-
-
-class WorkshopRefOut(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
 
 
 class JobOut(serializers.Serializer):
