@@ -270,6 +270,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two choice sets are both called `role`: a workshop member's, and a side of a trade.
+    "ENUM_NAME_OVERRIDES": {"RoleEnum": "accounts.models.Role", "TradeRoleEnum": ["buyer", "seller"]},
     # Swagger UI's files are served by the project itself (no CDN), see drf-spectacular-sidecar.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
