@@ -1,4 +1,4 @@
-"""Accounts: register, token, me."""
+"""Accounts: register, token, me. (The caller's data export: `api/privacy.py`.)"""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -19,7 +18,6 @@ from accounts import selectors, services
 from accounts.models import Language, User
 from core.errors import InvalidInput
 from privacy import services as privacy_services
-from privacy.export import user_export
 
 
 class MembershipOut(serializers.Serializer):
@@ -116,14 +114,3 @@ class MeView(APIView):
     def delete(self, request: Request) -> Response:
         privacy_services.user_delete(user=request.user)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class MeExportView(APIView):
-    """All the caller's data as one JSON document (a download)."""
-
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
-    def get(self, request: Request) -> Response:
-        data = user_export(user=request.user)  # type: ignore[arg-type]
-        return Response(data, headers={"Content-Disposition": 'attachment; filename="kredslob-data.json"'})

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
@@ -24,48 +25,117 @@ from repairs.selectors import listing_provenance
 from repairs.services import donation_create
 
 from .keyset import KeysetPagination
+from .outputs import DisplayNameOut, IsoDateTimeField, PhotoVariantOut, ProvenanceOut, WorkshopRefOut
+from .schema import paginated
 
 
-def listing_item(listing: Listing) -> dict[str, Any]:
-    """One browse result. Plain dicts: this runs for up to 100 rows per request."""
-    return {
-        "id": listing.pk,
-        "title": listing.title,
-        "kind": listing.kind,
-        "condition": listing.condition,
-        "price_dkk": str(listing.price_dkk),
-        "status": listing.status,
-        "category": listing.category.slug,
-        "area": listing.area,
-        "thumbnail": selectors.listing_thumbnail(listing),
-        "seller": {"display_name": selectors.listing_seller_name(listing=listing)},
-        "workshop": {"slug": listing.workshop.slug, "name": listing.workshop.name} if listing.workshop else None,
-        "upcycled": listing.upcycled,
-        "created_at": listing.created_at.isoformat(),
-    }
+class ThumbnailOut(serializers.Serializer):
+    url = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    blurhash = serializers.CharField()
 
 
-def listing_detail(listing: Listing, *, user: Any) -> dict[str, Any]:
-    data = listing_item(listing)
-    manages = selectors.listing_managed_by(listing=listing, user=user)
-    data.update(
-        {
-            "seller": {"display_name": selectors.listing_seller_name(listing=listing, user=user)},
-            "description": listing.description,
-            "category_name": listing.category.name,
-            "brand": listing.brand,
-            "model": listing.model,
-            "weight_kg": None if listing.weight_kg is None else str(listing.weight_kg),
-            "published_at": listing.published_at.isoformat() if listing.published_at else None,
-            "photos": [selectors.photo_public(p) for p in getattr(listing, "ready_photos", [])],
-            "provenance": listing_provenance(listing=listing),
-            "impact": {k: str(v) for k, v in listing_impact(listing=listing).items()},
-            "can_edit": manages,
-        }
-    )
-    if manages:
-        data["pickup_details"] = listing.pickup_details
-    return data
+class ListingPhotoOut(serializers.Serializer):
+    """A ready photo as the public sees it (`listings.selectors.photo_public`): only the derivatives."""
+
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    blurhash = serializers.CharField()
+    variants = serializers.DictField(child=PhotoVariantOut())
+
+
+class ListingImpactOut(serializers.Serializer):
+    """What buying this instead of new saves (`impact.selectors.listing_impact`)."""
+
+    co2e_kg = serializers.DecimalField(max_digits=None, decimal_places=2)
+    waste_kg = serializers.DecimalField(max_digits=None, decimal_places=3)
+
+
+class ListingItemOut(serializers.Serializer):
+    """One browse result. The seller's name as `listing_seller_name` gives it without a reader: no query per row."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    condition = serializers.CharField()
+    price_dkk = serializers.DecimalField(max_digits=10, decimal_places=2)
+    status = serializers.CharField()
+    category = serializers.CharField(source="category.slug")
+    area = serializers.CharField()
+    thumbnail = serializers.SerializerMethodField()
+    seller = serializers.SerializerMethodField()
+    workshop = WorkshopRefOut(allow_null=True)
+    upcycled = serializers.BooleanField()
+    created_at = IsoDateTimeField()
+
+    @cached_property
+    def _thumbnail_out(self) -> ThumbnailOut:
+        # One for the whole page: a serializer made per row costs more than all the rest of a 100-row page.
+        return ThumbnailOut()
+
+    @extend_schema_field(ThumbnailOut(allow_null=True))
+    def get_thumbnail(self, listing: Listing) -> dict[str, Any] | None:
+        thumbnail = selectors.listing_thumbnail(listing)
+        return None if thumbnail is None else self._thumbnail_out.to_representation(thumbnail)
+
+    @extend_schema_field(DisplayNameOut)
+    def get_seller(self, listing: Listing) -> dict[str, Any]:
+        return {"display_name": selectors.listing_seller_name(listing=listing)}
+
+
+class ListingDetailOut(ListingItemOut):
+    """One listing as the reader (`request` in the context) may see it: the seller's name by
+    `listing_seller_name`; `can_edit` and the pickup details only for who manages it (`listing_managed_by`)."""
+
+    description = serializers.CharField()
+    category_name = serializers.CharField(source="category.name")
+    brand = serializers.CharField()
+    model = serializers.CharField()
+    weight_kg = serializers.DecimalField(max_digits=8, decimal_places=3, allow_null=True)
+    published_at = IsoDateTimeField(allow_null=True)
+    photos = serializers.SerializerMethodField()
+    provenance = serializers.SerializerMethodField()
+    impact = serializers.SerializerMethodField()
+    can_edit = serializers.SerializerMethodField()
+    pickup_details = serializers.CharField(required=False, help_text="Only for who manages it.")
+
+    def _reader(self) -> Any:
+        return self.context["request"].user
+
+    @extend_schema_field(DisplayNameOut)
+    def get_seller(self, listing: Listing) -> dict[str, Any]:
+        return {"display_name": selectors.listing_seller_name(listing=listing, user=self._reader())}
+
+    @extend_schema_field(ListingPhotoOut(many=True))
+    def get_photos(self, listing: Listing) -> list[dict[str, Any]]:
+        photos = [selectors.photo_public(p) for p in getattr(listing, "ready_photos", [])]
+        return ListingPhotoOut(photos, many=True).data  # type: ignore[return-value]
+
+    @extend_schema_field(ProvenanceOut(allow_null=True))
+    def get_provenance(self, listing: Listing) -> dict[str, Any] | None:
+        provenance = listing_provenance(listing=listing)
+        return None if provenance is None else ProvenanceOut(provenance).data
+
+    @extend_schema_field(ListingImpactOut)
+    def get_impact(self, listing: Listing) -> dict[str, Any]:
+        return ListingImpactOut(listing_impact(listing=listing)).data
+
+    def get_can_edit(self, listing: Listing) -> bool:
+        return selectors.listing_managed_by(listing=listing, user=self._reader())
+
+    def to_representation(self, instance: Listing) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not data["can_edit"]:  # `can_edit` is `listing_managed_by`, asked once
+            del data["pickup_details"]
+        return data  # type: ignore[no-any-return]
+
+
+def _detail(request: Request, pk: int) -> dict[str, Any]:
+    listing = selectors.listing_get(pk=pk, user=request.user)
+    return ListingDetailOut(listing, context={"request": request}).data  # type: ignore[return-value]
 
 
 class CategoryField(serializers.SlugRelatedField):
@@ -125,7 +195,11 @@ class ListingListView(APIView):
 
     permission_classes = [IsAuthenticatedOrReadOnly]
 
-    @extend_schema(operation_id="listings_list", parameters=BROWSE_PARAMETERS, responses={200: dict})
+    @extend_schema(
+        operation_id="listings_list",
+        parameters=BROWSE_PARAMETERS,
+        responses={200: paginated(ListingItemOut, "PaginatedListingItemList")},
+    )
     def get(self, request: Request) -> Response:
         filters = listing_filters_clean(request.query_params)
         key = order_key(filters)
@@ -133,9 +207,9 @@ class ListingListView(APIView):
         rows = paginator.paginate(
             selectors.listing_browse(filters=filters), request, fields=key.fields, descending=key.descending
         )
-        return paginator.get_paginated_response([listing_item(row) for row in rows])
+        return paginator.get_paginated_response(ListingItemOut(rows, many=True).data)
 
-    @extend_schema(request=ListingIn, responses={201: dict})
+    @extend_schema(request=ListingIn, responses={201: ListingDetailOut})
     def post(self, request: Request) -> Response:
         data = ListingIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -146,45 +220,40 @@ class ListingListView(APIView):
             for name in ("repair_mode", "fault_description"):
                 fields.pop(name, None)
             listing = services.listing_create(seller=request.user, **fields)  # type: ignore[arg-type]
-        listing = selectors.listing_get(pk=listing.pk, user=request.user)
-        return Response(listing_detail(listing, user=request.user), status=status.HTTP_201_CREATED)
+        return Response(_detail(request, listing.pk), status=status.HTTP_201_CREATED)
 
 
 class ListingDetailView(APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: ListingDetailOut})
     def get(self, request: Request, pk: int) -> Response:
-        listing = selectors.listing_get(pk=pk, user=request.user)
-        return Response(listing_detail(listing, user=request.user))
+        return Response(_detail(request, pk))
 
-    @extend_schema(request=ListingPatchIn, responses={200: dict})
+    @extend_schema(request=ListingPatchIn, responses={200: ListingDetailOut})
     def patch(self, request: Request, pk: int) -> Response:
         listing = selectors.listing_get(pk=pk, user=request.user)
         data = ListingPatchIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         services.listing_update(listing=listing, actor=request.user, **data.validated_data)  # type: ignore[arg-type]
-        listing = selectors.listing_get(pk=pk, user=request.user)
-        return Response(listing_detail(listing, user=request.user))
+        return Response(_detail(request, pk))
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: ListingDetailOut})
     def delete(self, request: Request, pk: int) -> Response:
         """Withdraw: the listing leaves the public site; the row (and its history) stays."""
         listing = selectors.listing_get(pk=pk, user=request.user)
         services.listing_withdraw(listing=listing, actor=request.user)  # type: ignore[arg-type]
-        listing = selectors.listing_get(pk=pk, user=request.user)
-        return Response(listing_detail(listing, user=request.user))
+        return Response(_detail(request, pk))
 
 
 class ListingPublishView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(request=None, responses={200: ListingDetailOut})
     def post(self, request: Request, pk: int) -> Response:
         listing = selectors.listing_get(pk=pk, user=request.user)
         services.listing_publish(listing=listing, actor=request.user)  # type: ignore[arg-type]
-        listing = selectors.listing_get(pk=pk, user=request.user)
-        return Response(listing_detail(listing, user=request.user))
+        return Response(_detail(request, pk))
 
 
 class ReportIn(serializers.Serializer):
@@ -192,10 +261,17 @@ class ReportIn(serializers.Serializer):
     details = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
+class ReportOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    listing = serializers.IntegerField(source="listing_id")
+    reason = serializers.CharField()
+    status = serializers.CharField()
+
+
 class ListingReportView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ReportIn, responses={201: dict})
+    @extend_schema(request=ReportIn, responses={201: ReportOut})
     def post(self, request: Request, pk: int) -> Response:
         listing = selectors.listing_get(pk=pk, user=request.user)
         if selectors.listing_managed_by(listing=listing, user=request.user):
@@ -203,7 +279,4 @@ class ListingReportView(APIView):
         data = ReportIn(data=request.data)
         data.is_valid(raise_exception=True)
         report = report_create(listing=listing, reporter=request.user, **data.validated_data)  # type: ignore[arg-type]
-        return Response(
-            {"id": report.pk, "listing": listing.pk, "reason": report.reason, "status": report.status},
-            status=status.HTTP_201_CREATED,
-        )
+        return Response(ReportOut(report).data, status=status.HTTP_201_CREATED)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import HttpRequest
 from django.utils.translation import gettext
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
@@ -20,6 +20,8 @@ from core.errors import InvalidInput, NotFound
 from listings import photos
 from listings.models import Photo
 from listings.selectors import photo_public_variants, photo_visible
+
+from .outputs import PhotoVariantOut
 
 # Room for the multipart boundaries and headers around the file itself.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -55,6 +57,7 @@ class PhotoOut(serializers.Serializer):
         # Stored untranslated; shown in the reader's language.
         return gettext(photo.failure_reason) if photo.failure_reason else ""
 
+    @extend_schema_field(serializers.DictField(child=PhotoVariantOut()))
     def get_variants(self, photo: Photo) -> dict[str, Any]:
         return photo_public_variants(photo) if photo.status == "ready" else {}
 

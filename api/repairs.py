@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Workshop
+from api.outputs import DisplayNameOut, ProvenanceOut, WorkshopRefOut
 from api.pagination import CursorPagination
 from api.schema import paginated
 from core.errors import InvalidInput
@@ -41,14 +42,15 @@ from repairs.models import (
 # --- output -----------------------------------------------------------------------------------------------------
 
 
-class WorkshopRefOut(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
+class JobListingOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    area = serializers.CharField()
 
 
 class JobOut(serializers.Serializer):
     id = serializers.IntegerField()
-    listing = serializers.SerializerMethodField()
+    listing = JobListingOut(allow_null=True)
     status = serializers.CharField()
     repair_mode = serializers.CharField(source="mode")
     fault_description = serializers.CharField()
@@ -64,11 +66,6 @@ class JobOut(serializers.Serializer):
     claimed_at = serializers.DateTimeField(allow_null=True)
     started_at = serializers.DateTimeField(allow_null=True)
     completed_at = serializers.DateTimeField(allow_null=True)
-
-    def get_listing(self, job: RepairJob) -> dict[str, Any] | None:
-        if job.listing is None:
-            return None
-        return {"id": job.listing.pk, "title": job.listing.title, "area": job.listing.area}
 
 
 class EventOut(serializers.Serializer):
@@ -88,7 +85,7 @@ class EventOut(serializers.Serializer):
 
 class WorkLogOut(serializers.Serializer):
     id = serializers.IntegerField()
-    member = serializers.CharField(source="member.display_name", default=None)
+    member = serializers.CharField(source="member.display_name", allow_null=True)
     hours = serializers.DecimalField(max_digits=5, decimal_places=2)
     date = serializers.DateField()
     note = serializers.CharField()
@@ -104,7 +101,7 @@ class DataWipeOut(serializers.Serializer):
     tool = serializers.CharField()
     verified = serializers.BooleanField()
     result = serializers.CharField()
-    operator = serializers.CharField(source="operator.display_name", default=None)
+    operator = serializers.CharField(source="operator.display_name", allow_null=True)
     started_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField()
 
@@ -342,11 +339,14 @@ class PublishedListingOut(serializers.Serializer):
     provenance = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
 
+    @extend_schema_field(DisplayNameOut)
     def get_seller(self, listing: Listing) -> dict[str, str]:
         return {"display_name": listing.seller.display_name}
 
+    @extend_schema_field(ProvenanceOut(allow_null=True))
     def get_provenance(self, listing: Listing) -> dict[str, Any] | None:
-        return selectors.listing_provenance(listing=listing)
+        provenance = selectors.listing_provenance(listing=listing)
+        return None if provenance is None else ProvenanceOut(provenance).data
 
 
 class PublishView(APIView):
@@ -391,6 +391,32 @@ def _impact_params(request: Request) -> dict[str, Any]:
     return params
 
 
+class ImpactFiguresOut(serializers.Serializer):
+    """The figures of `impact.selectors.impact_summary`: kg and hours as JSON numbers, so clients can chart them."""
+
+    jobs_completed = serializers.IntegerField()
+    fixed = serializers.IntegerField()
+    repairable = serializers.IntegerField()
+    end_of_life = serializers.IntegerField()
+    items_reused = serializers.IntegerField()
+    waste_prevented_kg = serializers.FloatField()
+    co2e_avoided_kg = serializers.FloatField()
+    repair_waste_prevented_kg = serializers.FloatField()
+    repair_co2e_avoided_kg = serializers.FloatField()
+    reuse_kg = serializers.FloatField()
+    reuse_co2e_avoided_kg = serializers.FloatField()
+    hours_worked = serializers.FloatField()
+    people_engaged = serializers.IntegerField()
+
+
+class ImpactMonthOut(ImpactFiguresOut):
+    month = serializers.CharField(help_text='"YYYY-MM", or "unknown".')
+
+
+class ImpactOut(ImpactFiguresOut):
+    by_month = ImpactMonthOut(many=True)
+
+
 IMPACT_PARAMETERS = [
     OpenApiParameter("workshop", str, description="workshop slug"),
     OpenApiParameter("from", OpenApiTypes.DATE),
@@ -403,24 +429,9 @@ class ImpactView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=IMPACT_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=IMPACT_PARAMETERS, responses={200: ImpactOut})
     def get(self, request: Request) -> Response:
-        return Response(impact_json(impact_summary(**_impact_params(request))))
-
-
-def impact_json(figures: dict[str, Any]) -> dict[str, Any]:
-    """Decimals as JSON numbers (kg, hours) so clients can chart them."""
-
-    def convert(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: convert(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [convert(v) for v in value]
-        if hasattr(value, "as_tuple"):
-            return float(value)
-        return value
-
-    return convert(figures)  # type: ignore[no-any-return]
+        return Response(ImpactOut(impact_summary(**_impact_params(request))).data)
 
 
 # --- ORDS open-data export ----------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -13,47 +13,65 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import NotFound
-from listings.models import Listing
 from listings.selectors import listing_get
 from marketplace import selectors, services
-from marketplace.models import MESSAGE_MAX_LENGTH, Conversation, Message, Reservation, ReservationStatus, SavedSearch
+from marketplace.models import MESSAGE_MAX_LENGTH, Conversation, Message, Reservation, ReservationStatus
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
-from notifications.models import Notification
 
 from .keyset import KeysetPagination
+from .outputs import DisplayNameOut, IsoDateTimeField, WorkshopRefOut
+from .schema import paginated
 
 # Ids are 64-bit (BigAutoField): a bigger number can name nothing, and the database driver would choke on it.
 MAX_ID = 2**63 - 1
 
 
-def _user_id(request: Request) -> int:
-    return request.user.pk  # type: ignore[return-value]
+def _reader_id(serializer: serializers.Serializer) -> int:
+    return serializer.context["request"].user.pk  # type: ignore[no-any-return]
 
 
-def _listing_brief(listing: Listing) -> dict[str, Any]:
-    return {"id": listing.pk, "title": listing.title, "status": listing.status, "price_dkk": str(listing.price_dkk)}
+class ListingBriefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    price_dkk = serializers.DecimalField(max_digits=10, decimal_places=2)
 
 
-def reservation_out(reservation: Reservation, *, user_id: int) -> dict[str, Any]:
-    role = "buyer" if reservation.buyer_id == user_id else "seller"
-    data = {
-        "id": reservation.pk,
-        "listing": _listing_brief(reservation.listing),
-        "buyer": {"display_name": reservation.buyer.display_name},
-        "seller": {"display_name": reservation.listing.seller.display_name},
-        "role": role,
-        "status": reservation.status,
-        "expires_at": reservation.expires_at.isoformat(),
-        "created_at": reservation.created_at.isoformat(),
-        "confirmed_at": reservation.confirmed_at.isoformat() if reservation.confirmed_at else None,
-        "completed_at": reservation.completed_at.isoformat() if reservation.completed_at else None,
-        "cancelled_at": reservation.cancelled_at.isoformat() if reservation.cancelled_at else None,
-    }
-    # The seller's pickup details reach the buyer only once the seller has confirmed.
-    if role == "seller" or reservation.status in (ReservationStatus.CONFIRMED, ReservationStatus.COMPLETED):
-        data["pickup_details"] = reservation.listing.pickup_details
-    return data
+ROLE = serializers.ChoiceField(choices=["buyer", "seller"])
+
+
+class ReservationOut(serializers.Serializer):
+    """A reservation as one of its two sides (`request` in the context) sees it."""
+
+    id = serializers.IntegerField()
+    listing = ListingBriefOut()
+    buyer = DisplayNameOut()
+    seller = DisplayNameOut(source="listing.seller")
+    role = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    expires_at = IsoDateTimeField()
+    created_at = IsoDateTimeField()
+    confirmed_at = IsoDateTimeField(allow_null=True)
+    completed_at = IsoDateTimeField(allow_null=True)
+    cancelled_at = IsoDateTimeField(allow_null=True)
+    pickup_details = serializers.CharField(
+        source="listing.pickup_details",
+        required=False,
+        help_text="For the seller; for the buyer once the seller has confirmed.",
+    )
+
+    @extend_schema_field(ROLE)
+    def get_role(self, reservation: Reservation) -> str:
+        return "buyer" if reservation.buyer_id == _reader_id(self) else "seller"
+
+    def to_representation(self, instance: Reservation) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        # The seller's pickup details reach the buyer only once the seller has confirmed.
+        confirmed = instance.status in (ReservationStatus.CONFIRMED, ReservationStatus.COMPLETED)
+        if data["role"] == "buyer" and not confirmed:
+            del data["pickup_details"]
+        return data  # type: ignore[no-any-return]
 
 
 class ListingReservationView(APIView):
@@ -62,18 +80,20 @@ class ListingReservationView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={201: dict})
+    @extend_schema(request=None, responses={201: ReservationOut})
     def post(self, request: Request, pk: int) -> Response:
         listing = listing_get(pk=pk, user=request.user)
         reservation = services.reservation_create(listing=listing, buyer=request.user)  # type: ignore[arg-type]
         reservation = selectors.reservation_get(pk=reservation.pk, user=request.user)  # type: ignore[arg-type]
-        return Response(reservation_out(reservation, user_id=_user_id(request)), status=status.HTTP_201_CREATED)
+        return Response(ReservationOut(reservation, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class ReservationListView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="reservations_list", responses={200: dict})
+    @extend_schema(
+        operation_id="reservations_list", responses={200: paginated(ReservationOut, "PaginatedReservationList")}
+    )
     def get(self, request: Request) -> Response:
         paginator = KeysetPagination()
         rows = paginator.paginate(
@@ -82,14 +102,14 @@ class ReservationListView(APIView):
             fields=("created_at", "id"),
             descending=True,
         )
-        return paginator.get_paginated_response([reservation_out(r, user_id=_user_id(request)) for r in rows])
+        return paginator.get_paginated_response(ReservationOut(rows, many=True, context={"request": request}).data)
 
 
 class ReservationActionView(APIView):
     permission_classes = [IsAuthenticated]
     action: str = ""
 
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(request=None, responses={200: ReservationOut})
     def post(self, request: Request, pk: int) -> Response:
         reservation = selectors.reservation_get(pk=pk, user=request.user)  # type: ignore[arg-type]
         service = {
@@ -99,38 +119,52 @@ class ReservationActionView(APIView):
         }[self.action]
         service(reservation=reservation, actor=request.user)  # type: ignore[arg-type]
         reservation = selectors.reservation_get(pk=pk, user=request.user)  # type: ignore[arg-type]
-        return Response(reservation_out(reservation, user_id=_user_id(request)))
+        return Response(ReservationOut(reservation, context={"request": request}).data)
 
 
 # --- Conversations -----------------------------------------------------------------------------------
 
 
-def conversation_out(conversation: Conversation, *, user_id: int) -> dict[str, Any]:
-    listing = conversation.listing
-    assert listing is not None
-    buyer = conversation.started_by
-    return {
-        "id": conversation.pk,
-        "listing": _listing_brief(listing),
-        "role": "buyer" if conversation.started_by_id == user_id else "seller",
-        "buyer": {"display_name": buyer.display_name if buyer else ""},
-        "seller": {"display_name": listing.seller.display_name},
-        "workshop": {"slug": listing.workshop.slug, "name": listing.workshop.name} if listing.workshop else None,
-        "unread": getattr(conversation, "unread", 0),
-        "last_message_at": conversation.last_message_at.isoformat() if conversation.last_message_at else None,
-        "created_at": conversation.created_at.isoformat(),
-    }
+class ConversationOut(serializers.Serializer):
+    """A listing conversation as one of its parties (`request` in the context) sees it; `unread` counts the other
+    side's unread messages (annotated by `conversations_for`)."""
+
+    id = serializers.IntegerField()
+    listing = ListingBriefOut()
+    role = serializers.SerializerMethodField()
+    buyer = serializers.SerializerMethodField()
+    seller = DisplayNameOut(source="listing.seller")
+    workshop = WorkshopRefOut(source="listing.workshop", allow_null=True)
+    unread = serializers.IntegerField()
+    last_message_at = IsoDateTimeField(allow_null=True)
+    created_at = IsoDateTimeField()
+
+    @extend_schema_field(ROLE)
+    def get_role(self, conversation: Conversation) -> str:
+        return "buyer" if conversation.started_by_id == _reader_id(self) else "seller"
+
+    @extend_schema_field(DisplayNameOut)
+    def get_buyer(self, conversation: Conversation) -> dict[str, str]:
+        # Empty once the buyer has deleted their account.
+        buyer = conversation.started_by
+        return {"display_name": buyer.display_name if buyer else ""}
 
 
-def message_out(message: Message, *, user_id: int) -> dict[str, Any]:
-    return {
-        "id": message.pk,
-        "body": message.body,
-        "sender": {"display_name": message.sender.display_name if message.sender else ""},
-        "mine": message.sender_id == user_id,
-        "created_at": message.created_at.isoformat(),
-        "read_at": message.read_at.isoformat() if message.read_at else None,
-    }
+class MessageOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    body = serializers.CharField()
+    sender = serializers.SerializerMethodField()
+    mine = serializers.SerializerMethodField()
+    created_at = IsoDateTimeField()
+    read_at = IsoDateTimeField(allow_null=True)
+
+    @extend_schema_field(DisplayNameOut)
+    def get_sender(self, message: Message) -> dict[str, str]:
+        # Empty once the sender has deleted their account.
+        return {"display_name": message.sender.display_name if message.sender else ""}
+
+    def get_mine(self, message: Message) -> bool:
+        return message.sender_id == _reader_id(self)
 
 
 class ConversationIn(serializers.Serializer):
@@ -145,7 +179,9 @@ class MessageIn(serializers.Serializer):
 class ConversationListView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="conversations_list", responses={200: dict})
+    @extend_schema(
+        operation_id="conversations_list", responses={200: paginated(ConversationOut, "PaginatedConversationList")}
+    )
     def get(self, request: Request) -> Response:
         paginator = KeysetPagination()
         rows = paginator.paginate(
@@ -154,9 +190,9 @@ class ConversationListView(APIView):
             fields=("last_message_at", "id"),
             descending=True,
         )
-        return paginator.get_paginated_response([conversation_out(c, user_id=_user_id(request)) for c in rows])
+        return paginator.get_paginated_response(ConversationOut(rows, many=True, context={"request": request}).data)
 
-    @extend_schema(request=ConversationIn, responses={201: dict})
+    @extend_schema(request=ConversationIn, responses={201: ConversationOut})
     def post(self, request: Request) -> Response:
         data = ConversationIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -167,7 +203,9 @@ class ConversationListView(APIView):
             body=data.validated_data["body"],
         )
         conversation = selectors.conversation_get(pk=conversation.pk, user=request.user)  # type: ignore[arg-type]
-        return Response(conversation_out(conversation, user_id=_user_id(request)), status=status.HTTP_201_CREATED)
+        return Response(
+            ConversationOut(conversation, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class ConversationMessagesView(APIView):
@@ -175,7 +213,9 @@ class ConversationMessagesView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="conversation_messages_list", responses={200: dict})
+    @extend_schema(
+        operation_id="conversation_messages_list", responses={200: paginated(MessageOut, "PaginatedMessageList")}
+    )
     def get(self, request: Request, pk: int) -> Response:
         conversation = selectors.conversation_get(pk=pk, user=request.user)  # type: ignore[arg-type]
         services.conversation_mark_read(conversation=conversation, reader=request.user)  # type: ignore[arg-type]
@@ -186,9 +226,9 @@ class ConversationMessagesView(APIView):
             fields=("created_at", "id"),
             descending=False,
         )
-        return paginator.get_paginated_response([message_out(m, user_id=_user_id(request)) for m in rows])
+        return paginator.get_paginated_response(MessageOut(rows, many=True, context={"request": request}).data)
 
-    @extend_schema(request=MessageIn, responses={201: dict})
+    @extend_schema(request=MessageIn, responses={201: MessageOut})
     def post(self, request: Request, pk: int) -> Response:
         conversation = selectors.conversation_get(pk=pk, user=request.user)  # type: ignore[arg-type]
         data = MessageIn(data=request.data)
@@ -198,23 +238,23 @@ class ConversationMessagesView(APIView):
             sender=request.user,  # type: ignore[arg-type]
             body=data.validated_data["body"],
         )
-        return Response(message_out(message, user_id=_user_id(request)), status=status.HTTP_201_CREATED)
+        return Response(MessageOut(message, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 # --- Notifications -----------------------------------------------------------------------------------
 
 
-def notification_out(notification: Notification) -> dict[str, Any]:
-    return {
-        "id": notification.pk,
-        "kind": notification.kind,
-        "title": notification.title,
-        "body": notification.body,
-        "url": notification.url,
-        "data": notification.data,
-        "created_at": notification.created_at.isoformat(),
-        "read_at": notification.read_at.isoformat() if notification.read_at else None,
-    }
+class NotificationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    url = serializers.CharField()
+    data = serializers.DictField(  # type: ignore[assignment]  # DRF pops declared fields: `.data` stays
+        help_text="What the notification is about, by kind (ids of the listing, job…)."
+    )
+    created_at = IsoDateTimeField()
+    read_at = IsoDateTimeField(allow_null=True)
 
 
 class NotificationListView(APIView):
@@ -222,7 +262,9 @@ class NotificationListView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="notifications_list", responses={200: dict})
+    @extend_schema(
+        operation_id="notifications_list", responses={200: paginated(NotificationOut, "PaginatedNotificationList")}
+    )
     def get(self, request: Request) -> Response:
         unread_only = request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
         paginator = KeysetPagination()
@@ -232,7 +274,7 @@ class NotificationListView(APIView):
             fields=("created_at", "id"),
             descending=True,
         )
-        return paginator.get_paginated_response([notification_out(n) for n in rows])
+        return paginator.get_paginated_response(NotificationOut(rows, many=True).data)
 
 
 class NotificationReadIn(serializers.Serializer):
@@ -241,12 +283,16 @@ class NotificationReadIn(serializers.Serializer):
     )
 
 
+class NotificationReadOut(serializers.Serializer):
+    marked_read = serializers.IntegerField(help_text="How many notifications this marked read.")
+
+
 class NotificationReadView(APIView):
     """Mark notifications read: the given `ids`, or all of the caller's when none are given."""
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=NotificationReadIn, responses={200: dict})
+    @extend_schema(request=NotificationReadIn, responses={200: NotificationReadOut})
     def post(self, request: Request) -> Response:
         data = NotificationReadIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -254,21 +300,19 @@ class NotificationReadView(APIView):
             user=request.user,  # type: ignore[arg-type]
             ids=data.validated_data.get("ids"),
         )
-        return Response({"marked_read": count})
+        return Response(NotificationReadOut({"marked_read": count}).data)
 
 
 # --- Saved searches ----------------------------------------------------------------------------------
 
 
-def saved_search_out(saved_search: SavedSearch) -> dict[str, Any]:
-    return {
-        "id": saved_search.pk,
-        "name": saved_search.name,
-        "query": saved_search.query,
-        "email_digest": saved_search.email_digest,
-        "last_notified_at": saved_search.last_notified_at.isoformat() if saved_search.last_notified_at else None,
-        "created_at": saved_search.created_at.isoformat(),
-    }
+class SavedSearchOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    query = serializers.DictField(help_text="Listing filters, as `GET /api/v1/listings/` takes them.")
+    email_digest = serializers.BooleanField()
+    last_notified_at = IsoDateTimeField(allow_null=True)
+    created_at = IsoDateTimeField()
 
 
 class SavedSearchIn(serializers.Serializer):
@@ -280,7 +324,9 @@ class SavedSearchIn(serializers.Serializer):
 class SavedSearchListView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="saved_searches_list", responses={200: dict})
+    @extend_schema(
+        operation_id="saved_searches_list", responses={200: paginated(SavedSearchOut, "PaginatedSavedSearchList")}
+    )
     def get(self, request: Request) -> Response:
         paginator = KeysetPagination()
         rows = paginator.paginate(
@@ -289,14 +335,14 @@ class SavedSearchListView(APIView):
             fields=("created_at", "id"),
             descending=True,
         )
-        return paginator.get_paginated_response([saved_search_out(s) for s in rows])
+        return paginator.get_paginated_response(SavedSearchOut(rows, many=True).data)
 
-    @extend_schema(request=SavedSearchIn, responses={201: dict})
+    @extend_schema(request=SavedSearchIn, responses={201: SavedSearchOut})
     def post(self, request: Request) -> Response:
         data = SavedSearchIn(data=request.data)
         data.is_valid(raise_exception=True)
         saved_search = services.saved_search_create(user=request.user, **data.validated_data)  # type: ignore[arg-type]
-        return Response(saved_search_out(saved_search), status=status.HTTP_201_CREATED)
+        return Response(SavedSearchOut(saved_search).data, status=status.HTTP_201_CREATED)
 
 
 class SavedSearchDetailView(APIView):

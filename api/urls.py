@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import accounts, categories, listings, photos, repairs, trade, workshops
+from . import accounts, categories, listings, photos, privacy, repairs, trade, workshops
 
 app_name = "api"
 
@@ -10,7 +10,7 @@ urlpatterns = [
     path("auth/register/", accounts.RegisterView.as_view(), name="register"),
     path("auth/token/", accounts.TokenView.as_view(), name="token"),
     path("me/", accounts.MeView.as_view(), name="me"),
-    path("me/export/", accounts.MeExportView.as_view(), name="me-export"),
+    path("me/export/", privacy.MeExportView.as_view(), name="me-export"),
     path("categories/", categories.CategoryListView.as_view(), name="categories"),
     # Workshops and repairs (issue 4)
     path("workshops/", workshops.WorkshopListView.as_view(), name="workshops"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from accounts import services
 from accounts.models import Role, Workshop, WorkshopMembership, cvr_validator
 from api.pagination import CursorPagination
-from api.repairs import impact_json
+from api.repairs import ImpactOut
 from api.schema import paginated
 from core.errors import NotFound
 from impact.selectors import impact_summary
@@ -43,8 +43,9 @@ class WorkshopDetailOut(WorkshopOut):
     def get_member_count(self, workshop: Workshop) -> int:
         return workshop.memberships.count()
 
+    @extend_schema_field(ImpactOut)
     def get_impact(self, workshop: Workshop) -> dict[str, Any]:
-        return impact_json(impact_summary(workshop=workshop))
+        return ImpactOut(impact_summary(workshop=workshop)).data
 
 
 class WorkshopIn(serializers.Serializer):
