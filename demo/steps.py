@@ -102,7 +102,7 @@ class Wipe(Step):
     size_gb: int
     level: str = NistLevel.PURGE
     technique: str = WipeTechnique.OVERWRITE_VERIFY
-    tool: str = "nwipe 0.36 (DoD short, verify last pass)"
+    tool: str = "nwipe 0.36 (one pass of zeros, verified)"
     minutes: int = 45
 
 
