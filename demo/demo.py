@@ -1,432 +1,434 @@
-"""Demo data for `make run`: people, workshops, listings of every kind and state, repair jobs in every state.
+"""Demo data for `make run` (`manage.py load_demo`): the people, workshops and five months of stories of
+`demo.stories`, played through the same services the site calls when a person acts — so the demo obeys every
+rule it demonstrates (data wipes before a fixed IT job is sold, one reservation per listing, claims only by
+verified workshops handling the category…).
 
-Idempotent: running it again changes nothing. Later features extend `demo_load` with their own data.
-"""
+The one thing a service cannot express is *when*: services stamp the present. Each step therefore runs inside
+`_Clock.at(moment)`, and the timestamps written during the step are then moved back to that moment —
+timestamps only, never a status — so the impact page has months of history.
+
+Idempotent: a story whose listing exists (same seller, same title) is not played again, and people, workshops,
+memberships, the ORDS history and saved searches are looked up before they are made."""
 
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 from pathlib import Path
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
-from PIL import Image, ImageDraw
 
 from accounts.models import Role, User, Workshop, WorkshopMembership
+from accounts.services import user_register, workshop_create, workshop_member_add, workshop_verify
 from listings.categories import categories_load
-from listings.models import Category, Listing, ListingStatus
+from listings.models import Category, Kind, Listing, Photo
 from listings.photos import photo_upload
 from listings.pipeline import photo_process
-from marketplace.models import Conversation, Message, Reservation, ReservationStatus, SavedSearch
-from repairs.models import (
-    DataWipe,
-    JobEvent,
-    JobStatus,
-    NistLevel,
-    Outcome,
-    RepairJob,
-    RepairMode,
-    WipeResult,
-    WipeTechnique,
-    WorkLog,
+from listings.services import listing_create, listing_hide, listing_publish, listing_withdraw
+from marketplace.models import Conversation, Message, Reservation, SavedSearch
+from marketplace.models import Report as ListingReport
+from marketplace.services import (
+    conversation_mark_read,
+    conversation_start,
+    message_send,
+    report_create,
+    reservation_cancel,
+    reservation_complete,
+    reservation_confirm,
+    reservation_create,
+    reservation_expire,
+    saved_search_create,
 )
+from notifications.models import Notification
+from repairs.models import DataWipe, JobEvent, RepairJob, WipeResult, WorkLog
 from repairs.ords import ords_import
-from repairs.services import job_publish
+from repairs.services import (
+    datawipe_create,
+    donation_create,
+    donation_withdraw,
+    job_claim,
+    job_complete,
+    job_mark_no_storage,
+    job_publish,
+    job_release,
+    job_start,
+    worklog_create,
+)
 
-DEMO_PASSWORD = "kredslob-demo"  # noqa: S105 — published demo logins, demo data only
+from .drawings import drawing
+from .steps import (
+    Ask,
+    Cancel,
+    Claim,
+    Colour,
+    Complete,
+    Confirm,
+    Donation,
+    Expire,
+    HandOver,
+    Hide,
+    Item,
+    NoStorage,
+    Publish,
+    Release,
+    Reply,
+    Report,
+    Reserve,
+    Start,
+    Step,
+    Story,
+    Wipe,
+    Withdraw,
+    WithdrawDonation,
+    Work,
+)
+from .stories import DEMO_PASSWORD, ORDS_IMPORT, PEOPLE, SAVED_SEARCHES, STORIES, WORKSHOPS
 
-# (email, display name, area, staff)
-PEOPLE = [
-    ("moderator@kredslob.dk", "Mette Moderator", "Aalborg Øst", True),
-    ("anna@example.dk", "Anna Jensen", "Kildeparken", False),
-    ("omar@example.dk", "Omar Hassan", "Ring Syd", False),
-    ("birgitte@example.dk", "Birgitte Køber", "Smedegård", False),
-    ("it@example.dk", "Jonas (IT-Værkstedet)", "Aalborg Øst", False),
-    ("sy@example.dk", "Amina (Systuen)", "Kildeparken", False),
-    ("cykel@example.dk", "Lars (Cykelsmeden)", "Aalborg Øst", False),
-]
+__all__ = ["DEMO_PASSWORD", "PEOPLE", "demo_load"]
 
-WORKSHOPS = [
-    # (slug, name, cvr, verified, owner email, category slugs handled)
-    (
-        "it-vaerkstedet-oest",
-        "IT-Værkstedet Øst",
-        "12345678",
-        True,
-        "it@example.dk",
-        [
-            "laptop",
-            "desktop-computer",
-            "tablet",
-            "mobile",
-            "flat-screen",
-            "pc-accessory",
-            "printer-scanner",
-            "games-console",
-        ],
-    ),
-    (
-        "systuen-kildeparken",
-        "Systuen Kildeparken",
-        "23456789",
-        True,
-        "sy@example.dk",
-        ["clothing-textile", "furniture", "sewing-machine"],
-    ),
-    ("cykelsmeden-9220", "Cykelsmeden 9220", "34567890", False, "cykel@example.dk", ["bicycle"]),
-]
-
-
-def _people() -> dict[str, User]:
-    users = {}
-    for email, name, area, staff in PEOPLE:
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = User(email=email, display_name=name, area=area, is_staff=staff, is_superuser=staff)
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-        users[email] = user
-    return users
-
-
-def _workshops(users: dict[str, User]) -> dict[str, Workshop]:
-    workshops = {}
-    for slug, name, cvr, verified, owner, cats in WORKSHOPS:
-        workshop, created = Workshop.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "cvr": cvr,
-                "verified": verified,
-                "address": "Tornhøjcentret, 9220 Aalborg Øst",
-                "verified_at": timezone.now() if verified else None,
-                "description": f"{name} er en social virksomhed i Aalborg Øst.",
-            },
-        )
-        if created:
-            workshop.categories.set(Category.objects.filter(slug__in=cats))
-            WorkshopMembership.objects.create(workshop=workshop, user=users[owner], role=Role.OWNER)
-        workshops[slug] = workshop
-    return workshops
-
-
-def _listing(seller: User, title: str, category: str, kind: str, status: str, **extra: Any) -> Listing:
-    listing, _ = Listing.objects.get_or_create(
-        seller=seller,
-        title=title,
-        defaults={
-            "category": Category.objects.get(slug=category),
-            "kind": kind,
-            "status": status,
-            "condition": extra.pop("condition", "good"),
-            "area": seller.area,
-            "description": extra.pop("description", f"{title}. Afhentes i 9220."),
-            "published_at": None if status == ListingStatus.DRAFT else timezone.now(),
-            **extra,
-        },
-    )
-    return listing
-
-
-def _job(
-    listing: Listing,
-    status: str,
-    workshop: Workshop | None,
-    actor: User,
-    *,
-    mode: str = RepairMode.DONATE,
-    fault: str = "",
-    outcome: str = "",
-    barrier: str = "",
-    hours: str | None = None,
-) -> RepairJob:
-    existing = RepairJob.objects.filter(listing=listing).first()
-    if existing:
-        return existing
-    now = timezone.now()
-    path = {
-        JobStatus.OPEN: [JobStatus.OPEN],
-        JobStatus.CLAIMED: [JobStatus.OPEN, JobStatus.CLAIMED],
-        JobStatus.IN_PROGRESS: [JobStatus.OPEN, JobStatus.CLAIMED, JobStatus.IN_PROGRESS],
-        JobStatus.COMPLETED: [JobStatus.OPEN, JobStatus.CLAIMED, JobStatus.IN_PROGRESS, JobStatus.COMPLETED],
-        JobStatus.CANCELLED: [JobStatus.OPEN, JobStatus.CANCELLED],
-    }[JobStatus(status)]
-    job = RepairJob.objects.create(
-        listing=listing,
-        category=listing.category,
-        mode=mode,
-        fault_description=fault,
-        status=status,
-        workshop=workshop if status != JobStatus.CANCELLED else None,
-        outcome=outcome,
-        barrier=barrier,
-        no_storage=True,
-        claimed_at=now if JobStatus.CLAIMED in path else None,
-        started_at=now if JobStatus.IN_PROGRESS in path else None,
-        completed_at=now if status == JobStatus.COMPLETED else None,
-    )
-    previous = ""
-    for step in path:
-        JobEvent.objects.create(
-            job=job,
-            actor=listing.seller if step in ("open", "cancelled") else actor,
-            workshop=workshop if step not in ("open", "cancelled") else None,
-            from_status=previous,
-            to_status=step,
-        )
-        previous = step
-    if hours and workshop:
-        WorkLog.objects.create(
-            job=job,
-            workshop=workshop,
-            member=actor,
-            hours=Decimal(hours),
-            date=now.date(),
-            note="Fejlfinding og reparation",
-        )
-    return job
+ORDS_SAMPLE = Path(__file__).resolve().parent.parent / "repairs" / "data" / "ords" / "RepairCafeDenmark_202210.csv"
 
 
 @transaction.atomic
 def demo_load() -> None:
     categories_load()
-    users = _people()
-    workshops = _workshops(users)
-    anna, omar, birgitte = users["anna@example.dk"], users["omar@example.dk"], users["birgitte@example.dk"]
-    it_member, sy_member = users["it@example.dk"], users["sy@example.dk"]
-    it, systuen = workshops["it-vaerkstedet-oest"], workshops["systuen-kildeparken"]
-
-    # Listings of every kind and state.
-    _listing(
-        anna,
-        "Spisebordsstol i eg",
-        "furniture",
-        "sale",
-        ListingStatus.ACTIVE,
-        price_dkk=Decimal(150),
-        weight_kg=Decimal("6.5"),
-    )
-    _listing(anna, "Børnecykel 16 tommer", "bicycle", "sale", ListingStatus.ACTIVE, price_dkk=Decimal(300))
-    _listing(omar, "Elkedel, virker fint", "kettle", "free", ListingStatus.ACTIVE, condition="fair")
-    _listing(omar, "Vinterjakke str. M", "clothing-textile", "sale", ListingStatus.DRAFT, price_dkk=Decimal(100))
-    _listing(anna, "Reol i fyrretræ", "furniture", "free", ListingStatus.WITHDRAWN)
-    _listing(omar, "Lampe med skærm", "lamp", "sale", ListingStatus.SOLD, price_dkk=Decimal(80))
-    _listing(anna, "Støvsuger, mangler slange", "vacuum", "sale", ListingStatus.HIDDEN, price_dkk=Decimal(50))
-    reserved = _listing(omar, "Brødrister", "toaster", "sale", ListingStatus.RESERVED, price_dkk=Decimal(60))
-    if not reserved.reservations.exists():
-        Reservation.objects.create(
-            listing=reserved,
-            buyer=birgitte,
-            status=ReservationStatus.PENDING,
-            expires_at=timezone.now() + timedelta(hours=48),
-        )
-
-    # Repair jobs in every state (each from a listing of kind `repair`).
-    def donated(owner: User, title: str, cat: str, status: str) -> Listing:
-        return _listing(owner, title, cat, "repair", status, condition="for_parts")
-
-    _job(
-        donated(anna, "Bærbar computer der ikke starter", "laptop", ListingStatus.ACTIVE),
-        JobStatus.OPEN,
-        None,
-        anna,
-        fault="Tænder ikke. Måske strømstikket.",
-    )
-    _job(
-        donated(omar, "Gammel mobiltelefon", "mobile", ListingStatus.ACTIVE),
-        JobStatus.OPEN,
-        None,
-        omar,
-        mode=RepairMode.RETURN,
-        fault="Skærmen er revnet.",
-    )
-    _job(
-        donated(anna, "Stationær PC fra kontoret", "desktop-computer", ListingStatus.ACTIVE),
-        JobStatus.CLAIMED,
-        it,
-        it_member,
-        fault="Langsom og larmer.",
-    )
-    _job(
-        donated(omar, "Gardiner i hør", "clothing-textile", ListingStatus.ACTIVE),
-        JobStatus.IN_PROGRESS,
-        systuen,
-        sy_member,
-        fault="Kan blive til puder.",
-        hours="2.5",
-    )
-    _job(
-        donated(anna, "Tablet med dødt batteri", "tablet", ListingStatus.SOLD),
-        JobStatus.COMPLETED,
-        it,
-        it_member,
-        fault="Batteriet holder ikke.",
-        outcome=Outcome.FIXED,
-        hours="3",
-    )
-    _job(
-        donated(omar, "Symaskine der hakker", "sewing-machine", ListingStatus.SOLD),
-        JobStatus.COMPLETED,
-        systuen,
-        sy_member,
-        mode=RepairMode.RETURN,
-        fault="Tråden springer.",
-        outcome=Outcome.REPAIRABLE,
-        hours="1.5",
-    )
-    _job(
-        donated(anna, "Printer med papirstop", "printer-scanner", ListingStatus.SOLD),
-        JobStatus.COMPLETED,
-        it,
-        it_member,
-        fault="Papirstop hele tiden.",
-        outcome=Outcome.END_OF_LIFE,
-        barrier="spare_parts_not_available",
-        hours="1",
-    )
-    _job(
-        donated(omar, "Skrivebordsstol", "furniture", ListingStatus.WITHDRAWN),
-        JobStatus.CANCELLED,
-        None,
-        omar,
-        fault="Hjul mangler.",
-    )
-    _demo_repairs(it, it_member)
-    _marketplace_demo(users)
-    _demo_photos()
+    clock = _Clock()
+    people = _people(clock)
+    workshops = _workshops(people, clock)
+    _ords_history(workshops, clock)
+    for story in STORIES:
+        _story_play(story, people, clock)
+    _saved_searches(people, clock)
+    clock.settle()
 
 
-def _demo_repairs(it: Workshop, it_member: User) -> None:
-    """Repairs: IT-Værkstedet's history from a slice of the real Repair Café Denmark ORDS file (so impact and the
-    ORDS export are not trivial), a verified data wipe on the completed tablet job, and its upcycled listing."""
+# --- When things happened --------------------------------------------------------------------------------------
 
-    source = Path(__file__).resolve().parent.parent / "repairs" / "data" / "ords" / "RepairCafeDenmark_202210.csv"
-    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
-    ords_import(file=io.StringIO("".join(lines[:1] + lines[-400:])), workshop=it)  # idempotent by record id
-
-    tablet = RepairJob.objects.filter(listing__title="Tablet med dødt batteri", workshop=it).first()
-    if tablet is None:
-        return
-    if not tablet.data_wipes.exists():
-        now = timezone.now()
-        DataWipe.objects.create(
-            job=tablet,
-            serial_number="DMPXK2Y9JF8J",
-            model="Apple iPad (6th gen) 32 GB",
-            size_gb=Decimal(32),
-            nist_level=NistLevel.PURGE,
-            technique=WipeTechnique.CRYPTO_ERASE,
-            tool="Apple Configurator 2.17 (Erase All Content)",
-            verified=True,
-            result=WipeResult.SUCCESS,
-            operator=it_member,
-            started_at=now - timedelta(minutes=25),
-            finished_at=now - timedelta(minutes=5),
-        )
-        RepairJob.objects.filter(pk=tablet.pk).update(no_storage=False)
-        tablet.refresh_from_db()
-    if not Listing.objects.filter(source_job=tablet).exists():
-        job_publish(
-            job=tablet,
-            actor=it_member,
-            title="iPad 6. generation med nyt batteri",
-            description=(
-                "Nyt batteri, data slettet efter NIST SP 800-88 (certifikat findes). Istandsat af IT-Værkstedet."
-            ),
-            price_dkk=Decimal(650),
-            condition="good",
-        )
-
-
-def _marketplace_demo(users: dict[str, User]) -> None:
-    """Marketplace (issue 5): a conversation about the chair and a saved search with an email digest."""
-
-    anna, birgitte = users["anna@example.dk"], users["birgitte@example.dk"]
-    chair = Listing.objects.filter(seller=anna, title="Spisebordsstol i eg").first()
-    if chair is not None:
-        conversation, created = Conversation.objects.get_or_create(listing=chair, started_by=birgitte)
-        if created:
-            first = Message.objects.create(
-                conversation=conversation, sender=birgitte, body="Er stolen stadig til salg?"
-            )
-            last = Message.objects.create(conversation=conversation, sender=anna, body="Ja! Du kan hente den i aften.")
-            Conversation.objects.filter(pk=conversation.pk).update(last_message_at=last.created_at or first.created_at)
-    SavedSearch.objects.get_or_create(
-        user=birgitte, name="Cykler under 500 kr.", defaults={"query": {"category": "cykler", "max_price": "500"}}
-    )
-
-
-# --- Photos: generated drawings, processed synchronously so `make run` shows them at once ----------------
-
-DEMO_PHOTOS = [
-    # (listing title, drawing, background colour)
-    ("Spisebordsstol i eg", "chair", (236, 226, 208)),
-    ("Børnecykel 16 tommer", "bicycle", (214, 234, 248)),
-    ("Elkedel, virker fint", "kettle", (245, 238, 228)),
-    ("Lampe med skærm", "lamp", (250, 244, 220)),
-    ("Brødrister", "toaster", (232, 240, 232)),
-    ("Bærbar computer der ikke starter", "laptop", (228, 228, 240)),
-    ("Gardiner i hør", "curtains", (240, 232, 236)),
+# Every model a demo step can write (their DateTimeFields are what `_Clock` moves).
+STAMPED_MODELS: list[type[models.Model]] = [
+    User,
+    Workshop,
+    WorkshopMembership,
+    Listing,
+    Photo,
+    RepairJob,
+    JobEvent,
+    WorkLog,
+    DataWipe,
+    Reservation,
+    Conversation,
+    Message,
+    ListingReport,
+    SavedSearch,
+    Notification,
 ]
 
 
-def _drawing(kind: str, background: tuple[int, int, int]) -> bytes:
-    """A simple picture drawn with Pillow (no downloads): a few shapes on a soft floor."""
-
-    im = Image.new("RGB", (1200, 900), background)
-    d = ImageDraw.Draw(im)
-    d.rectangle((0, 700, 1200, 900), fill=tuple(max(0, c - 40) for c in background))
-    wood, metal, dark = (150, 100, 55), (170, 175, 185), (60, 60, 70)
-    if kind == "chair":
-        d.rectangle((420, 180, 460, 700), fill=wood)
-        d.rectangle((420, 180, 700, 230), fill=wood)
-        d.rectangle((420, 460, 780, 510), fill=wood)
-        d.rectangle((740, 500, 780, 700), fill=wood)
-        d.rectangle((660, 230, 700, 460), fill=wood)
-    elif kind == "bicycle":
-        for x in (380, 820):
-            d.ellipse((x - 150, 430, x + 150, 730), outline=dark, width=18)
-        d.line((380, 580, 560, 400, 820, 580, 600, 580, 380, 580), fill=(200, 40, 40), width=16)
-        d.line((560, 400, 540, 340, 600, 340), fill=dark, width=12)
-        d.line((760, 420, 820, 580), fill=dark, width=12)
-    elif kind == "kettle":
-        d.ellipse((420, 300, 780, 700), fill=metal, outline=dark, width=6)
-        d.polygon([(780, 480), (900, 380), (910, 400), (790, 540)], fill=metal)
-        d.arc((470, 200, 730, 420), 180, 360, fill=dark, width=20)
-    elif kind == "lamp":
-        d.polygon([(480, 200), (720, 200), (800, 400), (400, 400)], fill=(250, 210, 120), outline=dark)
-        d.rectangle((590, 400, 610, 660), fill=dark)
-        d.ellipse((500, 640, 700, 700), fill=dark)
-    elif kind == "toaster":
-        d.rounded_rectangle((380, 380, 820, 700), radius=40, fill=metal, outline=dark, width=6)
-        for x in (480, 640):
-            d.rectangle((x, 390, x + 80, 410), fill=dark)
-        d.rectangle((800, 480, 860, 500), fill=dark)
-    elif kind == "laptop":
-        d.rectangle((400, 250, 800, 520), fill=dark)
-        d.rectangle((420, 270, 780, 500), fill=(90, 140, 200))
-        d.polygon([(360, 540), (840, 540), (880, 600), (320, 600)], fill=metal)
-    else:  # curtains
-        for i, x in enumerate(range(300, 900, 60)):
-            d.rectangle((x, 120, x + 50, 700), fill=(200 - i * 6, 180, 150 + i * 5))
-        d.rectangle((260, 100, 940, 130), fill=wood)
-    out = io.BytesIO()
-    im.save(out, "JPEG", quality=88)
-    return out.getvalue()
+@dataclass(frozen=True)
+class _Block:
+    start: datetime
+    end: datetime
+    shift: timedelta
 
 
-def _demo_photos() -> None:
-    """Give several demo listings a processed photo. Idempotent: listings that have photos are skipped."""
+class _Clock:
+    """When things happened. The services stamp the present, so each step runs in `at(moment)`, which notes the
+    real time the step took; `settle()` then moves every timestamp written during a step back by
+    (moment − real start of the step). On the rows a step made, a stamp in the future it set (a reservation's
+    `expires_at`) moves with the row, so it keeps its 48 hours. Timestamps given in the past (a wipe's start and
+    end, an ORDS record's date) and rows no step wrote are left as they are. Only DateTimeFields change, never a
+    status."""
 
-    for title, kind, background in DEMO_PHOTOS:
-        listing = Listing.objects.filter(title=title).select_related("seller").first()
-        if listing is None or listing.photos.exists():
-            continue
-        photo = photo_upload(
-            listing_id=listing.pk, user=listing.seller, file=ContentFile(_drawing(kind, background), name=kind)
+    def __init__(self) -> None:
+        self.blocks: list[_Block] = []
+
+    @contextmanager
+    def at(self, moment: datetime) -> Iterator[None]:
+        start = timezone.now()
+        yield
+        self.blocks.append(_Block(start, timezone.now(), moment - start))
+
+    def _block_of(self, value: datetime, starts: list[datetime]) -> _Block | None:
+        i = bisect_right(starts, value) - 1
+        return self.blocks[i] if i >= 0 and value <= self.blocks[i].end else None
+
+    def settle(self) -> None:
+        """Move what the steps since the last `settle()` wrote to when they happened."""
+        if not self.blocks:
+            return
+        starts = [b.start for b in self.blocks]
+        first, last = starts[0], self.blocks[-1].end
+        for model in STAMPED_MODELS:
+            columns = [f.attname for f in model._meta.concrete_fields if isinstance(f, models.DateTimeField)]
+            written = reduce(or_, (Q(**{f"{c}__gte": first}) for c in columns))
+            moved = []
+            for pk, *values in model._default_manager.filter(written).values_list("pk", *columns):
+                made = self._block_of(min(v for v in values if v is not None), starts)  # the step that made it
+                new = [
+                    v + block.shift
+                    if v is not None and (block := self._block_of(v, starts) or (made if v > last else None))
+                    else v
+                    for v in values
+                ]
+                if new != values:
+                    moved.append(model(pk=pk, **dict(zip(columns, new, strict=True))))
+            model._default_manager.bulk_update(moved, columns, batch_size=200)
+        self.blocks.clear()
+
+
+def _moment(day: int, hour: int) -> datetime:
+    """`day` days ago at `hour` o'clock, Danish time."""
+    return timezone.make_aware(datetime.combine(timezone.localdate() - timedelta(days=day), time(hour)))
+
+
+def _story_moments(story: Story) -> list[datetime]:
+    """When the item was posted and when each step happened: in order, a few minutes apart on a busy day."""
+    moments: list[datetime] = []
+    for day, hour in [(story.posted.day, story.posted.hour), *((s.day, s.hour) for s in story.steps)]:
+        moment = _moment(day, hour)
+        if moments and moment <= moments[-1]:
+            moment = moments[-1] + timedelta(minutes=10)
+        moments.append(moment)
+    if moments[-1] >= timezone.now():
+        raise ValueError(f"The story of “{story.posted.title}” ends in the future: {moments[-1]:%Y-%m-%d %H:%M}.")
+    return moments
+
+
+# --- People, workshops, history ----------------------------------------------------------------------------------
+
+
+def _people(clock: _Clock) -> dict[str, User]:
+    people = {}
+    for person in PEOPLE:
+        user = User.objects.filter(email=person.email).first()
+        if user is None:
+            with clock.at(_moment(person.day, 9)):
+                if person.moderator:
+                    # Moderators are made by `manage.py createsuperuser`, which calls this manager method.
+                    user = User.objects.create_superuser(
+                        email=person.email, password=DEMO_PASSWORD, display_name=person.name, area=person.area
+                    )
+                else:
+                    user = user_register(
+                        email=person.email,
+                        password=DEMO_PASSWORD,
+                        display_name=person.name,
+                        language=person.language,
+                        area=person.area,
+                    )
+        people[person.email] = user
+    return people
+
+
+def _workshops(people: dict[str, User], clock: _Clock) -> dict[str, Workshop]:
+    """Each workshop applies (its owner registers it), a moderator verifies it, the owner adds the staff."""
+    workshops = {}
+    for spec in WORKSHOPS:
+        owner = people[spec.owner]
+        workshop = Workshop.objects.filter(name=spec.name).first()
+        if workshop is None:
+            with clock.at(_moment(spec.day, 10)):
+                workshop = workshop_create(
+                    owner=owner,
+                    name=spec.name,
+                    cvr=spec.cvr,
+                    address=spec.address,
+                    description=spec.description,
+                    categories=Category.objects.filter(slug__in=spec.categories),
+                )
+            if spec.verified_day is not None:
+                with clock.at(_moment(spec.verified_day, 11)):
+                    workshop_verify(workshop=workshop)  # the moderator's admin action
+        for email in spec.staff:
+            if not WorkshopMembership.objects.filter(workshop=workshop, user=people[email]).exists():
+                with clock.at(_moment((spec.verified_day or spec.day) - 1, 12)):
+                    workshop_member_add(workshop=workshop, actor=owner, email=email, role=Role.STAFF)
+        workshops[workshop.slug] = workshop
+    return workshops
+
+
+def _ords_history(workshops: dict[str, Workshop], clock: _Clock) -> None:
+    slug, rows, day = ORDS_IMPORT
+    lines = ORDS_SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    with clock.at(_moment(day, 14)):
+        ords_import(file=io.StringIO("".join(lines[:1] + lines[-rows:])), workshop=workshops[slug])  # idempotent
+
+
+def _saved_searches(people: dict[str, User], clock: _Clock) -> None:
+    for email, name, query, day in SAVED_SEARCHES:
+        user = people[email]
+        if not SavedSearch.objects.filter(user=user, name=name).exists():
+            with clock.at(_moment(day, 20)):
+                saved_search_create(user=user, name=name, query=query, email_digest=True)
+
+
+# --- Stories ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Scene:
+    """What a story's steps act on: the listing being traded (the resident's, or the workshop's once it has
+    published the repaired item), the repair job, the current reservation and conversation."""
+
+    listing: Listing
+    job: RepairJob | None = None
+    reservation: Reservation | None = None
+    conversation: Conversation | None = None
+
+
+def _story_play(story: Story, people: dict[str, User], clock: _Clock) -> None:
+    posted = story.posted
+    owner = people[posted.seller if isinstance(posted, Item) else posted.donor]
+    if Listing.objects.filter(seller=owner, title=posted.title).exists():
+        return  # played already
+    first, *rest = _story_moments(story)
+    with clock.at(first):
+        scene = _post(posted, owner)
+    for step, moment in zip(story.steps, rest, strict=True):
+        with clock.at(moment):
+            _act(step, scene, people, moment, clock)
+
+
+def _photo(listing: Listing, user: User, kind: str, background: Colour) -> None:
+    if not kind:
+        return
+    photo = photo_upload(
+        listing_id=listing.pk, user=user, file=ContentFile(drawing(kind, background), name=f"{kind}.jpg")
+    )
+    photo_process(photo_id=photo.pk)  # at once, not by the worker: the demo shows finished photos
+
+
+def _post(posted: Item | Donation, owner: User) -> _Scene:
+    """A draft with its photo, then published — as the posting page does it."""
+    common: dict[str, Any] = {
+        "title": posted.title,
+        "category": Category.objects.get(slug=posted.category),
+        "condition": posted.condition,
+        "description": posted.description,
+        "brand": posted.brand,
+        "model": posted.model,
+    }
+    job = None
+    if isinstance(posted, Item):
+        kind = Kind.SALE if posted.price else Kind.FREE
+        listing = listing_create(
+            seller=owner, kind=kind, price_dkk=Decimal(posted.price), pickup_details=posted.pickup, **common
         )
-        photo_process(photo_id=photo.pk)  # synchronously: the demo shows finished photos at once
+        publish = posted.publish
+    else:
+        listing = donation_create(seller=owner, repair_mode=posted.mode, fault_description=posted.fault, **common)
+        job = RepairJob.objects.get(listing=listing)
+        publish = True
+    _photo(listing, owner, posted.drawing, posted.background)
+    if publish:
+        listing = listing_publish(listing=listing, actor=owner)
+    return _Scene(listing=listing, job=job)
+
+
+def _act(step: Step, scene: _Scene, people: dict[str, User], moment: datetime, clock: _Clock) -> None:
+    """Carry out one step through the service the site calls for it."""
+    if isinstance(step, (Claim, Release, Start, Work, Wipe, NoStorage, Complete, Publish, WithdrawDonation)):
+        _act_on_job(step, scene, people, moment)
+    else:
+        _act_on_listing(step, scene, people, clock)
+
+
+def _act_on_job(step: Step, scene: _Scene, people: dict[str, User], moment: datetime) -> None:
+    assert scene.job is not None, f"{scene.listing.title}: a repair step in a story without a repair job"
+    job = RepairJob.objects.get(pk=scene.job.pk)
+    match step:
+        case Claim(by=by):
+            workshop = Workshop.objects.filter(memberships__user=people[by], verified=True).get()
+            scene.job = job_claim(job=job, workshop=workshop, actor=people[by])
+        case Release(by=by, reason=reason):
+            scene.job = job_release(job=job, actor=people[by], reason=reason)
+        case Start(by=by):
+            scene.job = job_start(job=job, actor=people[by])
+        case Work(by=by, hours=hours, note=note):
+            worklog_create(job=job, actor=people[by], hours=hours, date=timezone.localdate(moment), note=note)
+        case Wipe() as wipe:
+            datawipe_create(
+                job=job,
+                actor=people[wipe.by],
+                serial_number=wipe.serial,
+                model=wipe.model,
+                size_gb=Decimal(wipe.size_gb),
+                nist_level=wipe.level,
+                technique=wipe.technique,
+                tool=wipe.tool,
+                verified=True,
+                result=WipeResult.SUCCESS,
+                started_at=moment - timedelta(minutes=wipe.minutes),
+                finished_at=moment,
+            )
+        case NoStorage(by=by):
+            scene.job = job_mark_no_storage(job=job, actor=people[by])
+        case Complete(by=by, outcome=outcome, barrier=barrier, notes=notes):
+            scene.job = job_complete(job=job, actor=people[by], outcome=outcome, barrier=barrier, notes=notes)
+        case Publish() as publish:
+            actor = people[publish.by]
+            listing = job_publish(
+                job=job,
+                actor=actor,
+                title=publish.title,
+                description=publish.description,
+                price_dkk=Decimal(publish.price),
+                condition=publish.condition,
+            )
+            _photo(listing, actor, publish.drawing, publish.background)
+            scene.listing, scene.reservation, scene.conversation = listing, None, None
+        case WithdrawDonation():
+            scene.listing = donation_withdraw(listing=scene.listing, actor=scene.listing.seller)
+        case _:
+            raise TypeError(f"Not a repair step: {step!r}")
+
+
+def _act_on_listing(step: Step, scene: _Scene, people: dict[str, User], clock: _Clock) -> None:
+    listing = Listing.objects.select_related("seller", "workshop").get(pk=scene.listing.pk)
+    seller_side = listing.seller
+
+    def person(email: str) -> User:
+        return people[email] if email else seller_side
+
+    match step:
+        case Ask(buyer=buyer, body=body):
+            scene.conversation, _message = conversation_start(listing=listing, buyer=people[buyer], body=body)
+        case Reply(by=by, body=body):
+            assert scene.conversation is not None, f"{listing.title}: a reply before anyone asked"
+            conversation_mark_read(conversation=scene.conversation, reader=person(by))
+            message_send(conversation=scene.conversation, sender=person(by), body=body)
+        case Reserve(buyer=buyer):
+            scene.reservation = reservation_create(listing=listing, buyer=people[buyer])
+        case Confirm(by=by):
+            assert scene.reservation is not None
+            scene.reservation = reservation_confirm(reservation=scene.reservation, actor=person(by))
+        case HandOver(by=by):
+            assert scene.reservation is not None
+            scene.reservation = reservation_complete(reservation=scene.reservation, actor=person(by))
+        case Cancel(by=by):
+            assert scene.reservation is not None
+            scene.reservation = reservation_cancel(reservation=scene.reservation, actor=person(by))
+        case Expire():
+            assert scene.reservation is not None
+            clock.settle()  # the reservation's 48 hours must lie in the past for the expiry task to see them
+            if not reservation_expire(reservation_id=scene.reservation.pk):
+                raise ValueError(f"{listing.title}: the reservation was not due to expire yet")
+        case Withdraw():
+            scene.listing = listing_withdraw(listing=listing, actor=seller_side)
+        case Report(by=by, reason=reason, details=details):
+            report_create(listing=listing, reporter=people[by], reason=reason, details=details)
+        case Hide():
+            scene.listing = listing_hide(listing=listing)  # the moderators' "hide" action in the admin
+        case _:
+            raise TypeError(f"Not a listing step: {step!r}")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User, Workshop, WorkshopMembership
 from core.errors import InvalidInput
 from listings.models import Condition, Kind, Listing, ListingStatus
-from listings.services import listing_create
+from listings.services import listing_create, listing_withdraw
 from notifications.services import notification_send
 
 from .errors import (
@@ -77,6 +77,23 @@ def donation_create(*, seller: User, repair_mode: str, fault_description: str = 
         errors: dict[str, list[Any]] = {k: list(v) for k, v in exc.message_dict.items()}
         raise InvalidInput(gettext("Please correct the errors below."), errors=errors) from exc
     return listing
+
+
+@transaction.atomic
+def donation_withdraw(*, listing: Listing, actor: User) -> Listing:
+    """The donor takes back an item donated for repair before any workshop has claimed it: the listing is
+    withdrawn and its job cancelled, so it leaves the job board. Once a workshop holds the job, the job is the
+    workshop's to release or complete (409). Withdrawing twice changes nothing."""
+    withdrawn = listing_withdraw(listing=listing, actor=actor)  # only who may change the listing (403 for others)
+    job = RepairJob.objects.get(listing=withdrawn)
+    if job.status == JobStatus.CANCELLED:
+        return withdrawn
+    if not _transition(
+        job=job, from_statuses=(JobStatus.OPEN,), to=JobStatus.CANCELLED, actor=actor, event_workshop=None, updates={}
+    ):
+        job.refresh_from_db()
+        raise _wrong_status(job, _("You cannot take back a donation whose repair job is %(status)s."))
+    return withdrawn
 
 
 # --- helpers --------------------------------------------------------------------------------------------------

@@ -11,5 +11,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         demo_load()
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Logins (password for all: {DEMO_PASSWORD}):"))
-        for email, name, _area, staff in PEOPLE:
-            self.stdout.write(f"  {email:<26} {name}{'  (moderator, /admin/)' if staff else ''}")
+        for person in PEOPLE:
+            role = "  (moderator, /admin/)" if person.moderator else ""
+            self.stdout.write(f"  {person.email:<26} {person.name}{role}")
