@@ -26,7 +26,7 @@ from rest_framework.test import APIClient
 from marketplace.models import SavedSearch
 from repairs.models import JobStatus
 from tests import factories
-from tests.conftest import client_for
+from tests.helpers import client_for
 from tests.listings import imagegen
 
 pytestmark = pytest.mark.django_db
