@@ -1,6 +1,11 @@
 """No Docker engine runs here, so the deployment files are checked by reading them."""
 
+import json
+import os
 import re
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -51,3 +56,64 @@ def test_dockerfile_builds_from_the_lock_and_runs_unprivileged():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "-c requirements.lock" in dockerfile
     assert re.search(r"^USER kredslob$", dockerfile, re.M)
+
+
+def dockerfile_instructions() -> list[str]:
+    """The Dockerfile's instructions, each on one line (continuations joined, comments dropped)."""
+    lines = [line for line in (ROOT / "Dockerfile").read_text().splitlines() if not line.lstrip().startswith("#")]
+    return [" ".join(part.strip() for part in chunk.split("\\\n")) for chunk in re.split(r"\n(?=\S)", "\n".join(lines))]
+
+
+def dockerfile_env() -> dict[str, str]:
+    env: dict[str, str] = {}
+    for instruction in dockerfile_instructions():
+        if instruction.startswith("ENV "):
+            env.update(dict(pair.split("=", 1) for pair in shlex.split(instruction[4:])))
+    return env
+
+
+def image_environment(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment a container of the image starts with: the Dockerfile's ENV and nothing from this shell."""
+    return {"PATH": os.environ["PATH"], **dockerfile_env(), "KREDSLOB_VAR_DIR": str(tmp_path), **extra}
+
+
+def test_the_image_starts_with_debug_off():
+    assert dockerfile_env().get("DEBUG") == "0"
+
+
+def test_running_the_image_without_a_secret_key_refuses_to_start(tmp_path):
+    """`docker run kredslob` without SECRET_KEY must not serve the development key: the settings refuse."""
+    probe = "import django; django.setup(); from django.conf import settings; print('DEBUG', settings.DEBUG)"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=image_environment(tmp_path), capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+    secret = "x" * 64
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=image_environment(tmp_path, SECRET_KEY=secret),
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.strip() == "DEBUG False", result.stderr
+
+
+def test_the_images_collectstatic_step_writes_the_manifest_production_reads(tmp_path):
+    """With DEBUG=0 static files are served from a manifest (whitenoise); the build step must write it, or every
+    page of the image fails. Runs the Dockerfile's own collectstatic command."""
+    run = next(i for i in dockerfile_instructions() if i.startswith("RUN ") and "collectstatic" in i)
+    step = next(part.strip() for part in run[4:].split("&&") if "collectstatic" in part)
+    step = re.sub(r"(^|\s)python(\s)", rf"\1{sys.executable}\2", step)
+    static_root = tmp_path / "static"
+    result = subprocess.run(
+        ["/bin/sh", "-c", step],
+        cwd=ROOT,
+        env=image_environment(tmp_path, STATIC_ROOT=str(static_root)),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    manifest = json.loads((static_root / "staticfiles.json").read_text())
+    assert "frontend/site.css" in manifest["paths"]
