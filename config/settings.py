@@ -143,6 +143,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_VERBOSE = False
+# The address a failure counts against: the same function as the throttles and the logs (core.http).
+AXES_CLIENT_IP_CALLABLE = "core.http.client_key"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -241,6 +243,15 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic tasks; each app adds its entries here (name -> task and schedule in seconds).
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
+# --- Client address and throttling -------------------------------------------------------------------
+# How many reverse proxies stand in front of the app, each appending the address it got the request from to
+# X-Forwarded-For (nginx, Caddy: 1; a CDN in front of nginx: 2). 0: none, the header is ignored and the TCP peer
+# is the client. Throttles (API and pages), the login lockout and the logs all read the client's address from
+# it through core.http.client_ip; a count larger than the real one lets clients choose their address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is the number of reverse proxies: 0 or more.")
+
 # --- REST framework and OpenAPI --------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -251,11 +262,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.problem_exception_handler",
+    # DRF's three throttles, counting through core.throttle (atomic, one client address for API and pages).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "core.throttle.AnonRateThrottle",
+        "core.throttle.UserRateThrottle",
+        "core.throttle.ScopedRateThrottle",
     ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("THROTTLE_ANON", "300/min"),
         "user": os.environ.get("THROTTLE_USER", "1200/min"),
