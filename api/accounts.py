@@ -54,7 +54,7 @@ class RegisterIn(serializers.Serializer):
 
 class RegisterView(APIView):
     permission_classes = [AllowAny]
-    throttle_scope = "auth"
+    throttle_scope = "signup"  # counted with the /signup/ page's (core.throttle)
 
     @extend_schema(request=RegisterIn, responses={201: UserOut})
     def post(self, request: Request) -> Response:

@@ -272,7 +272,13 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("THROTTLE_ANON", "300/min"),
         "user": os.environ.get("THROTTLE_USER", "1200/min"),
+        # Log-ins: POST /api/v1/auth/token/ and the /login/ page, per client address.
         "auth": os.environ.get("THROTTLE_AUTH", "20/min"),
+        # New accounts: POST /api/v1/auth/register/ and the /signup/ page, per client address.
+        "signup": os.environ.get("THROTTLE_SIGNUP", "20/hour"),
+        # Password-reset mails (/password-reset/): per client address, and per email address asked for.
+        "password_reset": os.environ.get("THROTTLE_PASSWORD_RESET", "10/hour"),
+        "password_reset_email": os.environ.get("THROTTLE_PASSWORD_RESET_EMAIL", "3/hour"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -31,6 +32,7 @@ from .selectors.browse import browse_listings, category_choices
 from .selectors.charts import impact_summary
 from .selectors.pages import listing_for_page, my_listings, my_notifications, workshop_for_page, workshop_goods
 from .selectors.photos import photo_image
+from .throttling import throttle_posts
 from .views_trade import listing_trade_context, my_page_context
 
 
@@ -111,6 +113,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@throttle_posts("signup")
 @shows_refusals()
 def signup(request: HttpRequest) -> HttpResponseBase:
     if request.user.is_authenticated:
@@ -126,6 +129,7 @@ def signup(request: HttpRequest) -> HttpResponseBase:
     return render(request, "frontend/accounts/signup.html", {"form": form, "next": _safe_next(request)})
 
 
+@method_decorator(throttle_posts("auth"), name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "frontend/accounts/login.html"
     authentication_form = LoginForm
@@ -141,6 +145,7 @@ class LogoutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
 
 
+@method_decorator(throttle_posts("password_reset", per_email="password_reset_email"), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "frontend/accounts/password_reset.html"
     email_template_name = "frontend/accounts/password_reset_email.txt"
