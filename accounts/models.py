@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .signals import password_changed
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -63,6 +65,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # `set_password` keeps the new password in `_password` until the row is saved; Django's re-hash at log-in
+        # clears it first, so only a real change (reset, admin, changepassword, a service) is announced.
+        changed = self._password is not None and not self._state.adding  # type: ignore[attr-defined]
+        super().save(*args, **kwargs)
+        if changed:
+            password_changed.send(sender=type(self), user=self)
 
     def get_short_name(self) -> str:
         return self.display_name

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth import password_validation
+from django.contrib.auth import SESSION_KEY, password_validation
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token
 
 from core.errors import DomainError, InvalidInput, NotAllowed, NotFound
 
@@ -62,6 +64,43 @@ def user_update(
         user.full_clean(exclude=["password"], validate_unique=False)
         user.save(update_fields=fields)
     return user
+
+
+# --- Ways in: API tokens and sessions -----------------------------------------------------------------------
+
+
+def user_access_end(*, user: User, keep_session_key: str | None = None) -> None:
+    """End every way into the account: every API token, and every session but `keep_session_key`. After a
+    password change or reset (`password_changed`) and when an account is deleted (`privacy.services`)."""
+    Token.objects.filter(user=user).delete()
+    sessions = Session.objects.filter(expire_date__gte=timezone.now())
+    if keep_session_key:
+        sessions = sessions.exclude(session_key=keep_session_key)
+    for session in sessions.iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            session.delete()
+
+
+def password_changed(*, user: User) -> None:
+    """A new password shuts out whoever held the old one: a stolen API token or session cookie stops working.
+    Runs for every password change (`accounts.signals.password_changed`, sent by `User.save`). The person who
+    changed their own password while logged in stays logged in on that browser: Django's password-change views
+    (the admin's included) call `update_session_auth_hash` after saving, which moves that session to a new key
+    with the new password's hash; a view of ours that changes a password while logged in must do the same."""
+    user_access_end(user=user)
+
+
+def password_changed_receiver(sender: Any, user: User, **kwargs: Any) -> None:
+    password_changed(user=user)
+
+
+@transaction.atomic
+def user_token(*, user: User, rotate: bool = False) -> Token:
+    """The user's API token (made on first use). `rotate`: a new one, and the old one stops working."""
+    if rotate:
+        Token.objects.filter(user=user).delete()
+    token, _created = Token.objects.get_or_create(user=user)
+    return token
 
 
 def workshop_verify(*, workshop: Workshop) -> Workshop:

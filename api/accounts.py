@@ -8,7 +8,6 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -67,6 +66,7 @@ class RegisterView(APIView):
 class TokenIn(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, max_length=128)
+    rotate = serializers.BooleanField(required=False, default=False)
 
 
 class TokenView(APIView):
@@ -86,7 +86,7 @@ class TokenView(APIView):
         if user is None:
             message = _("The email address or password is wrong.")
             raise InvalidInput(message, errors={"non_field_errors": [message]})
-        token, _created = Token.objects.get_or_create(user=user)
+        token = services.user_token(user=user, rotate=data.validated_data["rotate"])  # type: ignore[arg-type]
         return Response({"token": token.key})
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from accounts.services import user_access_end
 from listings.models import Kind, Listing, ListingStatus, Photo
 from marketplace.models import OPEN_RESERVATION_STATUSES, Reservation, SavedSearch
 from marketplace.services import reservation_cancel
@@ -45,13 +43,10 @@ def user_delete(*, user: User) -> None:
         listing__status=ListingStatus.WITHDRAWN,
         listing__kind__in=[Kind.SALE, Kind.FREE],
     ).delete()
-    Token.objects.filter(user=user).delete()
     Notification.objects.filter(user=user).delete()
     SavedSearch.objects.filter(user=user).delete()
     user.memberships.all().delete()
-    for session in Session.objects.filter(expire_date__gte=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
+    user_access_end(user=user)  # every token and session
     user.email = f"deleted-{user.pk}@deleted.invalid"
     user.display_name = ""
     user.area = ""
