@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import TokenProxy
 
-from .models import User, Workshop, WorkshopMembership
+from .models import User, Workshop, WorkshopInvitation, WorkshopMembership
 from .services import workshop_verify
 
 
@@ -73,3 +73,19 @@ def _unregister_token_proxy() -> None:
 
 
 _unregister_token_proxy()
+
+
+@admin.register(WorkshopInvitation)
+class WorkshopInvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations are made and answered through accounts.invitations (the token never shows)."""
+
+    list_display = ["email", "workshop", "role", "invited_by", "created_at", "expires_at", "accepted_at", "declined_at"]
+    fields = ["email", "workshop", "role", "invited_by", "created_at", "expires_at", "accepted_at", "declined_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "workshop__name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -128,3 +128,57 @@ class WorkshopMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.workshop} ({self.role})"
+
+
+class InvitationStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+
+
+class WorkshopInvitation(models.Model):
+    """An owner asks a person, by email address, to join their workshop. Membership only comes when that person
+    accepts, logged in with that address. The link's token is mailed once and kept only as its SHA-256 hash."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("workshop invitation")
+        verbose_name_plural = _("workshop invitations")
+        constraints = [
+            # One open invitation per workshop and address: inviting again replaces it.
+            models.UniqueConstraint(
+                fields=["workshop", "email"],
+                condition=models.Q(accepted_at__isnull=True, declined_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+            models.CheckConstraint(condition=models.Q(role__in=["owner", "staff"]), name="invitation_role_valid"),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(declined_at__isnull=True),
+                name="invitation_accepted_or_declined",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.workshop} ({self.role})"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at is not None:
+            return InvitationStatus.ACCEPTED
+        if self.declined_at is not None:
+            return InvitationStatus.DECLINED
+        if self.expires_at <= timezone.now():
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.OPEN

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
-from core.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from core.errors import DomainError, InvalidInput, NotAllowed
 
 from .models import Role, User, Workshop, WorkshopMembership
 from .selectors import is_owner
@@ -118,10 +118,6 @@ class WorkshopNotAllowed(NotAllowed):
     code = "workshop_not_allowed"
 
 
-class AlreadyMember(DomainError):
-    code = "already_member"
-
-
 _DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
 
 
@@ -161,7 +157,8 @@ def workshop_create(
     raise DomainError(_("Could not give the workshop a unique address. Please try again."))
 
 
-def _require_owner(*, workshop: Workshop, user: User) -> None:
+def require_owner(*, workshop: Workshop, user: User) -> None:
+    """Refuse (403) unless `user` owns the workshop (`selectors.is_owner`)."""
     if not is_owner(user=user, workshop=workshop):
         raise WorkshopNotAllowed(_("Only an owner of the workshop may do that."))
 
@@ -177,7 +174,7 @@ def workshop_update(
     categories: Iterable[Any] | None = None,
 ) -> Workshop:
     """The owner changes the profile and the categories the workshop handles (the slug and CVR stay)."""
-    _require_owner(workshop=workshop, user=actor)
+    require_owner(workshop=workshop, user=actor)
     fields = []
     for field, value in (("name", name), ("address", address), ("description", description)):
         if value is not None:
@@ -189,21 +186,3 @@ def workshop_update(
     if categories is not None:
         workshop.categories.set(list(categories))
     return workshop
-
-
-@transaction.atomic
-def workshop_member_add(*, workshop: Workshop, actor: User, email: str, role: str = Role.STAFF) -> WorkshopMembership:
-    """The owner adds an existing user (by email) as a member."""
-    _require_owner(workshop=workshop, user=actor)
-    user = User.objects.filter(email__iexact=email.strip()).first()
-    if user is None:
-        raise NotFound(
-            _("No one has an account with that email address. Ask them to register first, then add them again.")
-        )
-    membership = WorkshopMembership(workshop=workshop, user=user, role=role)
-    try:
-        with transaction.atomic():
-            membership.save()
-    except IntegrityError as exc:
-        raise AlreadyMember(_("%(name)s is already a member of this workshop.") % {"name": user.display_name}) from exc
-    return membership

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Workshop
+from accounts.selectors import workshops_visible_to
 from api.outputs import DisplayNameOut, ProvenanceOut, WorkshopRefOut
 from api.pagination import CursorPagination
 from api.schema import paginated
@@ -181,7 +181,7 @@ class ClaimView(APIView):
         data = ClaimIn(data=request.data)
         data.is_valid(raise_exception=True)
         job = selectors.job_get(user=request.user, job_id=job_id, to_claim=True)
-        workshop = Workshop.objects.filter(slug=data.validated_data["workshop"]).first()
+        workshop = workshops_visible_to(user=request.user).filter(slug=data.validated_data["workshop"]).first()
         if workshop is None:
             message = _("There is no workshop with that name.")
             raise InvalidInput(message, errors={"workshop": [message]})
@@ -383,7 +383,7 @@ def _impact_params(request: Request) -> dict[str, Any]:
         raise InvalidInput(next(iter(errors.values()))[0], errors=errors)  # type: ignore[arg-type]
     params = dict(data.validated_data)
     if "workshop" in params:
-        workshop = Workshop.objects.filter(slug=params["workshop"]).first()
+        workshop = workshops_visible_to(user=request.user).filter(slug=params["workshop"]).first()
         if workshop is None:
             message = _("There is no workshop with that name.")
             raise InvalidInput(message, errors={"workshop": [message]})

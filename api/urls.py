@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import accounts, categories, listings, photos, privacy, repairs, trade, workshops
+from . import accounts, categories, invitations, listings, photos, privacy, repairs, trade, workshops
 
 app_name = "api"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("workshops/", workshops.WorkshopListView.as_view(), name="workshops"),
     path("workshops/<slug:slug>/", workshops.WorkshopDetailView.as_view(), name="workshop"),
     path("workshops/<slug:slug>/members/", workshops.WorkshopMemberView.as_view(), name="workshop-members"),
+    path("invitations/<str:token>/", invitations.InvitationDetailView.as_view(), name="invitation"),
+    path("invitations/<str:token>/accept/", invitations.InvitationAcceptView.as_view(), name="invitation-accept"),
+    path("invitations/<str:token>/decline/", invitations.InvitationDeclineView.as_view(), name="invitation-decline"),
     path("repair-jobs/", repairs.JobListView.as_view(), name="repair-jobs"),
     path("repair-jobs/<int:job_id>/", repairs.JobDetailView.as_view(), name="repair-job"),
     path("repair-jobs/<int:job_id>/claim/", repairs.ClaimView.as_view(), name="repair-job-claim"),

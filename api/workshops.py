@@ -1,4 +1,8 @@
-"""Workshops: the public list, applying to register one, the profile with impact, members and categories."""
+"""Workshops: the list, applying to register one, the profile with impact, inviting members, categories.
+
+Who sees a workshop is `accounts.selectors.workshops_visible_to` (verified ones for everybody; an unverified one
+for its members and moderators): the list, the profile and every action below go through it, so a workshop
+someone may not see answers 404."""
 
 from __future__ import annotations
 
@@ -11,12 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import services
-from accounts.models import Role, Workshop, WorkshopMembership, cvr_validator
+from accounts import invitations, services
+from accounts.models import Role, Workshop, cvr_validator
+from accounts.selectors import workshop_get, workshops_visible_to
 from api.pagination import CursorPagination
 from api.repairs import ImpactOut
 from api.schema import paginated
-from core.errors import NotFound
 from impact.selectors import impact_summary
 from listings.selectors import category_leaves_named
 
@@ -63,20 +67,14 @@ class WorkshopPatchIn(serializers.Serializer):
     categories = serializers.ListField(child=serializers.SlugField(), required=False)
 
 
-def _workshop(slug: str) -> Workshop:
-    workshop = Workshop.objects.filter(slug=slug).prefetch_related("categories").first()
-    if workshop is None:
-        raise NotFound()
-    return workshop
-
-
 class WorkshopListView(APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
 
     @extend_schema(operation_id="v1_workshops_list", responses={200: paginated(WorkshopOut, "PaginatedWorkshopList")})
     def get(self, request: Request) -> Response:
         paginator = CursorPagination()
-        page = paginator.paginate_queryset(Workshop.objects.prefetch_related("categories"), request, view=self)
+        workshops = workshops_visible_to(user=request.user).prefetch_related("categories")
+        page = paginator.paginate_queryset(workshops, request, view=self)
         return paginator.get_paginated_response(WorkshopOut(page, many=True).data)
 
     @extend_schema(request=WorkshopIn, responses={201: WorkshopDetailOut})
@@ -85,7 +83,8 @@ class WorkshopListView(APIView):
         data.is_valid(raise_exception=True)
         fields = {**data.validated_data, "categories": category_leaves_named(data.validated_data.get("categories", ()))}
         workshop = services.workshop_create(owner=request.user, **fields)  # type: ignore[arg-type]
-        return Response(WorkshopDetailOut(_workshop(workshop.slug)).data, status=status.HTTP_201_CREATED)
+        workshop = workshop_get(user=request.user, slug=workshop.slug)
+        return Response(WorkshopDetailOut(workshop).data, status=status.HTTP_201_CREATED)
 
 
 class WorkshopDetailView(APIView):
@@ -93,7 +92,7 @@ class WorkshopDetailView(APIView):
 
     @extend_schema(responses={200: WorkshopDetailOut})
     def get(self, request: Request, slug: str) -> Response:
-        return Response(WorkshopDetailOut(_workshop(slug)).data)
+        return Response(WorkshopDetailOut(workshop_get(user=request.user, slug=slug)).data)
 
     @extend_schema(request=WorkshopPatchIn, responses={200: WorkshopDetailOut})
     def patch(self, request: Request, slug: str) -> Response:
@@ -103,32 +102,38 @@ class WorkshopDetailView(APIView):
         fields = dict(data.validated_data)
         if "categories" in fields:
             fields["categories"] = category_leaves_named(fields["categories"])
-        services.workshop_update(workshop=_workshop(slug), actor=request.user, **fields)  # type: ignore[arg-type]
-        return Response(WorkshopDetailOut(_workshop(slug)).data)
+        workshop = workshop_get(user=request.user, slug=slug)
+        services.workshop_update(workshop=workshop, actor=request.user, **fields)  # type: ignore[arg-type]
+        return Response(WorkshopDetailOut(workshop_get(user=request.user, slug=slug)).data)
 
 
-class MemberIn(serializers.Serializer):
-    email = serializers.EmailField()
+class InviteIn(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
     role = serializers.ChoiceField(choices=Role.choices, default=Role.STAFF)
 
 
-class MemberOut(serializers.Serializer):
-    email = serializers.EmailField(source="user.email")
-    display_name = serializers.CharField(source="user.display_name")
-    role = serializers.CharField()
+class InvitationSentOut(serializers.Serializer):
+    """The same answer whether or not the address has an account: nothing about the person."""
+
     workshop = serializers.CharField(source="workshop.slug")
+    email = serializers.EmailField()
+    role = serializers.CharField()
+    expires_at = serializers.DateTimeField()
 
 
 class WorkshopMemberView(APIView):
-    permission_classes = [IsAuthenticatedOrReadOnly]
+    """An owner of a verified workshop invites a person by email; they join when they accept the mailed link."""
 
-    @extend_schema(request=MemberIn, responses={201: MemberOut})
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    throttle_scope = "invite"
+
+    @extend_schema(request=InviteIn, responses={202: InvitationSentOut})
     def post(self, request: Request, slug: str) -> Response:
-        data = MemberIn(data=request.data)
+        data = InviteIn(data=request.data)
         data.is_valid(raise_exception=True)
-        membership: WorkshopMembership = services.workshop_member_add(
-            workshop=_workshop(slug),
+        sent = invitations.workshop_invite(
+            workshop=workshop_get(user=request.user, slug=slug),
             actor=request.user,  # type: ignore[arg-type]
             **data.validated_data,
         )
-        return Response(MemberOut(membership).data, status=status.HTTP_201_CREATED)
+        return Response(InvitationSentOut(sent.invitation).data, status=status.HTTP_202_ACCEPTED)

@@ -279,6 +279,8 @@ REST_FRAMEWORK = {
         # Password-reset mails (/password-reset/): per client address, and per email address asked for.
         "password_reset": os.environ.get("THROTTLE_PASSWORD_RESET", "10/hour"),
         "password_reset_email": os.environ.get("THROTTLE_PASSWORD_RESET_EMAIL", "3/hour"),
+        # Workshop invitations (each one a mail to an address the owner chose), per owner.
+        "invite": os.environ.get("THROTTLE_INVITE", "30/hour"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -349,6 +351,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Domain settings -------------------------------------------------------------------------------
 RESERVATION_HOURS = env_int("RESERVATION_HOURS", 48)
+# How long a workshop's invitation link works.
+WORKSHOP_INVITATION_DAYS = env_int("WORKSHOP_INVITATION_DAYS", 14)
 LCA_CSV = BASE_DIR / "listings" / "data" / "lca_categories.csv"
 
 # --- Periodic work (Celery beat) -----------------------------------------------------------------------

@@ -29,8 +29,9 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.invitations import invitation_accept, workshop_invite
 from accounts.models import Role, User, Workshop, WorkshopMembership
-from accounts.services import user_register, workshop_create, workshop_member_add, workshop_verify
+from accounts.services import user_register, workshop_create, workshop_verify
 from listings.categories import categories_load
 from listings.models import Category, Kind, Listing, Photo
 from listings.photos import photo_upload
@@ -252,8 +253,11 @@ def _workshops(people: dict[str, User], clock: _Clock) -> dict[str, Workshop]:
                     workshop_verify(workshop=workshop)  # the moderator's admin action
         for email in spec.staff:
             if not WorkshopMembership.objects.filter(workshop=workshop, user=people[email]).exists():
+                # The owner invites them (a mail with a link), they accept the next morning.
                 with clock.at(_moment((spec.verified_day or spec.day) - 1, 12)):
-                    workshop_member_add(workshop=workshop, actor=owner, email=email, role=Role.STAFF)
+                    sent = workshop_invite(workshop=workshop, actor=owner, email=email, role=Role.STAFF)
+                with clock.at(_moment((spec.verified_day or spec.day) - 2, 9)):
+                    invitation_accept(token=sent.token, user=people[email])
         workshops[workshop.slug] = workshop
     return workshops
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from . import views, views_post, views_trade, views_workshop
+from . import views, views_invitations, views_post, views_trade, views_workshop
 
 app_name = "frontend"
 
@@ -23,6 +23,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password-reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("invitations/<str:token>/", views_invitations.invitation, name="invitation"),
     # --- Residents and buyers: post, edit, photos, reserve, messages, My page (branch pages2) -----------
     path("post/", views_post.post_create, name="post"),
     path("listings/<int:pk>/edit/", views_post.listing_edit, name="listing_edit"),

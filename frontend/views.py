@@ -91,7 +91,7 @@ def impact(request: HttpRequest) -> HttpResponse:
 
 
 def workshop_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    workshop = workshop_for_page(slug=slug)
+    workshop = workshop_for_page(slug=slug, viewer=request.user)
     if workshop is None:
         raise Http404
     context = {

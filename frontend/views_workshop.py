@@ -20,10 +20,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import invitations
+from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import User, Workshop
 from accounts.selectors import is_owner
 from core.errors import InvalidInput
+from core.throttle import throttle_request
 from listings import photos
 from listings.models import Listing, Photo
 from listings.selectors import category_leaves_named, category_tree
@@ -44,15 +47,14 @@ from .forms_workshop import (
 )
 from .refusals import refusals_on, shows_refusals
 from .selectors.browse import category_choices, decode_cursor, newest_first_page
+from .throttling import too_many_requests
 
 BOARD_PAGE = 50
 
 
 def _verified_workshops(user: User) -> list[Workshop]:
     """The verified workshops the user belongs to; none → 403 on every workshop page."""
-    workshops = list(
-        Workshop.objects.filter(memberships__user=user, verified=True).prefetch_related("categories").order_by("name")
-    )
+    workshops = list(account_selectors.user_verified_workshops(user=user).prefetch_related("categories"))
     if not workshops:
         raise PermissionDenied(_("Only members of a verified workshop can use the workshop pages."))
     return workshops
@@ -304,7 +306,7 @@ def _leaf_choices() -> list[tuple[str, str]]:
 @shows_refusals()
 def workshop_manage(request: HttpRequest, slug: str) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
-    workshop = job_selectors.workshop_for_member(user=user, slug=slug)
+    workshop = account_selectors.member_workshop(user=user, slug=slug)
     if workshop is None:
         raise Http404
     if not is_owner(user=user, workshop=workshop):
@@ -315,13 +317,15 @@ def workshop_manage(request: HttpRequest, slug: str) -> HttpResponseBase:
     status = 200
     if request.method == "POST" and request.POST.get("form") == "member":
         member_form = MemberAddForm(request.POST)
+        if (wait := throttle_request(request, scope="invite", ident=f"user:{user.pk}")) is not None:
+            return too_many_requests(request, wait)
         if member_form.is_valid():
-            with refusals_on(member_form, others_on="email"):  # no such person, already a member…
-                membership = account_services.workshop_member_add(
-                    workshop=workshop, actor=user, **member_form.cleaned_data
-                )
+            with refusals_on(member_form, others_on="email"):  # not verified, already a member, mail not sent…
+                sent = invitations.workshop_invite(workshop=workshop, actor=user, **member_form.cleaned_data)
                 messages.success(
-                    request, _("%(name)s is now a member of the workshop.") % {"name": membership.user.display_name}
+                    request,
+                    _("An invitation is on its way to %(email)s. They join when they accept it.")
+                    % {"email": sent.invitation.email},
                 )
                 return redirect("frontend:workshop_manage", slug=slug)
         status = 400
@@ -342,6 +346,7 @@ def workshop_manage(request: HttpRequest, slug: str) -> HttpResponseBase:
     context = {
         "workshop": workshop,
         "members": list(workshop.memberships.select_related("user").order_by("user__display_name")),
+        "invitations": list(account_selectors.workshop_open_invitations(workshop=workshop)),
         "member_form": member_form,
         "categories_form": categories_form,
     }

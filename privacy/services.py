@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q
 
-from accounts.models import User
+from accounts.models import User, WorkshopInvitation
 from accounts.services import user_access_end
 from listings.models import Kind, Listing, ListingStatus, Photo
 from marketplace.models import OPEN_RESERVATION_STATUSES, Reservation, SavedSearch
@@ -24,7 +24,7 @@ def user_delete(*, user: User) -> None:
       other members to manage;
     - their messages stay readable to the other party, without their name;
     - their repair history stays in the impact figures, with no personal data left on it;
-    - tokens, sessions, notifications, saved searches and workshop memberships go.
+    - tokens, sessions, notifications, saved searches, workshop memberships and invitations to their address go.
     The row itself stays as an anonymous, inactive shell because listings and jobs point at it."""
     own = Q(listing__seller=user, listing__workshop__isnull=True)
     for reservation in Reservation.objects.filter(Q(buyer=user) | own, status__in=OPEN_RESERVATION_STATUSES):
@@ -47,6 +47,7 @@ def user_delete(*, user: User) -> None:
     SavedSearch.objects.filter(user=user).delete()
     user.memberships.all().delete()
     user_access_end(user=user)  # every token and session
+    WorkshopInvitation.objects.filter(email=user.email).delete()  # their address, in workshops' invitations
     user.email = f"deleted-{user.pk}@deleted.invalid"
     user.display_name = ""
     user.area = ""

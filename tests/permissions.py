@@ -18,8 +18,10 @@ leave those out for everybody.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Role, User, Workshop, WorkshopMembership
+from accounts.models import Role, User, Workshop, WorkshopInvitation, WorkshopMembership
 from listings.models import Listing, ListingStatus, Photo, PhotoStatus
 from marketplace import services as trade_services
 from marketplace.models import Conversation, Message, Report, Reservation, SavedSearch
@@ -72,6 +74,8 @@ class World:
     saved_searches: dict[str, SavedSearch]
     notifications: dict[str, Notification] = field(default_factory=dict)
     jobs: dict[str, RepairJob] = field(default_factory=dict)
+    # The link token of W's open invitation to an address that is no persona's (so no persona may answer it).
+    invitation_token: str = ""
 
     def user(self, persona: str) -> User | None:
         return None if persona == "anonymous" else self.people[persona]
@@ -185,6 +189,16 @@ def build_world() -> World:
         for persona, user in people.items()
     }
     notifications["stranger"] = Notification.objects.create(user=stranger_buyer, kind="test", title="Fremmed")
+    # W's owner invited someone who is no persona (made as the service makes it, without its mail).
+    invitation_token = "permission-matrix-invitation-token-0123456789abc"
+    WorkshopInvitation.objects.create(
+        workshop=workshop,
+        email="invited.newcomer@example.dk",
+        role=Role.STAFF,
+        token_hash=hashlib.sha256(invitation_token.encode()).hexdigest(),
+        invited_by=people["workshop_owner"],
+        expires_at=timezone.now() + timedelta(days=14),
+    )
     return World(
         people=people,
         workshop=workshop,
@@ -197,6 +211,7 @@ def build_world() -> World:
         saved_searches=saved_searches,
         notifications=notifications,
         jobs={name: RepairJob.objects.get(pk=job.pk) for name, job in jobs.items()},
+        invitation_token=invitation_token,
     )
 
 
@@ -223,6 +238,7 @@ def db_state() -> dict[str, Any]:
         "workshops": rows(Workshop),
         "workshop_categories": sorted(Workshop.categories.through.objects.values_list("workshop_id", "category_id")),
         "memberships": list(WorkshopMembership.objects.order_by("pk").values("pk", "workshop_id", "user_id", "role")),
+        "invitations": rows(WorkshopInvitation),
         "listings": rows(Listing),
         "photos": rows(Photo),
         "reservations": rows(Reservation),

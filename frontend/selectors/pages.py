@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q
 
 from accounts.models import Workshop
+from accounts.selectors import workshops_visible_to
 from listings.models import Listing, ListingStatus
 from listings.selectors import listing_get, ready_photos_prefetch
 from notifications.models import Notification
@@ -27,8 +28,10 @@ def listing_for_page(*, pk: int, viewer: Any) -> Listing:
     )
 
 
-def workshop_for_page(*, slug: str) -> Workshop | None:
-    return Workshop.objects.prefetch_related("categories").filter(slug=slug, verified=True).first()
+def workshop_for_page(*, slug: str, viewer: Any) -> Workshop | None:
+    """A workshop's page, for whoever may see it (`accounts.selectors.workshops_visible_to`: verified ones for all,
+    an unverified one for its members and moderators)."""
+    return workshops_visible_to(user=viewer).prefetch_related("categories").filter(slug=slug).first()
 
 
 def workshop_goods(*, workshop: Workshop, limit: int = PAGE_SIZE) -> list[dict[str, Any]]:

@@ -345,17 +345,44 @@ MATRIX: dict[str, tuple[str, Url, Body, dict[str, Expect]]] = {
         {"description": "Overtaget", "categories": ["bicycle"]},
         expect(403, anonymous=401, workshop_owner=ok(200)),
     ),
-    "workshop_members_add": (
+    "workshop_members_add": (  # an invitation (202), the same for any address; nobody joins until they accept
         "post",
         lambda w: f"{API}/workshops/{w.workshop.slug}/members/",
         lambda w: {"email": w.people["other_resident"].email, "role": "owner"},
-        expect(403, anonymous=401, workshop_owner=ok(201)),
+        expect(403, anonymous=401, workshop_owner=ok(202)),
+    ),
+    # --- An unverified workshop: only its members and moderators see it (accounts.selectors.workshops_visible_to)
+    "unverified_workshop_get": (
+        "get",
+        lambda w: f"{API}/workshops/{w.unverified_workshop.slug}/",
+        None,
+        expect(404, unverified_member=200, moderator=200),
     ),
     "unverified_workshop_patch": (
         "patch",
         lambda w: f"{API}/workshops/{w.unverified_workshop.slug}/",
         {"categories": ["laptop"]},
-        expect(403, anonymous=401, unverified_member=ok(200)),
+        expect(404, anonymous=401, unverified_member=ok(200), moderator=403),
+    ),
+    "unverified_workshop_members_add": (  # not verified: can't invite (409)
+        "post",
+        lambda w: f"{API}/workshops/{w.unverified_workshop.slug}/members/",
+        lambda w: {"email": w.people["other_resident"].email},
+        expect(404, anonymous=401, unverified_member=409, moderator=403),
+    ),
+    # --- Invitations: the link's holder reads; only the invited address (no persona here) answers ----------------
+    "invitation_get": ("get", lambda w: f"{API}/invitations/{w.invitation_token}/", None, expect(200)),
+    "invitation_accept": (
+        "post",
+        lambda w: f"{API}/invitations/{w.invitation_token}/accept/",
+        None,
+        expect(403, anonymous=401),
+    ),
+    "invitation_decline": (
+        "post",
+        lambda w: f"{API}/invitations/{w.invitation_token}/decline/",
+        None,
+        expect(403, anonymous=401),
     ),
 }
 

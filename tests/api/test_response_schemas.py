@@ -19,10 +19,13 @@ from urllib.parse import urlparse
 
 import jsonschema
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.models import Workshop
+from accounts.services import workshop_verify
 from marketplace.models import SavedSearch
 from repairs.models import JobStatus
 from tests import factories
@@ -158,7 +161,10 @@ ACCOUNTS = {
     ("post", f"{API}/workshops/", 201),
     ("get", f"{API}/workshops/{{slug}}/", 200),
     ("patch", f"{API}/workshops/{{slug}}/", 200),
-    ("post", f"{API}/workshops/{{slug}}/members/", 201),
+    ("post", f"{API}/workshops/{{slug}}/members/", 202),
+    ("get", f"{API}/invitations/{{token}}/", 200),
+    ("post", f"{API}/invitations/{{token}}/accept/", 200),
+    ("post", f"{API}/invitations/{{token}}/decline/", 200),
 }
 LISTINGS = {
     ("get", f"{API}/listings/", 200),
@@ -279,8 +285,14 @@ def test_accounts_and_workshops_answer_as_documented(schema: dict[str, Any]) -> 
     application = {"name": "Reparatøren", "cvr": "12345678", "address": "Humlebakken 1", "categories": ["laptop"]}
     slug = doc.check(resident.post(f"{API}/workshops/", application, format="json"), 201)["slug"]
     doc.check(resident.patch(f"{API}/workshops/{slug}/", {"description": "Vi skifter skærme."}, format="json"), 200)
-    helper = factories.UserFactory()
-    doc.check(resident.post(f"{API}/workshops/{slug}/members/", {"email": helper.email}, format="json"), 201)
+    workshop_verify(workshop=Workshop.objects.get(slug=slug))  # a moderator verifies it; then it may invite
+    helper, other = factories.UserFactory(), factories.UserFactory()
+    for person in (helper, other):
+        doc.check(resident.post(f"{API}/workshops/{slug}/members/", {"email": person.email}, format="json"), 202)
+    helper_token, other_token = (re.search(r"/invitations/([\w-]+)/", m.body).group(1) for m in mail.outbox[-2:])  # type: ignore[union-attr]
+    doc.check(anonymous.get(f"{API}/invitations/{helper_token}/"), 200)
+    doc.check(client_for(helper).post(f"{API}/invitations/{helper_token}/accept/"), 200)
+    doc.check(client_for(other).post(f"{API}/invitations/{other_token}/decline/"), 200)
     doc.check(anonymous.get(f"{API}/workshops/"), 200)
     assert doc.check(resident.get(f"{API}/me/"), 200)["workshops"]
 

@@ -6,11 +6,13 @@ phone and desktop screenshots in var/screenshots/."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from accounts.models import Role, WorkshopMembership
@@ -135,10 +137,10 @@ def test_member_repairs_a_donated_laptop_and_the_impact_page_shows_it(page, live
 
 
 @pytest.mark.django_db(transaction=True)
-def test_owner_adds_a_member_sets_categories_and_releases_a_job_in_english(page, live_server):
+def test_owner_invites_a_member_sets_categories_and_releases_a_job_in_english(page, live_server):
     workshop = factories.WorkshopFactory(name="Cykelværkstedet", categories=["laptop"])
     owner = factories.MembershipFactory(workshop=workshop, role=Role.OWNER, user__language="en").user
-    newcomer = factories.UserFactory(email="jonas@example.dk")
+    newcomer = factories.UserFactory(email="jonas@example.dk", language="en")
     job = factories.RepairJobFactory(listing__title="Old laptop")
     log_in(page, owner.email)
 
@@ -146,9 +148,12 @@ def test_owner_adds_a_member_sets_categories_and_releases_a_job_in_english(page,
     page.get_by_role("link", name="Members and categories of Cykelværkstedet").click()
     check_page(page, "workshop-manage-en")
     page.get_by_label("Email address").fill("jonas@example.dk")
-    page.get_by_role("button", name="Add member").click()
-    assert page.get_by_role("status").inner_text() == f"{newcomer.display_name} is now a member of the workshop."
-    assert WorkshopMembership.objects.filter(workshop=workshop, user=newcomer).exists()
+    page.get_by_role("button", name="Send invitation").click()
+    assert (
+        page.get_by_role("status").inner_text()
+        == "An invitation is on its way to jonas@example.dk. They join when they accept it."
+    )
+    assert not WorkshopMembership.objects.filter(workshop=workshop, user=newcomer).exists()
     page.locator("input[name=categories][value=bicycle]").check()
     page.get_by_role("button", name="Save categories").click()
     assert page.get_by_role("status").inner_text() == "The categories are saved."
@@ -162,3 +167,13 @@ def test_owner_adds_a_member_sets_categories_and_releases_a_job_in_english(page,
     assert page.get_by_role("status").inner_text() == "The job is released and open for every workshop again."
     assert page.get_by_text("We lack the spare parts").is_visible()
     check_page(page, "workshop-job-released-en")
+
+    # The invited person opens the mailed link, logged in with that address, and joins.
+    link = re.search(r"https?://[^/\s]+(/invitations/[\w-]+/)", mail.outbox[-1].body).group(1)  # type: ignore[union-attr]
+    page.context.clear_cookies()  # another person at the same computer
+    log_in(page, newcomer.email)
+    page.goto(link)
+    check_page(page, "invitation-en")
+    page.get_by_role("button", name="Accept and join").click()
+    assert page.get_by_role("status").inner_text() == "Welcome to Cykelværkstedet!"
+    assert WorkshopMembership.objects.filter(workshop=workshop, user=newcomer, role=Role.STAFF).exists()

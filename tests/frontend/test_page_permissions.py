@@ -294,8 +294,35 @@ MATRIX: dict[str, tuple[str, Url, Data, dict[str, Expect]]] = {
         None,
         expect(404, anonymous=LOGIN, unverified_member=200),
     ),
+    "unverified_workshop_manage_add_member": (  # not verified: the invitation is refused (400), nothing changes
+        "post",
+        lambda w: f"/workshop/{w.unverified_workshop.slug}/manage/",
+        lambda w: {"form": "member", "email": w.people["other_resident"].email, "role": "staff"},
+        expect(404, anonymous=LOGIN, unverified_member=400),
+    ),
     "workshop_profile": ("get", lambda w: f"/workshops/{w.workshop.slug}/", None, expect(200)),
-    "unverified_workshop_profile": ("get", lambda w: f"/workshops/{w.unverified_workshop.slug}/", None, expect(404)),
+    # An application is seen by its members and moderators only (accounts.selectors.workshops_visible_to).
+    "unverified_workshop_profile": (
+        "get",
+        lambda w: f"/workshops/{w.unverified_workshop.slug}/",
+        None,
+        expect(404, unverified_member=200, moderator=200),
+    ),
+    # --- An invitation's page: whoever holds the link reads it; only the invited address (no persona) answers ---
+    "invitation_page": ("get", lambda w: f"/invitations/{w.invitation_token}/", None, expect(200)),
+    # Refused with a message, back to the invitation's page: nothing changes.
+    "invitation_accept": (
+        "post",
+        lambda w: f"/invitations/{w.invitation_token}/",
+        {"action": "accept"},
+        expect(302, anonymous=LOGIN),
+    ),
+    "invitation_decline": (
+        "post",
+        lambda w: f"/invitations/{w.invitation_token}/",
+        {"action": "decline"},
+        expect(302, anonymous=LOGIN),
+    ),
     # --- Workshop job pages (the API's job rules: tests/repairs/test_permissions.py) -----------------------------
     "job_board": (
         "get",

@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
@@ -232,21 +233,74 @@ def test_no_storage_satisfies_the_wipe_rule(workshop, staff):
     assert RepairJob.objects.get(pk=job.pk).status == JobStatus.COMPLETED
 
 
-def test_owner_adds_a_member_and_sets_categories(workshop, staff):
+def test_owner_invites_a_member_who_accepts_on_the_invitation_page_and_sets_categories(workshop, staff):
+    """The manage page invites through accounts.invitations, like the API: the same answer for an address with or
+    without an account, nobody joins until they accept on /invitations/<token>/ logged in with that address."""
     owner = factories.MembershipFactory(workshop=workshop, role=Role.OWNER).user
-    newcomer = factories.UserFactory(email="ny@example.dk")
+    newcomer = factories.UserFactory(email="ny@example.dk", display_name="Nina Ny")
     assert logged_in(staff).get(f"/workshop/{workshop.slug}/manage/").status_code == 403
     assert logged_in(factories.UserFactory()).get(f"/workshop/{workshop.slug}/manage/").status_code == 404
     client = logged_in(owner)
     url = f"/workshop/{workshop.slug}/manage/"
-    assert client.post(url, {"form": "member", "email": "ny@example.dk", "role": "staff"}).status_code == 302
+    for email in ("ny@example.dk", "nobody@example.dk"):
+        response = client.post(url, {"form": "member", "email": email, "role": "staff"}, follow=True)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert f"An invitation is on its way to {email}" in html
+        assert "Nina Ny" not in html
+    assert not WorkshopMembership.objects.filter(workshop=workshop, user=newcomer).exists()
+    assert [m.to for m in mail.outbox] == [["ny@example.dk"], ["nobody@example.dk"]]
+    link = re.search(r"https?://[^/\s]+(/invitations/[A-Za-z0-9_-]+/)", mail.outbox[0].body).group(1)  # type: ignore[union-attr]
+    # Someone else logged in can't accept; anonymous visitors are asked to log in; the invited person joins.
+    assert "Log out, then log in as ny@example.dk to answer" in logged_in(staff).get(link).content.decode()
+    assert "To answer, <a" in Client(HTTP_ACCEPT_LANGUAGE="en").get(link).content.decode()
+    refused = logged_in(factories.UserFactory()).post(link, {"action": "accept"})
+    assert refused.status_code == 302 and refused.url == link
+    assert Client().post(link, {"action": "accept"}).url.startswith("/login/")
+    response = logged_in(newcomer).post(link, {"action": "accept"})
+    assert response.status_code == 302 and response.url == f"/workshops/{workshop.slug}/"
     assert WorkshopMembership.objects.filter(workshop=workshop, user=newcomer, role=Role.STAFF).exists()
-    response = client.post(url, {"form": "member", "email": "nobody@example.dk", "role": "staff"})
-    assert response.status_code == 400
-    assert "Ask them to register first" in response.content.decode()
+    assert "already been answered" in logged_in(newcomer).get(link).content.decode()
     response = client.post(url, {"form": "categories", "categories": ["bicycle", "laptop"]})
     assert response.status_code == 302
     assert sorted(workshop.categories.values_list("slug", flat=True)) == ["bicycle", "laptop"]
+
+
+def test_an_unverified_workshop_can_not_invite_from_its_page():
+    owner = factories.MembershipFactory(role=Role.OWNER, workshop__verified=False)
+    client = logged_in(owner.user)
+    url = f"/workshop/{owner.workshop.slug}/manage/"
+    assert "Once a moderator has verified the workshop" in client.get(url).content.decode()
+    response = client.post(url, {"form": "member", "email": "ny@example.dk", "role": "staff"})
+    assert response.status_code == 400
+    assert "Only a verified workshop can invite members" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_declining_on_the_invitation_page(workshop):
+    owner = factories.MembershipFactory(workshop=workshop, role=Role.OWNER).user
+    invitee = factories.UserFactory(email="ny@example.dk")
+    logged_in(owner).post(
+        f"/workshop/{workshop.slug}/manage/", {"form": "member", "email": "ny@example.dk", "role": "staff"}
+    )
+    link = re.search(r"(/invitations/[A-Za-z0-9_-]+/)", mail.outbox[0].body).group(1)  # type: ignore[union-attr]
+    assert Client().post(link, {"action": "decline"}).url.startswith("/login/")
+    assert logged_in(owner).post(link, {"action": "decline"}).url == link  # not theirs to answer
+    assert logged_in(invitee).post(link, {"action": "decline"}).url == "/"
+    html = Client(HTTP_ACCEPT_LANGUAGE="en").get(link).content.decode()
+    assert "already been answered" in html and "Accept" not in html
+    assert Client().get("/invitations/not-a-token/").status_code == 404
+
+
+def test_an_unverified_workshops_page_is_for_its_members_and_moderators_only():
+    applicant = factories.MembershipFactory(role=Role.OWNER, workshop__verified=False)
+    url = f"/workshops/{applicant.workshop.slug}/"
+    assert Client().get(url).status_code == 404
+    assert logged_in(factories.UserFactory()).get(url).status_code == 404
+    response = logged_in(applicant.user).get(url)
+    assert response.status_code == 200
+    assert "Awaiting verification" in response.content.decode()
+    assert logged_in(factories.UserFactory(is_staff=True)).get(url).status_code == 200
 
 
 def test_impact_page_shows_the_same_figures_as_the_api(workshop):
