@@ -11,7 +11,7 @@ from repairs.models import JobStatus
 from repairs.selectors import job_list
 from repairs.services import donation_withdraw, job_claim
 from tests import factories
-from tests.repairs.conftest import make_job
+from tests.repairs.helpers import make_job
 
 pytestmark = pytest.mark.django_db
 
