@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from accounts.invitations import invitation_accept, workshop_invite
 from accounts.models import Role, User, Workshop, WorkshopMembership
+from accounts.selectors import user_verified_workshops
 from accounts.services import user_register, workshop_create, workshop_verify
 from listings.categories import categories_load
 from listings.models import Category, Kind, Listing, Photo
@@ -353,7 +354,7 @@ def _act_on_job(step: Step, scene: _Scene, people: dict[str, User], moment: date
     job = RepairJob.objects.get(pk=scene.job.pk)
     match step:
         case Claim(by=by):
-            workshop = Workshop.objects.filter(memberships__user=people[by], verified=True).get()
+            workshop = user_verified_workshops(user=people[by]).get()
             scene.job = job_claim(job=job, workshop=workshop, actor=people[by])
         case Release(by=by, reason=reason):
             scene.job = job_release(job=job, actor=people[by], reason=reason)

@@ -9,7 +9,7 @@ from django.core.files.storage import storages
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import User, WorkshopMembership
+from accounts.selectors import is_member, workshop_members
 from core.errors import InvalidInput, NotFound
 
 from .models import PUBLIC_LISTING_STATUSES, Category, Kind, Listing, Photo, PhotoStatus
@@ -89,7 +89,7 @@ def listing_managed_by(*, listing: Listing, user: Any) -> bool:
         return False
     if listing.workshop_id is None:
         return bool(listing.seller_id == user.pk)
-    return WorkshopMembership.objects.filter(workshop_id=listing.workshop_id, user=user).exists()
+    return is_member(user=user, workshop=listing.workshop_id, verified_only=False)
 
 
 def listing_seller_side_users(*, listing: Listing) -> list[Any]:
@@ -98,9 +98,7 @@ def listing_seller_side_users(*, listing: Listing) -> list[Any]:
     has left, even if they published it."""
     if listing.workshop_id is None:
         return [listing.seller] if listing.seller_id and listing.seller.is_active else []
-    return list(
-        User.objects.filter(memberships__workshop_id=listing.workshop_id, is_active=True).distinct().order_by("pk")
-    )
+    return list(workshop_members(workshop_id=listing.workshop_id))
 
 
 def listing_seller_name(*, listing: Listing, user: Any = None) -> str:

@@ -5,21 +5,18 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import User, WorkshopMembership
+from accounts.models import User
+from accounts.selectors import workshop_ids_of
 from core.errors import NotFound
 
 from .models import Conversation, Message, Reservation, SavedSearch
-
-
-def _my_workshops(user: User) -> QuerySet[WorkshopMembership]:
-    return WorkshopMembership.objects.filter(user=user).values("workshop_id")  # type: ignore[return-value]
 
 
 def _seller_side_q(user: User, prefix: str = "listing__") -> Q:
     """The seller side as `listings.selectors.listing_managed_by` has it, as a filter: the seller of a listing
     sold by no workshop, or a current member of the workshop selling it."""
     return Q(**{f"{prefix}seller": user, f"{prefix}workshop__isnull": True}) | Q(
-        **{f"{prefix}workshop_id__in": _my_workshops(user)}
+        **{f"{prefix}workshop_id__in": workshop_ids_of(user=user)}
     )
 
 

@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 
-from accounts.models import User, Workshop, WorkshopMembership
+from accounts.models import User
+from accounts.selectors import is_member, workshop_ids_of
 from listings.models import Category, Listing
 
 from .errors import JobNotFound
@@ -19,15 +20,16 @@ def job_visibility_q(*, user: User | AnonymousUser) -> Q:
     verified workshops they belong to."""
     if not user.is_authenticated:
         return Q(pk__in=[])
-    my_workshops = WorkshopMembership.objects.filter(user=user).values("workshop_id")
-    verified_categories = Category.objects.filter(workshops__memberships__user=user, workshops__verified=True).values(
-        "pk"
-    )
     return (
         Q(listing__seller=user)
-        | Q(workshop_id__in=my_workshops)
-        | Q(status=JobStatus.OPEN, category_id__in=verified_categories)
+        | Q(workshop_id__in=workshop_ids_of(user=user))
+        | Q(status=JobStatus.OPEN, category_id__in=_claimable_categories(user))
     )
+
+
+def _claimable_categories(user: User) -> QuerySet[Any]:
+    """The categories handled by the verified workshops `user` belongs to (`accounts.selectors.workshop_ids_of`)."""
+    return Category.objects.filter(workshops__pk__in=workshop_ids_of(user=user, verified_only=True)).values("pk")
 
 
 def job_list(
@@ -48,10 +50,7 @@ def job_list(
     if workshop:
         jobs = jobs.filter(workshop__slug=workshop)
     if mine and user.is_authenticated:
-        jobs = jobs.filter(
-            Q(listing__seller=user)
-            | Q(workshop_id__in=WorkshopMembership.objects.filter(user=user).values("workshop_id"))
-        )
+        jobs = jobs.filter(Q(listing__seller=user) | Q(workshop_id__in=workshop_ids_of(user=user)))
     return jobs.select_related("listing", "category", "workshop").order_by("-created_at", "-id")
 
 
@@ -61,11 +60,7 @@ def job_get(*, user: User | AnonymousUser, job_id: int, detail: bool = False, to
     a workshop that lost a race for a job hears 409 "already claimed" rather than 404."""
     visible = job_visibility_q(user=user)
     if to_claim and user.is_authenticated:
-        visible |= Q(
-            category_id__in=Category.objects.filter(workshops__memberships__user=user, workshops__verified=True).values(
-                "pk"
-            )
-        )
+        visible |= Q(category_id__in=_claimable_categories(user))
     jobs = RepairJob.objects.filter(visible).select_related("listing", "listing__seller", "category", "workshop")
     if detail:
         jobs = jobs.prefetch_related(
@@ -91,11 +86,7 @@ def user_may_view_certificate(*, user: User | AnonymousUser, job: RepairJob) -> 
         return False
     if job.listing_id and job.listing and job.listing.seller_id == user.pk:
         return True
-    return bool(job.workshop_id and WorkshopMembership.objects.filter(user=user, workshop_id=job.workshop_id).exists())
-
-
-def workshop_for_member(*, user: User, slug: str) -> Workshop | None:
-    return Workshop.objects.filter(slug=slug, memberships__user=user).first()
+    return is_member(user=user, workshop=job.workshop_id, verified_only=False)
 
 
 def listing_provenance(*, listing: Listing) -> dict[str, Any] | None:

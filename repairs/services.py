@@ -14,7 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User, Workshop, WorkshopMembership
+from accounts.models import User, Workshop
+from accounts.selectors import is_member
 from core.errors import InvalidInput
 from listings.models import Condition, Kind, Listing, ListingStatus
 from listings.services import listing_create, listing_withdraw
@@ -100,17 +101,12 @@ def donation_withdraw(*, listing: Listing, actor: User) -> Listing:
 
 
 def _require_verified_member(*, user: User, workshop: Workshop) -> None:
-    if not WorkshopMembership.objects.filter(user=user, workshop=workshop, workshop__verified=True).exists():
+    if not is_member(user=user, workshop=workshop):
         raise NotVerifiedMember(_("Only members of a verified workshop may claim jobs or sell as the workshop."))
 
 
 def _require_job_member(*, job: RepairJob, user: User) -> None:
-    if (
-        job.workshop_id is None
-        or not WorkshopMembership.objects.filter(
-            user=user, workshop_id=job.workshop_id, workshop__verified=True
-        ).exists()
-    ):
+    if not is_member(user=user, workshop=job.workshop_id):
         raise NotJobWorkshopMember()
 
 

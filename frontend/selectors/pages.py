@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q
 
 from accounts.models import Workshop
-from accounts.selectors import workshops_visible_to
+from accounts.selectors import workshop_ids_of, workshops_visible_to
 from listings.models import Listing, ListingStatus
 from listings.selectors import listing_get, ready_photos_prefetch
 from notifications.models import Notification
@@ -47,7 +47,9 @@ def workshop_goods(*, workshop: Workshop, limit: int = PAGE_SIZE) -> list[dict[s
 def my_listings(*, user: Any, limit: int = 50) -> list[Listing]:
     """The listings the person sells, whatever their status: their own, and those they published for a workshop
     they still belong to (`listings.selectors.listing_managed_by`: who leaves a workshop stops selling as it)."""
-    qs = Listing.objects.filter(seller=user).filter(Q(workshop__isnull=True) | Q(workshop__memberships__user=user))
+    qs = Listing.objects.filter(seller=user).filter(
+        Q(workshop__isnull=True) | Q(workshop_id__in=workshop_ids_of(user=user))
+    )
     return list(qs.select_related("category").order_by("-created_at", "-id")[:limit])
 
 
