@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from frontend import errors
+from frontend.throttling import throttle_posts
 from listings.media import media_serve
 from marketplace import views as trade_views
 
@@ -11,6 +12,8 @@ admin.site.site_header = "Kredsløb — moderation"
 admin.site.site_title = "Kredsløb"
 
 urlpatterns = [
+    # The admin's log-in counts with /login/ and the API's token in the `auth` throttle (the lockout is per email).
+    path("admin/login/", throttle_posts("auth")(admin.site.login)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -51,3 +51,15 @@ def test_defaults_are_danish_and_copenhagen():
     assert settings.LANGUAGE_CODE == "da"
     assert [code for code, _ in settings.LANGUAGES] == ["da", "en"]
     assert settings.TIME_ZONE == "Europe/Copenhagen"
+
+
+def test_x_forwarded_proto_is_believed_only_from_a_trusted_proxy():
+    """Without a proxy in front (TRUSTED_PROXY_COUNT=0) a client could write `X-Forwarded-Proto: https` itself."""
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(getattr(settings, 'SECURE_PROXY_SSL_HEADER', None))"
+    )
+    production = {"DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "0", "SECRET_KEY": "x" * 64}
+    assert run(code, **production, TRUSTED_PROXY_COUNT="0").stdout.strip() == "None"
+    behind = run(code, **production, TRUSTED_PROXY_COUNT="1")
+    assert behind.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')", behind.stderr

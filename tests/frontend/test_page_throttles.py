@@ -93,3 +93,13 @@ def test_get_requests_are_not_counted(settings, client):
     for _ in range(3):
         assert client.get("/password-reset/").status_code == 200
     assert client.post("/password-reset/", {"email": "a@example.dk"}).status_code == 302
+
+
+def test_the_admin_login_counts_with_the_other_logins(settings):
+    rates(settings, auth="2/min")
+    client = Client()
+    for n in range(2):
+        assert client.post("/admin/login/", {"username": f"x{n}@example.dk", "password": "forkert"}).status_code == 200
+    response = client.post("/admin/login/", {"username": "x9@example.dk", "password": "forkert"})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode() or "For mange forsøg" in response.content.decode()
