@@ -4,15 +4,17 @@ The rates live in one table, `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]` (`"20/mi
 them), for the API's throttle classes below (set in `DEFAULT_THROTTLE_CLASSES`) and for the pages'
 `throttle_request`. Clients are told apart by `core.http.client_key` — never by a header the client chose.
 
-Counting is atomic (`cache.add` + `cache.incr`, one fixed window per rate period), so a burst of parallel requests
-gets exactly the allowed number through; DRF's own throttles keep a list per client that parallel requests
-read and write over each other. While the cache is down (Redis outage) throttling fails open, like the rest
-of the cache (`core.cache`)."""
+Counting is atomic (`cache.add` + `cache.incr`; a sliding window estimated from two fixed ones, see
+`throttle_hit`), so a burst of parallel requests gets exactly the allowed number through; DRF's own throttles
+keep a list per client that parallel requests read and write over each other. While the cache is down (Redis
+outage) throttling fails open, like the rest of the cache (`core.cache`)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import math
 import time
 from typing import Any
 
@@ -44,26 +46,39 @@ def _rate(scope: str) -> str | None:
 
 
 def throttle_hit(*, scope: str, ident: str) -> int | None:
-    """Count one request of `scope` by `ident`. None while within the scope's rate, else the seconds until the
-    window ends (for `Retry-After`)."""
+    """Count one request of `scope` by `ident`. None while within the scope's rate, else the seconds to wait (for
+    `Retry-After`); a refused request is not counted, as with DRF's throttles.
+
+    A sliding window, estimated from two fixed ones: the requests of this period so far, plus the previous
+    period's weighted by how much of it still lies within the last `period` seconds. So a burst across a window's
+    edge is counted whole (a plain fixed window would let twice the rate through there), and each counter is one
+    atomic `cache.incr`."""
     rate = _rate(scope)
     if rate is None:
         return None
     limit, seconds = parse_rate(rate)
     now = time.time()
-    window = int(now // seconds)
+    window, elapsed = divmod(now, seconds)
     digest = hashlib.sha256(ident.encode()).hexdigest()[:32]  # no email address or IP in the cache's keys
-    key = f"throttle:{scope}:{digest}:{window}"
-    if cache.add(key, 1, timeout=seconds + 1):
+    key = f"throttle:{scope}:{digest}:{int(window)}"
+    previous = cache.get(f"throttle:{scope}:{digest}:{int(window) - 1}", 0)
+    if cache.add(key, 1, timeout=2 * seconds + 1):
         count = 1
     else:
         try:
             count = cache.incr(key)
         except ValueError:  # expired between add and incr, or the cache is down: count afresh (fail open)
             count = 1
-    if count <= limit:
+    weight = 1 - elapsed / seconds
+    if previous * weight + count <= limit:
         return None
-    return max(1, int((window + 1) * seconds - now + 0.999))
+    with contextlib.suppress(ValueError):  # a refused request does not count (gone or cache down: nothing to undo)
+        cache.decr(key)
+    if count > limit or previous == 0:
+        return max(1, math.ceil(seconds - elapsed))  # this window is full: until it ends
+    # Until enough of the previous window has slid out: previous * (1 - (elapsed + wait) / seconds) + count <= limit.
+    wait = seconds * (1 - (limit - count) / previous) - elapsed
+    return max(1, math.ceil(wait))
 
 
 def throttle_request(request: HttpRequest, *, scope: str, ident: str | None = None) -> int | None:
