@@ -13,11 +13,13 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import connection
 from pytest_factoryboy import register
 from rest_framework.test import APIClient
 
 from accounts.models import Workshop
+from config.celery import app as celery_app
 from repairs.models import RepairJob
 from tests import factories
 from tests.frontend.helpers import CHROMIUM, CHROMIUM_ARGS, PHONE
@@ -49,6 +51,17 @@ def _redis_ok() -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     # Hashing with PBKDF2's production cost makes every login in the suite slow; tests check behaviour.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Parallel workers (pytest -n) share one Redis database: each keeps its cache keys under its own prefix, and
+    # clears only those (`_clear_cache`), never the whole database — which also holds the other worker's
+    # throttle counters and its Celery queue.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and settings.CACHES["default"]["BACKEND"] == "core.cache.TolerantRedisCache":
+        settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{worker}"}}
+        setting_changed.send(sender=type(settings), setting="CACHES", value=settings.CACHES, enter=True)
+    # …and its own Celery queue, so the worker process one of them starts never takes the other's tasks (and
+    # runs them against the wrong test database).
+    if worker:
+        settings.CELERY_TASK_DEFAULT_QUEUE = celery_app.conf.task_default_queue = f"celery-{worker}"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -121,14 +134,25 @@ def _category_tree(request: pytest.FixtureRequest) -> None:
             categories_load()
 
 
+def _clear_this_workers_cache() -> None:
+    from django.core.cache import cache
+
+    prefix = settings.CACHES["default"].get("KEY_PREFIX")
+    if not prefix:
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
     """Throttle counters live in the cache: each test starts with none."""
-    from django.core.cache import cache
-
-    cache.clear()
+    _clear_this_workers_cache()
     yield
-    cache.clear()
+    _clear_this_workers_cache()
 
 
 @pytest.fixture
@@ -201,6 +225,8 @@ def celery_worker_process(transactional_db, tmp_path: Path) -> Iterator[subproce
             "--without-mingle",
             "--hostname",
             f"test-{os.getpid()}@%h",
+            "--queues",
+            celery_app.conf.task_default_queue,
         ],
         cwd=ROOT,
         env=env,
