@@ -83,13 +83,22 @@ def job_donor(*, job: RepairJob) -> User | None:
     return job.listing.seller if job.listing_id and job.listing else None
 
 
+def user_acts_for_job(*, user: User | AnonymousUser, job: RepairJob) -> bool:
+    """May this person act on the job — release, start, log work, record wipes, complete, publish? Only a member
+    of the verified workshop that holds it. The services ask it of the job's LOCKED row, never of a copy read
+    earlier: a job released and claimed by another workshop in between belongs to the new one."""
+    if not user.is_authenticated or job.workshop_id is None:
+        return False
+    return WorkshopMembership.objects.filter(user=user, workshop_id=job.workshop_id, workshop__verified=True).exists()
+
+
 def user_may_view_certificate(*, user: User | AnonymousUser, job: RepairJob) -> bool:
     """The donor and the members of the workshop that holds the job."""
     if not user.is_authenticated:
         return False
     if job.listing_id and job.listing and job.listing.seller_id == user.pk:
         return True
-    return bool(job.workshop_id and WorkshopMembership.objects.filter(user=user, workshop_id=job.workshop_id).exists())
+    return user_acts_for_job(user=user, job=job)
 
 
 def workshop_for_member(*, user: User, slug: str) -> Workshop | None:

@@ -42,6 +42,7 @@ from .models import (
     WipeTechnique,
     WorkLog,
 )
+from .selectors import user_acts_for_job
 
 
 @transaction.atomic
@@ -84,16 +85,6 @@ def donation_create(*, seller: User, repair_mode: str, fault_description: str = 
 def _require_verified_member(*, user: User, workshop: Workshop) -> None:
     if not WorkshopMembership.objects.filter(user=user, workshop=workshop, workshop__verified=True).exists():
         raise NotVerifiedMember(_("Only members of a verified workshop may claim jobs or sell as the workshop."))
-
-
-def _require_job_member(*, job: RepairJob, user: User) -> None:
-    if (
-        job.workshop_id is None
-        or not WorkshopMembership.objects.filter(
-            user=user, workshop_id=job.workshop_id, workshop__verified=True
-        ).exists()
-    ):
-        raise NotJobWorkshopMember()
 
 
 def _wrong_status(job: RepairJob, message: Any) -> JobWrongStatus:
@@ -162,6 +153,15 @@ def _lock(job: RepairJob) -> RepairJob:
     return RepairJob.objects.select_for_update(of=("self",)).select_related("category", "listing").get(pk=job.pk)
 
 
+def _lock_for_member(job: RepairJob, actor: User) -> RepairJob:
+    """Lock the job, then ask who holds it of the LOCKED row: a caller's copy may be stale (the job released and
+    claimed by another workshop since it was read), and the old workshop must not act on the new one's job."""
+    locked = _lock(job)
+    if not user_acts_for_job(user=actor, job=locked):
+        raise NotJobWorkshopMember()
+    return locked
+
+
 # --- lifecycle ------------------------------------------------------------------------------------------------
 
 
@@ -209,12 +209,12 @@ def _title(job: RepairJob) -> str:
 @transaction.atomic
 def job_release(*, job: RepairJob, actor: User, reason: str) -> RepairJob:
     """The claiming workshop gives the job back: it is open again for every workshop."""
-    _require_job_member(job=job, user=actor)
+    locked = _lock_for_member(job, actor)
     if not reason.strip():
         raise InvalidInput(_("Please say why you release the job."), errors={"reason": [_("This field is required.")]})
-    workshop = job.workshop
+    workshop = locked.workshop
     if not _transition(
-        job=job,
+        job=locked,
         from_statuses=(JobStatus.CLAIMED,),
         to=JobStatus.OPEN,
         actor=actor,
@@ -223,33 +223,31 @@ def job_release(*, job: RepairJob, actor: User, reason: str) -> RepairJob:
         require_workshop=workshop,
         updates={"workshop": None, "claimed_at": None},
     ):
-        job.refresh_from_db()
-        raise _wrong_status(job, _("You cannot release a job that is %(status)s."))
-    return job
+        raise _wrong_status(locked, _("You cannot release a job that is %(status)s."))
+    return locked
 
 
 @transaction.atomic
 def job_start(*, job: RepairJob, actor: User) -> RepairJob:
-    _require_job_member(job=job, user=actor)
+    locked = _lock_for_member(job, actor)
     if not _transition(
-        job=job,
+        job=locked,
         from_statuses=(JobStatus.CLAIMED,),
         to=JobStatus.IN_PROGRESS,
         actor=actor,
-        event_workshop=job.workshop,
-        require_workshop=job.workshop,
+        event_workshop=locked.workshop,
+        require_workshop=locked.workshop,
         updates={"started_at": timezone.now()},
     ):
-        job.refresh_from_db()
-        raise _wrong_status(job, _("You cannot start a job that is %(status)s."))
-    return job
+        raise _wrong_status(locked, _("You cannot start a job that is %(status)s."))
+    return locked
 
 
 @transaction.atomic
 def job_complete(*, job: RepairJob, actor: User, outcome: str, barrier: str = "", notes: str = "") -> RepairJob:
     """Complete with the ORDS outcome; a barrier is required for, and only for, end of life. An item that can
     hold personal data cannot complete as fixed until the data-wipe rule holds."""
-    _require_job_member(job=job, user=actor)
+    locked = _lock_for_member(job, actor)
     if outcome not in Outcome.values:
         raise InvalidInput(_("Unknown outcome."), errors={"outcome": [_("Choose fixed, repairable or end_of_life.")]})
     if outcome == Outcome.END_OF_LIFE and barrier not in Barrier.values:
@@ -258,7 +256,6 @@ def job_complete(*, job: RepairJob, actor: User, outcome: str, barrier: str = ""
     if outcome != Outcome.END_OF_LIFE and barrier:
         message = _("A repair barrier is only recorded for an end-of-life outcome.")
         raise InvalidInput(message, errors={"barrier": [message]})
-    locked = _lock(job)
     if locked.status != JobStatus.IN_PROGRESS:
         raise _wrong_status(locked, _("You cannot complete a job that is %(status)s."))
     if outcome == Outcome.FIXED and not job_wipe_satisfied(job=locked):
@@ -294,8 +291,7 @@ def _require_active(job: RepairJob, action: Any) -> None:
 
 @transaction.atomic
 def worklog_create(*, job: RepairJob, actor: User, hours: Decimal, date: date, note: str = "") -> WorkLog:
-    _require_job_member(job=job, user=actor)
-    locked = _lock(job)
+    locked = _lock_for_member(job, actor)
     _require_active(locked, _("You cannot log work on a job that is %(status)s."))
     errors: dict[str, list[Any]] = {}
     if not Decimal(0) < hours <= Decimal(24):
@@ -327,8 +323,7 @@ def datawipe_create(
     finished_at: datetime,
 ) -> DataWipe:
     """Record one storage device's wipe (NIST SP 800-88 level and technique, tool, verification, operator)."""
-    _require_job_member(job=job, user=actor)
-    locked = _lock(job)
+    locked = _lock_for_member(job, actor)
     _require_active(locked, _("You cannot record a data wipe on a job that is %(status)s."))
     errors: dict[str, list[Any]] = {}
     if nist_level not in NistLevel.values:
@@ -367,8 +362,7 @@ def datawipe_create(
 @transaction.atomic
 def job_mark_no_storage(*, job: RepairJob, actor: User) -> RepairJob:
     """The workshop records explicitly that the item holds no storage (so no data wipe is owed)."""
-    _require_job_member(job=job, user=actor)
-    locked = _lock(job)
+    locked = _lock_for_member(job, actor)
     _require_active(locked, _("You cannot change a job that is %(status)s."))
     if locked.data_wipes.exists():
         raise JobWrongStatus(_("Storage devices are already recorded for this job, so it has storage."))
@@ -395,8 +389,7 @@ def job_publish(
 ) -> Listing:
     """A donated job completed `fixed` becomes an upcycled listing sold by the workshop, pointing back to the
     job (provenance). Once only: `Listing.source_job` is one-to-one."""
-    _require_job_member(job=job, user=actor)
-    locked = _lock(job)
+    locked = _lock_for_member(job, actor)
     if locked.mode != RepairMode.DONATE or locked.status != JobStatus.COMPLETED or locked.outcome != Outcome.FIXED:
         raise NotPublishable()
     if Listing.objects.filter(source_job=locked).exists():
