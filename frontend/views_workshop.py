@@ -122,7 +122,7 @@ def _job_context(job: RepairJob, workshops: list[Workshop], user: User, **forms_
         "job": job,
         "donor_area": (listing.area if listing else "") or "",
         "mine": mine,
-        "can_claim": job.status == JobStatus.OPEN and bool(claimers),
+        "can_claim": bool(claimers) and job_selectors.job_is_on_board(job=job),
         "claimers": claimers,
         "active": active,
         "wipes": wipes,

@@ -8,26 +8,42 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User, Workshop, WorkshopMembership
-from listings.models import Category, Listing
+from listings.models import PUBLIC_LISTING_STATUSES, Category, Listing
 
 from .errors import JobNotFound
 from .models import DataWipe, JobEvent, JobStatus, RepairJob, WorkLog
 
 
-def job_visibility_q(*, user: User | AnonymousUser) -> Q:
-    """Jobs a user may see: their own donations, their workshops' jobs, and open jobs in the categories of the
-    verified workshops they belong to."""
+def job_on_board_q() -> Q:
+    """Jobs on the workshops' boards, open for claims: open, and the donation published. A job exists for the
+    workshops only while its donation does: not while the listing is a draft, nor once it is withdrawn or hidden."""
+    return Q(status=JobStatus.OPEN, listing__status__in=PUBLIC_LISTING_STATUSES)
+
+
+def job_is_on_board(*, job: RepairJob) -> bool:
+    """`job_on_board_q` for one job (ask it of the locked row when acting on the answer)."""
+    return RepairJob.objects.filter(job_on_board_q(), pk=job.pk).exists()
+
+
+def job_visibility_q(*, user: User | AnonymousUser, to_claim: bool = False) -> Q:
+    """The one rule for which jobs a person may see and which a workshop may claim: their own donations, their
+    workshops' jobs, and the jobs on the board (`job_on_board_q`) in the categories of the verified workshops they
+    belong to. `to_claim` adds the jobs of those categories that are no longer open (claimed, completed,
+    cancelled), so a workshop that lost a race hears 409 "already claimed" rather than 404 — never a draft's."""
     if not user.is_authenticated:
         return Q(pk__in=[])
     my_workshops = WorkshopMembership.objects.filter(user=user).values("workshop_id")
     verified_categories = Category.objects.filter(workshops__memberships__user=user, workshops__verified=True).values(
         "pk"
     )
-    return (
+    visible = (
         Q(listing__seller=user)
         | Q(workshop_id__in=my_workshops)
-        | Q(status=JobStatus.OPEN, category_id__in=verified_categories)
+        | (job_on_board_q() & Q(category_id__in=verified_categories))
     )
+    if to_claim:
+        visible |= Q(category_id__in=verified_categories) & ~Q(status=JobStatus.OPEN)
+    return visible
 
 
 def job_list(
@@ -59,14 +75,9 @@ def job_get(*, user: User | AnonymousUser, job_id: int, detail: bool = False, to
     """One job the user may see, or JobNotFound (404) — also when it exists but is not theirs to see.
     `to_claim`: members of verified workshops also find jobs in their categories that are no longer open, so
     a workshop that lost a race for a job hears 409 "already claimed" rather than 404."""
-    visible = job_visibility_q(user=user)
-    if to_claim and user.is_authenticated:
-        visible |= Q(
-            category_id__in=Category.objects.filter(workshops__memberships__user=user, workshops__verified=True).values(
-                "pk"
-            )
-        )
-    jobs = RepairJob.objects.filter(visible).select_related("listing", "listing__seller", "category", "workshop")
+    jobs = RepairJob.objects.filter(job_visibility_q(user=user, to_claim=to_claim)).select_related(
+        "listing", "listing__seller", "category", "workshop"
+    )
     if detail:
         jobs = jobs.prefetch_related(
             Prefetch("events", queryset=JobEvent.objects.select_related("actor", "workshop")),

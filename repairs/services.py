@@ -23,13 +23,16 @@ from notifications.services import notification_send
 from .errors import (
     AlreadyPublished,
     DataWipeRequired,
+    DonationInRepair,
     JobAlreadyClaimed,
+    JobNotFound,
     JobWrongStatus,
     NotJobWorkshopMember,
     NotPublishable,
     NotVerifiedMember,
 )
 from .models import (
+    ACTIVE_JOB_STATUSES,
     Barrier,
     DataWipe,
     JobEvent,
@@ -42,7 +45,7 @@ from .models import (
     WipeTechnique,
     WorkLog,
 )
-from .selectors import user_acts_for_job
+from .selectors import job_is_on_board, user_acts_for_job
 
 
 @transaction.atomic
@@ -77,6 +80,43 @@ def donation_create(*, seller: User, repair_mode: str, fault_description: str = 
         errors: dict[str, list[Any]] = {k: list(v) for k, v in exc.message_dict.items()}
         raise InvalidInput(gettext("Please correct the errors below."), errors=errors) from exc
     return listing
+
+
+@transaction.atomic
+def donation_withdraw(*, listing: Listing, actor: User) -> RepairJob | None:
+    """The donor withdrew a donation for repair (the listing is withdrawn in this transaction): a job no workshop
+    holds yet is cancelled with it — it leaves every board and can no longer be claimed. While a workshop holds
+    the job (claimed or in progress) the withdrawal is refused (409, DonationInRepair): the item may already be
+    at the workshop, so the donor has to agree it with the workshop. A completed or cancelled job stays as it is."""
+    job = RepairJob.objects.select_for_update(of=("self",)).select_related("workshop").filter(listing=listing).first()
+    if job is None:
+        return None
+    if job.status in ACTIVE_JOB_STATUSES:
+        workshop = job.workshop.name if job.workshop else ""
+        raise DonationInRepair(
+            _(
+                "%(workshop)s is already repairing this item, so the donation cannot be withdrawn here. Contact "
+                "the workshop to get it back."
+            )
+            % {"workshop": workshop}
+        )
+    if job.status == JobStatus.OPEN:
+        _transition(
+            job=job,
+            from_statuses=(JobStatus.OPEN,),
+            to=JobStatus.CANCELLED,
+            actor=actor,
+            event_workshop=None,
+            note=gettext("The donor withdrew the donation."),
+            updates={},
+        )
+    return job
+
+
+def on_listing_withdrawn(sender: Any, *, listing: Listing, actor: User, **kwargs: Any) -> None:
+    """Receiver of `listings.signals.listing_withdrawn` (connected in `RepairsConfig.ready`)."""
+    if listing.kind == Kind.REPAIR:
+        donation_withdraw(listing=listing, actor=actor)
 
 
 # --- helpers --------------------------------------------------------------------------------------------------
@@ -167,39 +207,41 @@ def _lock_for_member(job: RepairJob, actor: User) -> RepairJob:
 
 @transaction.atomic
 def job_claim(*, job: RepairJob, workshop: Workshop, actor: User) -> RepairJob:
-    """A member of a verified workshop claims an open job. Exactly one of many concurrent claims wins: the
-    UPDATE only matches while the row still says `open`; the losers get JobAlreadyClaimed (409)."""
+    """A member of a verified workshop claims a job on the board (`selectors.job_on_board_q`: open, and its donation
+    published). Exactly one of many concurrent claims wins: the row is locked and the UPDATE only matches while it
+    still says `open`; the losers get JobAlreadyClaimed (409). A job whose donation is a draft, withdrawn or hidden
+    is not on any board: 404, as for a job one may not see."""
     _require_verified_member(user=actor, workshop=workshop)
     if not workshop.categories.filter(pk=job.category_id).exists():
         raise NotVerifiedMember(
             _("%(workshop)s does not handle this category. The owner can add it to the workshop's categories.")
             % {"workshop": workshop.name}
         )
+    locked = _lock(job)
+    if locked.status == JobStatus.OPEN and not job_is_on_board(job=locked):
+        raise JobNotFound()
     now = timezone.now()
     if not _transition(
-        job=job,
+        job=locked,
         from_statuses=(JobStatus.OPEN,),
         to=JobStatus.CLAIMED,
         actor=actor,
         event_workshop=workshop,
         updates={"workshop": workshop, "claimed_at": now},
     ):
-        job.refresh_from_db()
-        if job.status == JobStatus.OPEN:  # pragma: no cover — the row changed back between update and read
-            raise JobAlreadyClaimed()
-        if job.status in (JobStatus.CLAIMED, JobStatus.IN_PROGRESS):
-            if job.workshop_id == workshop.pk:
+        if locked.status in (JobStatus.CLAIMED, JobStatus.IN_PROGRESS):
+            if locked.workshop_id == workshop.pk:
                 raise JobAlreadyClaimed(_("Your workshop has already claimed this job."))
             raise JobAlreadyClaimed(_("This job has already been claimed by another workshop."))
-        raise _wrong_status(job, _("You cannot claim a job that is %(status)s."))
+        raise _wrong_status(locked, _("You cannot claim a job that is %(status)s."))
     _notify_donor(
-        job,
+        locked,
         "job_claimed",
         _("%(workshop)s will repair your %(title)s"),
         _("The workshop has claimed the repair job for your donated item."),
         {"workshop": workshop.name},
     )
-    return job
+    return locked
 
 
 def _title(job: RepairJob) -> str:
