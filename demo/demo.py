@@ -315,6 +315,7 @@ def _demo_repairs(it: Workshop, it_member: User) -> None:
         now = timezone.now()
         DataWipe.objects.create(
             job=tablet,
+            workshop=it,
             serial_number="DMPXK2Y9JF8J",
             model="Apple iPad (6th gen) 32 GB",
             size_gb=Decimal(32),

@@ -197,6 +197,11 @@ class WipeResult(models.TextChoices):
 
 class DataWipe(models.Model):
     job = models.ForeignKey(RepairJob, on_delete=models.CASCADE, related_name="data_wipes")
+    # The workshop that recorded the wipe: the row is its history (serials, operators), seen by its members only
+    # (`selectors.job_history_visible_to`), and counts for the job only while that workshop holds it.
+    workshop = models.ForeignKey(
+        "accounts.Workshop", on_delete=models.PROTECT, null=True, blank=True, related_name="data_wipes"
+    )
     serial_number = models.CharField(_("serial number"), max_length=100)
     model = models.CharField(_("model"), max_length=100)
     size_gb = models.DecimalField(_("size (GB)"), max_digits=10, decimal_places=1, validators=[MinValueValidator(0)])

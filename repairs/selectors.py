@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -21,8 +23,9 @@ def job_on_board_q() -> Q:
 
 
 def job_is_on_board(*, job: RepairJob) -> bool:
-    """`job_on_board_q` for one job (ask it of the locked row when acting on the answer)."""
-    return RepairJob.objects.filter(job_on_board_q(), pk=job.pk).exists()
+    """`job_on_board_q` for one job (ask it of the locked row when acting on the answer). No query for a job that
+    is not open."""
+    return job.status == JobStatus.OPEN and RepairJob.objects.filter(job_on_board_q(), pk=job.pk).exists()
 
 
 def job_visibility_q(*, user: User | AnonymousUser, to_claim: bool = False) -> Q:
@@ -88,6 +91,68 @@ def job_get(*, user: User | AnonymousUser, job_id: int, detail: bool = False, to
     if job is None:
         raise JobNotFound()
     return job
+
+
+@dataclass(frozen=True)
+class EventEntry:
+    """One line of a job's timeline as the viewer may read it. `actor` is a workshop member's display name only
+    for the viewer's own workshop, "donor" for the donor's own steps (never their name), else None."""
+
+    from_status: str
+    to_status: str
+    at: datetime
+    workshop: Workshop | None
+    actor: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class JobHistory:
+    events: list[EventEntry]
+    work_logs: list[WorkLog]
+    data_wipes: list[DataWipe]
+
+
+def job_history_visible_to(*, job: RepairJob, user: User | AnonymousUser) -> JobHistory:
+    """The one rule for "may this person see this job's history?": a job's work logs, data wipes (serial numbers,
+    operators) and the names and notes on its timeline belong to the workshop that wrote them, so a workshop that
+    claims a job another one released sees none of the first one's.
+
+    - staff: everything;
+    - a member of a workshop: the rows that workshop wrote, and the timeline with names and notes on its own steps —
+      other workshops' steps show as status changes only (with the workshop), their note-only entries not at all;
+    - the donor: the status changes (their own steps as "donor"), and the data wipes of the workshop that holds
+      the job — what its data-erasure certificate states; no work logs.
+    Reads the prefetched rows of `job_get(detail=True)`; the API, the job page and the certificate all call it."""
+    is_staff = bool(getattr(user, "is_staff", False))
+    own: set[int] = set()
+    if user.is_authenticated:
+        own = set(WorkshopMembership.objects.filter(user=user).values_list("workshop_id", flat=True))
+    is_donor = bool(user.is_authenticated and job.listing_id and job.listing and job.listing.seller_id == user.pk)
+
+    def mine(workshop_id: int | None) -> bool:
+        return is_staff or (workshop_id is not None and workshop_id in own)
+
+    events = []
+    for event in job.events.all():
+        if event.workshop_id is None:  # the donor's steps: donated, withdrawn
+            actor = "donor" if event.actor_id else None
+            events.append(EventEntry(event.from_status, event.to_status, event.at, None, actor, event.note))
+        elif mine(event.workshop_id):
+            name = event.actor.display_name if event.actor else None
+            events.append(EventEntry(event.from_status, event.to_status, event.at, event.workshop, name, event.note))
+        elif event.from_status != event.to_status:
+            events.append(EventEntry(event.from_status, event.to_status, event.at, event.workshop, None, ""))
+    return JobHistory(
+        events=events,
+        work_logs=[log for log in job.work_logs.all() if mine(log.workshop_id)],
+        data_wipes=[
+            wipe
+            for wipe in job.data_wipes.all()
+            if mine(wipe.workshop_id)
+            or (is_donor and wipe.workshop_id is not None and wipe.workshop_id == job.workshop_id)
+        ],
+    )
 
 
 def job_donor(*, job: RepairJob) -> User | None:

@@ -181,11 +181,13 @@ def _notify_donor(
 
 def job_wipe_satisfied(*, job: RepairJob) -> bool:
     """The data-wipe rule: an item that can hold personal data needs at least one device recorded and every
-    recorded device wiped successfully and verified — or an explicit record that it has no storage."""
+    recorded device wiped successfully and verified — or an explicit record that it has no storage — by the
+    workshop that holds the job (what its certificate states; a workshop that released the job vouches for
+    nothing any more). Reads prefetched wipes when there are."""
     if not job.category.needs_data_wipe or job.no_storage:
         return True
-    wipes = job.data_wipes.all()
-    return wipes.exists() and not wipes.exclude(verified=True, result=WipeResult.SUCCESS).exists()
+    wipes = [wipe for wipe in job.data_wipes.all() if job.workshop_id and wipe.workshop_id == job.workshop_id]
+    return bool(wipes) and all(wipe.is_complete for wipe in wipes)
 
 
 def _lock(job: RepairJob) -> RepairJob:
@@ -263,7 +265,8 @@ def job_release(*, job: RepairJob, actor: User, reason: str) -> RepairJob:
         event_workshop=workshop,
         note=reason.strip(),
         require_workshop=workshop,
-        updates={"workshop": None, "claimed_at": None},
+        # The no-storage record was the releasing workshop's word; the next one records its own.
+        updates={"workshop": None, "claimed_at": None, "no_storage": False},
     ):
         raise _wrong_status(locked, _("You cannot release a job that is %(status)s."))
     return locked
@@ -384,6 +387,7 @@ def datawipe_create(
         raise JobWrongStatus(_("This job is recorded as having no storage; a data wipe cannot be added."))
     wipe = DataWipe(
         job=locked,
+        workshop=locked.workshop,
         serial_number=serial_number.strip(),
         model=model.strip(),
         size_gb=size_gb,
