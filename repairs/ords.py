@@ -1,7 +1,8 @@
 """Open Repair Data Standard (ORDS v0.3): export our repair records as CSV, import records from any ORDS
 source (Restarters, RepairMonitor, Repair Café Denmark…) as completed jobs of a workshop.
 
-Export: the fields of `tableschema.json` in order, ORDS labels for status and barrier, ids `<prefix>-<n>`
+Export: the fields of `tableschema.json` in order, every cell through `core.csv.safe_cell` (no formula injection:
+the text is donors' and workshops'), ORDS labels for status and barrier, ids `<prefix>-<n>`
 (`kredslob-<job id>`; an imported record keeps its original id, written in the schema's pattern — the Repair
 Café Denmark ids `rcdenmark_2` become `rcdenmark-2`), country DNK, personal data removed from `problem`.
 Import: idempotent by record id (`RepairJob.external_id`), categories by `product_category_id`, tolerant of
@@ -23,6 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Workshop
+from core.csv import cell_value, safe_row
 from listings.models import Category
 
 from .models import Barrier, JobEvent, JobStatus, Outcome, RepairJob, RepairMode
@@ -157,7 +159,7 @@ def ords_csv_lines(jobs: QuerySet[RepairJob]) -> Iterator[str]:
         if row["id"] in seen:
             row["id"] = f"{ID_PREFIX}-{job.pk}"
         seen.add(row["id"])
-        yield writer.writerow(row)  # type: ignore[misc]
+        yield writer.writerow(safe_row(row))  # type: ignore[misc]
 
 
 # --- import -------------------------------------------------------------------------------------------------------
@@ -463,8 +465,9 @@ def ords_import(*, file: TextIO, workshop: Workshop, batch_size: int | None = No
         report.created += len(new)
         batch.clear()
 
-    for line, row in enumerate(reader, start=2):
+    for line, raw in enumerate(reader, start=2):
         report.rows += 1
+        row = {key: cell_value(value) if isinstance(value, str) else value for key, value in raw.items()}
         result = _job_from_row(row, workshop, categories)
         if isinstance(result, str):
             report.skipped.append((line, (row.get("id") or "").strip(), result))

@@ -246,3 +246,37 @@ def test_the_repair_cafe_denmark_file_round_trips(tmp_path, api_client):
     october = validate(b"".join(response.streaming_content).decode())
     assert october and all(r["event_date"].startswith("2022-10") for r in october)
     assert len(october) == sum(1 for r in original if r["event_date"].startswith("2022-10"))
+
+
+# --- CSV formula injection (issue 11, item 16) ------------------------------------------------------------------
+
+FORMULA = "=cmd|' /C calc'!A0"
+
+
+def test_the_public_export_never_hands_a_spreadsheet_a_formula(tmp_path, api_client, member, workshop):
+    from repairs import services
+
+    job = make_job("furniture", brand=FORMULA)
+    job.fault_description = "@SUM(1+1)*cmd|' /C calc'!A0"
+    job.save(update_fields=["fault_description"])
+    services.job_claim(job=job, workshop=workshop, actor=member)
+    services.job_start(job=job, actor=member)
+    services.job_complete(job=job, actor=member, outcome="repairable")
+    response = api_client.get("/api/v1/exports/ords.csv")
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode()
+    records = validate(text)
+    assert records[0]["brand"] == "'" + FORMULA
+    assert records[0]["problem"].startswith("'@SUM(1+1)")
+    for record in records:
+        for name, cell in record.items():
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (name, cell)
+    # …and our own export imports as it was written.
+    path = tmp_path / "ours.csv"
+    path.write_text(text, encoding="utf-8")
+    other = factories.WorkshopFactory()
+    with path.open(encoding="utf-8") as handle:
+        ords_import(file=handle, workshop=other)
+    imported = RepairJob.objects.get(workshop=other)
+    assert imported.brand == FORMULA
+    assert imported.fault_description.startswith("@SUM(1+1)")
