@@ -440,13 +440,14 @@ class OrdsExportView(APIView):
     """Completed repair records as ORDS v0.3 CSV (open data: no personal data), by completion date."""
 
     permission_classes = [AllowAny]
+    throttle_scope = "ords_export"
 
     @extend_schema(parameters=IMPACT_PARAMETERS, responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request) -> StreamingHttpResponse:
         params = _impact_params(request)
-        jobs = ords.ords_jobs(
+        lines = ords.ords_csv_cached(
             date_from=params.get("date_from"), date_to=params.get("date_to"), workshop=params.get("workshop")
         )
-        response = StreamingHttpResponse(ords.ords_csv_lines(jobs), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="kredslob-ords.csv"'
         return response

@@ -262,6 +262,8 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("THROTTLE_ANON", "300/min"),
         "user": os.environ.get("THROTTLE_USER", "1200/min"),
         "auth": os.environ.get("THROTTLE_AUTH", "20/min"),
+        # The public ORDS export: a differently filtered export is a new build, so each client gets a few a minute.
+        "ords_export": os.environ.get("THROTTLE_ORDS_EXPORT", "30/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -330,6 +332,9 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Domain settings -------------------------------------------------------------------------------
 RESERVATION_HOURS = env_int("RESERVATION_HOURS", 48)
+# The public ORDS export is built once per query and kept in the cache this long (a completed job or an import
+# makes every cached export stale at once).
+ORDS_EXPORT_CACHE_SECONDS = env_int("ORDS_EXPORT_CACHE_SECONDS", 300)
 LCA_CSV = BASE_DIR / "listings" / "data" / "lca_categories.csv"
 
 # --- Periodic work (Celery beat) -----------------------------------------------------------------------

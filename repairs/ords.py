@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -19,6 +20,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, TextIO
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -160,6 +163,39 @@ def ords_csv_lines(jobs: QuerySet[RepairJob]) -> Iterator[str]:
             row["id"] = f"{ID_PREFIX}-{job.pk}"
         seen.add(row["id"])
         yield writer.writerow(safe_row(row))  # type: ignore[misc]
+
+
+# The public export is built once per query and served from the cache until ORDS_EXPORT_CACHE_SECONDS pass or
+# the records change (`ords_export_changed`: a job completed, an import): anonymous requests cost a cache read.
+_CACHE_PREFIX = "ords-export"
+_GENERATION_KEY = f"{_CACHE_PREFIX}:generation"
+
+
+def ords_export_changed() -> None:
+    """Every cached export is stale from now on (call it once the change is committed)."""
+    cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def ords_csv_cached(
+    *, date_from: date | None = None, date_to: date | None = None, workshop: Workshop | None = None
+) -> Iterator[str]:
+    """`ords_csv_lines` for these filters, from the cache when it holds them; a build is streamed as it is made
+    and cached once complete."""
+    seconds = settings.ORDS_EXPORT_CACHE_SECONDS
+    generation = cache.get(_GENERATION_KEY) or "0"
+    key = ":".join(
+        [_CACHE_PREFIX, str(generation), str(date_from or ""), str(date_to or ""), str(workshop.pk if workshop else "")]
+    )
+    cached = cache.get(key) if seconds > 0 else None
+    if cached is not None:
+        yield cached
+        return
+    parts: list[str] = []
+    for line in ords_csv_lines(ords_jobs(date_from=date_from, date_to=date_to, workshop=workshop)):
+        parts.append(line)
+        yield line
+    if seconds > 0:
+        cache.set(key, "".join(parts), seconds)
 
 
 # --- import -------------------------------------------------------------------------------------------------------
@@ -480,4 +516,6 @@ def ords_import(*, file: TextIO, workshop: Workshop, batch_size: int | None = No
         if len(batch) >= batch_size:
             flush()
     flush()
+    if report.created:
+        transaction.on_commit(ords_export_changed)
     return report

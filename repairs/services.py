@@ -45,6 +45,7 @@ from .models import (
     WipeTechnique,
     WorkLog,
 )
+from .ords import ords_export_changed
 from .selectors import job_is_on_board, user_acts_for_job
 
 
@@ -316,6 +317,7 @@ def job_complete(*, job: RepairJob, actor: User, outcome: str, barrier: str = ""
         updates={"outcome": outcome, "barrier": barrier, "notes": notes.strip(), "completed_at": timezone.now()},
     ):  # pragma: no cover — the row is locked above
         raise _wrong_status(locked, _("You cannot complete a job that is %(status)s."))
+    transaction.on_commit(ords_export_changed)
     _notify_donor(
         locked,
         "job_completed",

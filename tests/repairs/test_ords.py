@@ -280,3 +280,55 @@ def test_the_public_export_never_hands_a_spreadsheet_a_formula(tmp_path, api_cli
     imported = RepairJob.objects.get(workshop=other)
     assert imported.brand == FORMULA
     assert imported.fault_description.startswith("@SUM(1+1)")
+
+
+# --- The public export is not rebuilt for every anonymous request (issue 11, item 22) ---------------------------
+
+EXPORT = "/api/v1/exports/ords.csv"
+
+
+def _complete(job: RepairJob, member, workshop) -> None:  # type: ignore[no-untyped-def]
+    from repairs import services
+
+    services.job_claim(job=job, workshop=workshop, actor=member)
+    services.job_start(job=job, actor=member)
+    services.job_complete(job=job, actor=member, outcome="repairable")
+
+
+def _get(client, **params) -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
+    """The export's text, and the SQL run to answer (the body is streamed: it counts too)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(EXPORT, params)
+        assert response.status_code == 200, response.content
+        text = b"".join(response.streaming_content).decode()
+    return text, [q["sql"] for q in queries.captured_queries]
+
+
+def test_a_second_anonymous_request_is_served_without_rebuilding(
+    api_client, member, workshop, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _complete(make_job("furniture"), member, workshop)
+    first, built = _get(api_client)
+    assert any("repairs_repairjob" in sql for sql in built)
+    second, again = _get(api_client)
+    assert second == first
+    assert not any("repairs_repairjob" in sql for sql in again), again
+    # Other filters are another export…
+    october, _sql = _get(api_client, **{"from": "2001-10-01", "to": "2001-10-31"})
+    assert len(validate(october)) == 0
+    # …and a completed job makes every cached export stale.
+    with django_capture_on_commit_callbacks(execute=True):
+        _complete(make_job("furniture"), member, workshop)
+    third, rebuilt = _get(api_client)
+    assert len(validate(third)) == 2
+    assert any("repairs_repairjob" in sql for sql in rebuilt)
+
+
+def test_the_export_is_throttled_per_client(api_client):
+    statuses = [api_client.get(EXPORT).status_code for _ in range(31)]
+    assert statuses[:30] == [200] * 30
+    assert statuses[30] == 429
