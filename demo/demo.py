@@ -34,7 +34,7 @@ from repairs.models import (
     WipeTechnique,
     WorkLog,
 )
-from repairs.ords import ords_import
+from repairs.ords import ords_import, public_text
 from repairs.services import job_publish
 
 DEMO_PASSWORD = "kredslob-demo"  # noqa: S105 — published demo logins, demo data only
@@ -160,6 +160,7 @@ def _job(
         category=listing.category,
         mode=mode,
         fault_description=fault,
+        public_problem=public_text(fault, donor=listing.seller),
         status=status,
         workshop=workshop if status != JobStatus.CANCELLED else None,
         outcome=outcome,

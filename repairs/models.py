@@ -53,6 +53,10 @@ class RepairJob(models.Model):
     category = models.ForeignKey("listings.Category", on_delete=models.PROTECT, related_name="repair_jobs")
     mode = models.CharField(_("mode"), max_length=10, choices=RepairMode.choices, default=RepairMode.DONATE)
     fault_description = models.TextField(_("fault description"), blank=True)
+    # What the open data (ORDS `problem`) publishes: the fault description and the completion notes with contact
+    # details and the donor's name removed when they were written (`ords.public_text`) — so it never depends on
+    # the donor's account still existing.
+    public_problem = models.TextField(_("problem as published"), blank=True, default="")
     brand = models.CharField(_("brand"), max_length=80, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=JobStatus.choices, default=JobStatus.OPEN, db_index=True

@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Workshop
+from accounts.models import User, Workshop
 from core.csv import cell_value, safe_row
 from listings.models import Category
 
@@ -83,8 +83,18 @@ def scrub_personal_data(text: str, *, names: Iterable[str] = ()) -> str:
     for name in names:
         for part in {name.strip(), *name.split()}:
             if len(part) >= 3:
-                text = re.sub(rf"\b{re.escape(part)}\b", REDACTED, text, flags=re.IGNORECASE)
+                # …with a genitive too: "Karens", "Østergaards", "Karen's".
+                text = re.sub(rf"\b{re.escape(part)}(?:['’]?s)?\b", REDACTED, text, flags=re.IGNORECASE)
     return " ".join(text.split())
+
+
+def public_text(*parts: str, donor: User | None = None) -> str:
+    """The one rule for what of a job's free text the open data publishes: the parts joined, without contact
+    details and without the donor's name as their account has it now. Called when the text is written (donation,
+    completion, import) and stored as `RepairJob.public_problem`, so the export never has to look the donor up —
+    an account deleted since, or renamed, changes nothing that was published."""
+    names = [donor.display_name] if donor is not None and donor.display_name else []
+    return scrub_personal_data(" ".join(part for part in parts if part), names=names)
 
 
 # --- export -------------------------------------------------------------------------------------------------------
@@ -114,7 +124,7 @@ def ords_jobs(
         jobs = jobs.filter(completed_at__date__lte=date_to)
     if workshop:
         jobs = jobs.filter(workshop=workshop)
-    return jobs.select_related("category", "workshop", "listing__seller").order_by("completed_at", "id")
+    return jobs.select_related("category", "workshop").order_by("completed_at", "id")
 
 
 def ords_row(job: RepairJob) -> dict[str, str]:
@@ -125,9 +135,6 @@ def ords_row(job: RepairJob) -> dict[str, str]:
             ords_name = MISC_ORDS_NAME
     else:  # unpowered categories have no ORDS id of their own
         ords_id, ords_name = MISC_ORDS_ID, MISC_ORDS_NAME
-    donor = job.listing.seller if job.listing_id and job.listing else None
-    names = [donor.display_name] if donor else []
-    problem = " ".join(p for p in (job.fault_description, job.notes) if p)
     completed = timezone.localtime(job.completed_at).date() if job.completed_at else None
     return {
         "id": export_id(job),
@@ -143,7 +150,7 @@ def ords_row(job: RepairJob) -> dict[str, str]:
         "repair_barrier_if_end_of_life": BARRIER_LABELS[Barrier(job.barrier)] if job.barrier else "",
         "group_identifier": job.workshop.name if job.workshop else DATA_PROVIDER,
         "event_date": completed.isoformat() if completed else "",
-        "problem": scrub_personal_data(problem, names=names),
+        "problem": job.public_problem,
     }
 
 
@@ -318,6 +325,7 @@ def _job_from_row(row: dict[str, str], workshop: Workshop, categories: _Categori
         "category_id": categories.find(row).pk,
         "mode": RepairMode.RETURN.value,
         "fault_description": (row.get("problem") or "").strip(),
+        "public_problem": public_text((row.get("problem") or "").strip()),
         "brand": "" if brand.lower() in UNKNOWN_BRANDS else brand[:80],
         "status": JobStatus.COMPLETED.value,
         "workshop_id": workshop.pk,
@@ -340,6 +348,7 @@ _JOB_COLUMNS = [
     "category_id",
     "mode",
     "fault_description",
+    "public_problem",
     "brand",
     "status",
     "workshop_id",

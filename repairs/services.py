@@ -45,8 +45,8 @@ from .models import (
     WipeTechnique,
     WorkLog,
 )
-from .ords import ords_export_changed
-from .selectors import job_is_on_board, user_acts_for_job
+from .ords import ords_export_changed, public_text
+from .selectors import job_donor, job_is_on_board, user_acts_for_job
 
 
 @transaction.atomic
@@ -59,6 +59,7 @@ def job_create(
         category=listing.category,
         mode=mode,
         fault_description=fault_description,
+        public_problem=public_text(fault_description, donor=listing.seller),
         brand=listing.brand,
         status=JobStatus.OPEN,
     )
@@ -118,6 +119,29 @@ def on_listing_withdrawn(sender: Any, *, listing: Listing, actor: User, **kwargs
     """Receiver of `listings.signals.listing_withdrawn` (connected in `RepairsConfig.ready`)."""
     if listing.kind == Kind.REPAIR:
         donation_withdraw(listing=listing, actor=actor)
+
+
+@transaction.atomic
+def donor_forget(*, donor: User) -> None:
+    """The donor's account is being deleted (`privacy.services.user_delete`, before their name is erased): their
+    donations keep no personal data — the fault text they wrote is replaced by its public version, without contact
+    details or their name — and a job no workshop holds yet is cancelled, as the donation is withdrawn with the
+    account. A job a workshop holds goes on, and completed jobs stay in the impact figures and the open data."""
+    for job in RepairJob.objects.select_for_update(of=("self",)).filter(listing__seller=donor).order_by("pk"):
+        RepairJob.objects.filter(pk=job.pk).update(
+            fault_description=public_text(job.fault_description, donor=donor),
+            public_problem=public_text(job.public_problem, donor=donor),
+        )
+        if job.status == JobStatus.OPEN:
+            _transition(
+                job=job,
+                from_statuses=(JobStatus.OPEN,),
+                to=JobStatus.CANCELLED,
+                actor=donor,
+                event_workshop=None,
+                note=gettext("The donor's account was deleted."),
+                updates={},
+            )
 
 
 # --- helpers --------------------------------------------------------------------------------------------------
@@ -314,7 +338,13 @@ def job_complete(*, job: RepairJob, actor: User, outcome: str, barrier: str = ""
         event_workshop=locked.workshop,
         note=notes.strip(),
         require_workshop=locked.workshop,
-        updates={"outcome": outcome, "barrier": barrier, "notes": notes.strip(), "completed_at": timezone.now()},
+        updates={
+            "outcome": outcome,
+            "barrier": barrier,
+            "notes": notes.strip(),
+            "public_problem": public_text(locked.public_problem, notes.strip(), donor=job_donor(job=locked)),
+            "completed_at": timezone.now(),
+        },
     ):  # pragma: no cover — the row is locked above
         raise _wrong_status(locked, _("You cannot complete a job that is %(status)s."))
     transaction.on_commit(ords_export_changed)
