@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from accounts.models import User, Workshop, WorkshopMembership
 from listings.models import PUBLIC_LISTING_STATUSES, Category, Listing
@@ -157,6 +158,16 @@ def job_history_visible_to(*, job: RepairJob, user: User | AnonymousUser) -> Job
 
 def job_donor(*, job: RepairJob) -> User | None:
     return job.listing.seller if job.listing_id and job.listing else None
+
+
+HOURS_A_DAY = Decimal(24)
+
+
+def member_hours_left(*, member: User, day: date) -> Decimal:
+    """How many more hours this member may log on `day`: a day has 24, whatever the jobs and workshops the entries
+    are for. (`worklog_create` asks it with the member's row locked.)"""
+    logged = WorkLog.objects.filter(member=member, date=day).aggregate(total=Sum("hours"))["total"] or Decimal(0)
+    return max(HOURS_A_DAY - logged, Decimal(0))
 
 
 def user_acts_for_job(*, user: User | AnonymousUser, job: RepairJob) -> bool:

@@ -46,7 +46,7 @@ from .models import (
     WorkLog,
 )
 from .ords import ords_export_changed, public_text
-from .selectors import job_donor, job_is_on_board, user_acts_for_job
+from .selectors import job_donor, job_is_on_board, member_hours_left, user_acts_for_job
 
 
 @transaction.atomic
@@ -377,6 +377,16 @@ def worklog_create(*, job: RepairJob, actor: User, hours: Decimal, date: date, n
         errors["date"] = [_("The date cannot be in the future.")]
     if errors:
         raise InvalidInput(next(iter(errors.values()))[0], errors=errors)
+    # At most a day's hours per member and day, across all their entries: the member's row is locked, so entries
+    # sent at the same moment are added up one after the other, never side by side.
+    User.objects.select_for_update().get(pk=actor.pk)
+    left = member_hours_left(member=actor, day=date)
+    if hours > left:
+        message = _("You can log at most 24 hours a day: %(left)s more on %(date)s.") % {
+            "left": f"{left.normalize():f}",
+            "date": date.isoformat(),
+        }
+        raise InvalidInput(message, errors={"hours": [message]})
     log = WorkLog(job=locked, workshop=locked.workshop, member=actor, hours=hours, date=date, note=note.strip())
     log.full_clean()
     log.save()
@@ -496,7 +506,8 @@ def job_publish(
         area=(actor.area or "")[:80],
         brand=locked.brand,
         model=donated.model if donated else "",
-        weight_kg=donated.weight_kg if donated else None,
+        # (an estimate recorded before categories had weight bounds may lie outside them: not carried over)
+        weight_kg=donated.weight_kg if donated and locked.category.weight_in_bounds(donated.weight_kg) else None,
         status=ListingStatus.ACTIVE,
         published_at=timezone.now(),
     )
