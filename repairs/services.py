@@ -142,6 +142,7 @@ def donor_forget(*, donor: User) -> None:
                 note=gettext("The donor's account was deleted."),
                 updates={},
             )
+    transaction.on_commit(ords_export_changed)
 
 
 # --- helpers --------------------------------------------------------------------------------------------------
