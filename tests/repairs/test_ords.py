@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -304,8 +305,23 @@ def _get(client, **params) -> tuple[str, list[str]]:  # type: ignore[no-untyped-
     return text, [q["sql"] for q in queries.captured_queries]
 
 
+@pytest.fixture
+def own_cache(monkeypatch):  # type: ignore[no-untyped-def]
+    """A cache of this test's own for the export and its throttle: the suite's shared Redis is cleared by the
+    other test workers at any moment, which would rebuild or un-throttle in the middle of a test."""
+    from django.core.cache.backends.locmem import LocMemCache
+    from rest_framework.throttling import SimpleRateThrottle
+
+    from repairs import ords
+
+    private = LocMemCache(f"ords-test-{uuid.uuid4().hex}", {})  # (same-named LocMemCaches share their data)
+    monkeypatch.setattr(ords, "cache", private)
+    monkeypatch.setattr(SimpleRateThrottle, "cache", private)
+    return private
+
+
 def test_a_second_anonymous_request_is_served_without_rebuilding(
-    api_client, member, workshop, django_capture_on_commit_callbacks
+    api_client, member, workshop, django_capture_on_commit_callbacks, own_cache
 ):
     with django_capture_on_commit_callbacks(execute=True):
         _complete(make_job("furniture"), member, workshop)
@@ -325,7 +341,7 @@ def test_a_second_anonymous_request_is_served_without_rebuilding(
     assert any("repairs_repairjob" in sql for sql in rebuilt)
 
 
-def test_the_export_is_throttled_per_client(api_client):
+def test_the_export_is_throttled_per_client(api_client, own_cache):
     statuses = [api_client.get(EXPORT).status_code for _ in range(31)]
     assert statuses[:30] == [200] * 30
     assert statuses[30] == 429
