@@ -29,7 +29,6 @@ from repairs.errors import JobNotFound
 from repairs.models import (
     Barrier,
     DataWipe,
-    JobEvent,
     JobStatus,
     NistLevel,
     Outcome,
@@ -69,18 +68,14 @@ class JobOut(serializers.Serializer):
 
 
 class EventOut(serializers.Serializer):
+    """A `repairs.selectors.EventEntry`: names and notes only where the viewer may read them."""
+
     from_status = serializers.CharField()
     to_status = serializers.CharField()
     at = serializers.DateTimeField()
     note = serializers.CharField()
     workshop = WorkshopRefOut(allow_null=True)
-    actor = serializers.SerializerMethodField()
-
-    def get_actor(self, event: JobEvent) -> str | None:
-        """Workshop members act under their display name; the donor appears as "donor" (never named to others)."""
-        if event.workshop_id is None:
-            return "donor" if event.actor_id else None
-        return event.actor.display_name if event.actor else None
+    actor = serializers.CharField(allow_null=True)
 
 
 class WorkLogOut(serializers.Serializer):
@@ -107,25 +102,38 @@ class DataWipeOut(serializers.Serializer):
 
 
 class JobDetailOut(JobOut):
+    """A job with its history as the viewer may see it: pass `context={"history": job_history_visible_to(…)}`."""
+
     notes = serializers.CharField()
-    events = EventOut(many=True)
-    work_logs = WorkLogOut(many=True)
-    data_wipes = DataWipeOut(many=True)
+    events = serializers.SerializerMethodField()
+    work_logs = serializers.SerializerMethodField()
+    data_wipes = serializers.SerializerMethodField()
     data_wipe_satisfied = serializers.SerializerMethodField()
     published_listing = serializers.SerializerMethodField()
 
+    @extend_schema_field(EventOut(many=True))
+    def get_events(self, job: RepairJob) -> Any:
+        return EventOut(self.context["history"].events, many=True).data
+
+    @extend_schema_field(WorkLogOut(many=True))
+    def get_work_logs(self, job: RepairJob) -> Any:
+        return WorkLogOut(self.context["history"].work_logs, many=True).data
+
+    @extend_schema_field(DataWipeOut(many=True))
+    def get_data_wipes(self, job: RepairJob) -> Any:
+        return DataWipeOut(self.context["history"].data_wipes, many=True).data
+
     def get_data_wipe_satisfied(self, job: RepairJob) -> bool:
-        if not job.category.needs_data_wipe or job.no_storage:
-            return True
-        wipes = list(job.data_wipes.all())
-        return bool(wipes) and all(w.is_complete for w in wipes)
+        return services.job_wipe_satisfied(job=job)
 
     def get_published_listing(self, job: RepairJob) -> int | None:
         return Listing.objects.filter(source_job=job).values_list("pk", flat=True).first()
 
 
 def _detail(request: Request, job_id: int) -> Response:
-    return Response(JobDetailOut(selectors.job_get(user=request.user, job_id=job_id, detail=True)).data)
+    job = selectors.job_get(user=request.user, job_id=job_id, detail=True)
+    history = selectors.job_history_visible_to(job=job, user=request.user)
+    return Response(JobDetailOut(job, context={"history": history}).data)
 
 
 # --- the board and one job ----------------------------------------------------------------------------------------
@@ -301,11 +309,13 @@ class CertificateView(APIView):
         job = selectors.job_get(user=request.user, job_id=job_id, detail=True)
         if not selectors.user_may_view_certificate(user=request.user, job=job):
             raise JobNotFound()
+        # The certificate is the holding workshop's statement: the wipes it recorded, as the viewer may see them.
+        history = selectors.job_history_visible_to(job=job, user=request.user)
         html = render_to_string(
             "repairs/certificate.html",
             {
                 "job": job,
-                "wipes": list(job.data_wipes.all()),
+                "wipes": [wipe for wipe in history.data_wipes if wipe.workshop_id == job.workshop_id],
                 "satisfied": services.job_wipe_satisfied(job=job),
                 "issued_at": timezone.now(),
             },
@@ -441,13 +451,14 @@ class OrdsExportView(APIView):
     """Completed repair records as ORDS v0.3 CSV (open data: no personal data), by completion date."""
 
     permission_classes = [AllowAny]
+    throttle_scope = "ords_export"
 
     @extend_schema(parameters=IMPACT_PARAMETERS, responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request) -> StreamingHttpResponse:
         params = _impact_params(request)
-        jobs = ords.ords_jobs(
+        lines = ords.ords_csv_cached(
             date_from=params.get("date_from"), date_to=params.get("date_to"), workshop=params.get("workshop")
         )
-        response = StreamingHttpResponse(ords.ords_csv_lines(jobs), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="kredslob-ords.csv"'
         return response

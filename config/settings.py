@@ -281,6 +281,8 @@ REST_FRAMEWORK = {
         "password_reset_email": os.environ.get("THROTTLE_PASSWORD_RESET_EMAIL", "3/hour"),
         # Workshop invitations (each one a mail to an address the owner chose), per owner.
         "invite": os.environ.get("THROTTLE_INVITE", "30/hour"),
+        # The public ORDS export: a differently filtered export is a new build, so each client gets a few a minute.
+        "ords_export": os.environ.get("THROTTLE_ORDS_EXPORT", "30/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -355,6 +357,9 @@ CONTENT_SECURITY_POLICY = {
 RESERVATION_HOURS = env_int("RESERVATION_HOURS", 48)
 # How long a workshop's invitation link works.
 WORKSHOP_INVITATION_DAYS = env_int("WORKSHOP_INVITATION_DAYS", 14)
+# The public ORDS export is built once per query and kept in the cache this long (a completed job or an import
+# makes every cached export stale at once).
+ORDS_EXPORT_CACHE_SECONDS = env_int("ORDS_EXPORT_CACHE_SECONDS", 300)
 LCA_CSV = BASE_DIR / "listings" / "data" / "lca_categories.csv"
 
 # --- Periodic work (Celery beat) -----------------------------------------------------------------------

@@ -58,7 +58,6 @@ from repairs.ords import ords_import
 from repairs.services import (
     datawipe_create,
     donation_create,
-    donation_withdraw,
     job_claim,
     job_complete,
     job_mark_no_storage,
@@ -394,7 +393,7 @@ def _act_on_job(step: Step, scene: _Scene, people: dict[str, User], moment: date
             _photo(listing, actor, publish.drawing, publish.background)
             scene.listing, scene.reservation, scene.conversation = listing, None, None
         case WithdrawDonation():
-            scene.listing = donation_withdraw(listing=scene.listing, actor=scene.listing.seller)
+            scene.listing = listing_withdraw(listing=scene.listing, actor=scene.listing.seller)
         case _:
             raise TypeError(f"Not a repair step: {step!r}")
 

@@ -111,11 +111,11 @@ def _job_back(request: HttpRequest, pk: int) -> str:
 
 
 def _job_context(job: RepairJob, workshops: list[Workshop], user: User, **forms_in: Any) -> dict[str, Any]:
-    mine = any(w.pk == job.workshop_id for w in workshops)
+    mine = job_selectors.user_acts_for_job(user=user, job=job)
     claimers = [w for w in workshops if any(c.pk == job.category_id for c in w.categories.all())]
     active = job.status in (JobStatus.CLAIMED, JobStatus.IN_PROGRESS)
     published: Listing | None = Listing.objects.filter(source_job=job).first()
-    wipes = list(job.data_wipes.all())
+    history = job_selectors.job_history_visible_to(job=job, user=user)
     publishable = mine and published is None and job_selectors.job_publishable(job=job)
     listing = job.listing
     initial_publish = {"title": listing.title if listing else "", "description": listing.description if listing else ""}
@@ -123,14 +123,14 @@ def _job_context(job: RepairJob, workshops: list[Workshop], user: User, **forms_
         "job": job,
         "donor_area": (listing.area if listing else "") or "",
         "mine": mine,
-        "can_claim": job.status == JobStatus.OPEN and bool(claimers),
+        "can_claim": bool(claimers) and job_selectors.job_is_on_board(job=job),
         "claimers": claimers,
         "active": active,
-        "wipes": wipes,
+        "wipes": history.data_wipes,
         "needs_wipe": job.category.needs_data_wipe,
         "wipe_satisfied": job_services.job_wipe_satisfied(job=job),
-        "work_logs": list(job.work_logs.all()),
-        "events": list(job.events.all()),
+        "work_logs": history.work_logs,
+        "events": history.events,
         "published": published,
         "published_photos": list(Photo.objects.filter(listing=published).order_by("position")) if published else [],
         "publishable": publishable,

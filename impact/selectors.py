@@ -19,18 +19,26 @@ EMISSION_RATIO_UNPOWERED = Decimal("17.70147059")
 REUSE_CO2E_PER_KG = Decimal("0.51")
 
 
+def _estimate(category: Category, weight_estimate_kg: Decimal | None) -> Decimal:
+    """An item's weight estimate as impact counts it: only within its category's plausible bounds
+    (`Category.weight_in_bounds`), else nothing — a 99,999 kg "misc" item inflates no figure."""
+    if weight_estimate_kg is None or not category.weight_in_bounds(weight_estimate_kg):
+        return Decimal(0)
+    return weight_estimate_kg
+
+
 def repair_savings(*, category: Category, weight_estimate_kg: Decimal | None) -> tuple[Decimal, Decimal]:
     """(kg of waste prevented, kg CO2e avoided) for one job completed `fixed`."""
     if category.weight_kg > 0:
         return category.weight_kg, category.footprint_kg_co2e * DISPLACEMENT
-    weight = weight_estimate_kg or Decimal(0)
+    weight = _estimate(category, weight_estimate_kg)
     ratio = EMISSION_RATIO_POWERED if category.powered else EMISSION_RATIO_UNPOWERED
     return weight, weight * ratio * DISPLACEMENT
 
 
 def reuse_savings(*, category: Category, weight_estimate_kg: Decimal | None) -> tuple[Decimal, Decimal]:
     """(kg reused, kg CO2e avoided) for an item sold or given away as it is."""
-    weight = category.weight_kg if category.weight_kg > 0 else (weight_estimate_kg or Decimal(0))
+    weight = category.weight_kg if category.weight_kg > 0 else _estimate(category, weight_estimate_kg)
     return weight, weight * REUSE_CO2E_PER_KG
 
 
@@ -52,18 +60,27 @@ _KG = DecimalField(max_digits=14, decimal_places=3)
 _ZERO = Value(Decimal(0), output_field=_KG)
 
 
+def _estimate_sql(weight: str, category: str) -> Case:
+    """`_estimate` in SQL: the estimate at `weight` if its category (at `category`) finds it plausible, else 0."""
+    return Case(
+        When(Category.weight_in_bounds_q(weight=weight, category=category), then=F(weight)),
+        default=_ZERO,
+        output_field=_KG,
+    )
+
+
 def _fixed_kg() -> Case:
     """Per fixed job: the category weight, or the item's estimate where the category weight is 0."""
     return Case(
         When(category__weight_kg__gt=0, then=F("category__weight_kg")),
-        default=Coalesce(F("listing__weight_kg"), _ZERO),
+        default=_estimate_sql("listing__weight_kg", "category"),
         output_field=_KG,
     )
 
 
 def _fixed_co2e() -> Case:
     """Per fixed job: footprint × displacement, or estimate × emission ratio × displacement."""
-    estimate = Coalesce(F("listing__weight_kg"), _ZERO)
+    estimate = _estimate_sql("listing__weight_kg", "category")
     return Case(
         When(
             category__weight_kg__gt=0,
@@ -81,7 +98,7 @@ def _fixed_co2e() -> Case:
 def _reuse_kg() -> Case:
     return Case(
         When(category__weight_kg__gt=0, then=F("category__weight_kg")),
-        default=Coalesce(F("weight_kg"), _ZERO),
+        default=_estimate_sql("weight_kg", "category"),
         output_field=_KG,
     )
 

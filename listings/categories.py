@@ -96,15 +96,23 @@ def categories_load(path: Path | None = None, *, model: Any = Category) -> tuple
     unknown = set(placed) - set(rows)
     if missing or unknown or len(placed) != len(set(placed)):
         raise ValueError(f"Category tree and CSV disagree: missing {sorted(missing)}, unknown {sorted(unknown)}")
+    # The weight bounds came with migration listings.0005; the data migration before it loads the tree without them.
+    has_bounds = any(field.name == "weight_max_kg" for field in model._meta.get_fields())
     for p_index, (slug, name_da, name_en, keys) in enumerate(PARENTS):
         parent, _ = model.objects.update_or_create(
             slug=slug, defaults={"name_da": name_da, "name_en": name_en, "parent": None, "position": p_index}
         )
         for l_index, key in enumerate(keys):
             row = rows[key]
+            bounds = (
+                {"weight_min_kg": Decimal(row["weight_min_kg"]), "weight_max_kg": Decimal(row["weight_max_kg"])}
+                if has_bounds
+                else {}
+            )
             model.objects.update_or_create(
                 slug=key,
                 defaults={
+                    **bounds,
                     "name_da": row["name_da"],
                     "name_en": row["name_en"],
                     "parent": parent,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -32,6 +33,14 @@ class Category(models.Model):
     needs_data_wipe = models.BooleanField(
         _("holds personal data"), default=False, help_text=_("IT equipment whose storage must be wiped.")
     )
+    # The weights an item of this category can plausibly have (data/lca_categories.csv, sources in
+    # data/SOURCES.md): a listing's weight estimate must lie between them, and impact counts no other.
+    weight_min_kg = models.DecimalField(
+        _("lightest plausible weight (kg)"), max_digits=8, decimal_places=3, default=Decimal(0)
+    )
+    weight_max_kg = models.DecimalField(
+        _("heaviest plausible weight (kg)"), max_digits=8, decimal_places=3, default=Decimal(0)
+    )
 
     class Meta:
         verbose_name = _("category")
@@ -40,6 +49,10 @@ class Category(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(weight_kg__gte=0), name="category_weight_nonnegative"),
             models.CheckConstraint(condition=models.Q(footprint_kg_co2e__gte=0), name="category_footprint_nonnegative"),
+            models.CheckConstraint(
+                condition=models.Q(weight_min_kg__gte=0, weight_max_kg__gte=models.F("weight_min_kg")),
+                name="category_weight_bounds_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -52,6 +65,23 @@ class Category(models.Model):
     @property
     def is_leaf(self) -> bool:
         return bool(self.lca_key)
+
+    def weight_in_bounds(self, weight_kg: Decimal | None) -> bool:
+        """The one rule for "is this a plausible weight estimate for an item of this category?" (no estimate is
+        fine). Listings are validated with it (`Listing.clean`); impact counts only estimates it accepts
+        (`impact.selectors`, which says the same in SQL with `weight_estimate_counted`)."""
+        return weight_kg is None or self.weight_min_kg <= weight_kg <= self.weight_max_kg
+
+    @staticmethod
+    def weight_in_bounds_q(*, weight: str, category: str) -> models.Q:
+        """`weight_in_bounds` in SQL, for a present estimate: `weight` and `category` are field paths from the
+        queried model (e.g. "listing__weight_kg" and "category" for repair jobs)."""
+        return models.Q(
+            **{
+                f"{weight}__gte": models.F(f"{category}__weight_min_kg"),
+                f"{weight}__lte": models.F(f"{category}__weight_max_kg"),
+            }
+        )
 
 
 class Condition(models.TextChoices):
@@ -166,6 +196,20 @@ class Listing(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"/listings/{self.pk}/"
+
+    def clean(self) -> None:
+        category = self.category if self.category_id else None
+        if category is not None and not category.weight_in_bounds(self.weight_kg):
+            raise ValidationError(
+                {
+                    "weight_kg": _("A weight estimate for %(category)s must be between %(min)s and %(max)s kg.")
+                    % {
+                        "category": category.name,
+                        "min": f"{category.weight_min_kg.normalize():f}",
+                        "max": f"{category.weight_max_kg.normalize():f}",
+                    }
+                }
+            )
 
     @property
     def is_public(self) -> bool:

@@ -15,6 +15,7 @@ from core.errors import DomainError, InvalidInput, NotAllowed
 
 from .models import Category, Kind, Listing, ListingStatus
 from .selectors import listing_managed_by
+from .signals import listing_withdrawn
 
 
 class ListingStateConflict(DomainError):
@@ -151,7 +152,8 @@ def listing_publish(*, listing: Listing, actor: User) -> Listing:
 @transaction.atomic
 def listing_withdraw(*, listing: Listing, actor: User) -> Listing:
     """The seller takes a draft or active listing down (the row stays; it is no longer public). A reserved
-    listing must have its reservation cancelled first; a sold or hidden one cannot be withdrawn."""
+    listing must have its reservation cancelled first; a sold or hidden one cannot be withdrawn. Tells the apps
+    above (`signals.listing_withdrawn`, in this transaction): a donation's open repair job is cancelled with it."""
     _check_manager(listing, actor)
     updated = Listing.objects.filter(pk=listing.pk, status__in=[ListingStatus.DRAFT, ListingStatus.ACTIVE]).update(
         status=ListingStatus.WITHDRAWN, updated_at=timezone.now()
@@ -164,5 +166,6 @@ def listing_withdraw(*, listing: Listing, actor: User) -> Listing:
         if current == ListingStatus.RESERVED:
             raise ListingStateConflict(_("The listing is reserved: cancel the reservation first."))
         raise ListingStateConflict(_("A sold or hidden listing cannot be withdrawn."))
+    listing_withdrawn.send(sender=Listing, listing=listing, actor=actor)
     listing.refresh_from_db()
     return listing

@@ -11,6 +11,7 @@ from listings.models import Kind, Listing, ListingStatus, Photo
 from marketplace.models import OPEN_RESERVATION_STATUSES, Reservation, SavedSearch
 from marketplace.services import reservation_cancel
 from notifications.models import Notification
+from repairs.services import donor_forget
 
 
 @transaction.atomic
@@ -23,7 +24,8 @@ def user_delete(*, user: User) -> None:
       included; listings they published for a workshop stay the workshop's, with its reservations, for the
       other members to manage;
     - their messages stay readable to the other party, without their name;
-    - their repair history stays in the impact figures, with no personal data left on it;
+    - their repair history stays in the impact figures, with no personal data left on it (the fault texts they
+      wrote lose their name and contact details; a donation no workshop holds yet is cancelled);
     - tokens, sessions, notifications, saved searches, workshop memberships and invitations to their address go.
     The row itself stays as an anonymous, inactive shell because listings and jobs point at it."""
     own = Q(listing__seller=user, listing__workshop__isnull=True)
@@ -34,6 +36,8 @@ def user_delete(*, user: User) -> None:
         workshop__isnull=True,
         status__in=[ListingStatus.DRAFT, ListingStatus.ACTIVE, ListingStatus.RESERVED],
     ).update(status=ListingStatus.WITHDRAWN, pickup_details="")
+    # Their donations for repair: the fault texts lose their name and contact details, open jobs are cancelled.
+    donor_forget(donor=user)
     # Photos of the things they had for sale or to give away show their home: gone with the account (the files
     # once committed). Sold listings keep theirs for the buyer's record; items donated for repair keep theirs
     # for the workshop that repairs them.

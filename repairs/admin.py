@@ -19,7 +19,7 @@ class WorkLogInline(admin.TabularInline):
 class DataWipeInline(admin.TabularInline):
     model = DataWipe
     extra = 0
-    raw_id_fields = ["operator"]
+    raw_id_fields = ["workshop", "operator"]
 
 
 @admin.register(RepairJob)
@@ -55,6 +55,7 @@ class WorkLogAdmin(admin.ModelAdmin):
 class DataWipeAdmin(admin.ModelAdmin):
     list_display = [
         "job",
+        "workshop",
         "serial_number",
         "model",
         "size_gb",
@@ -66,4 +67,4 @@ class DataWipeAdmin(admin.ModelAdmin):
     ]
     list_filter = ["nist_level", "technique", "verified", "result"]
     search_fields = ["serial_number", "model", "job__id"]
-    raw_id_fields = ["job", "operator"]
+    raw_id_fields = ["job", "workshop", "operator"]

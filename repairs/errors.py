@@ -48,3 +48,11 @@ class AlreadyPublished(DomainError):
 class NotPublishable(DomainError):
     code = "not_publishable"
     title = _("Only donated items that were completed as fixed can be published.")
+
+
+class DonationInRepair(DomainError):
+    code = "donation_in_repair"
+    title = _(
+        "A workshop is already repairing this item, so the donation cannot be withdrawn here. Contact the workshop "
+        "to get it back."
+    )

@@ -53,6 +53,10 @@ class RepairJob(models.Model):
     category = models.ForeignKey("listings.Category", on_delete=models.PROTECT, related_name="repair_jobs")
     mode = models.CharField(_("mode"), max_length=10, choices=RepairMode.choices, default=RepairMode.DONATE)
     fault_description = models.TextField(_("fault description"), blank=True)
+    # What the open data (ORDS `problem`) publishes: the fault description and the completion notes with contact
+    # details and the donor's name removed when they were written (`ords.public_text`) — so it never depends on
+    # the donor's account still existing.
+    public_problem = models.TextField(_("problem as published"), blank=True, default="")
     brand = models.CharField(_("brand"), max_length=80, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=JobStatus.choices, default=JobStatus.OPEN, db_index=True
@@ -197,6 +201,11 @@ class WipeResult(models.TextChoices):
 
 class DataWipe(models.Model):
     job = models.ForeignKey(RepairJob, on_delete=models.CASCADE, related_name="data_wipes")
+    # The workshop that recorded the wipe: the row is its history (serials, operators), seen by its members only
+    # (`selectors.job_history_visible_to`), and counts for the job only while that workshop holds it.
+    workshop = models.ForeignKey(
+        "accounts.Workshop", on_delete=models.PROTECT, null=True, blank=True, related_name="data_wipes"
+    )
     serial_number = models.CharField(_("serial number"), max_length=100)
     model = models.CharField(_("model"), max_length=100)
     size_gb = models.DecimalField(_("size (GB)"), max_digits=10, decimal_places=1, validators=[MinValueValidator(0)])

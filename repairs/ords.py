@@ -1,7 +1,8 @@
 """Open Repair Data Standard (ORDS v0.3): export our repair records as CSV, import records from any ORDS
 source (Restarters, RepairMonitor, Repair Café Denmark…) as completed jobs of a workshop.
 
-Export: the fields of `tableschema.json` in order, ORDS labels for status and barrier, ids `<prefix>-<n>`
+Export: the fields of `tableschema.json` in order, every cell through `core.csv.safe_cell` (no formula injection:
+the text is donors' and workshops'), ORDS labels for status and barrier, ids `<prefix>-<n>`
 (`kredslob-<job id>`; an imported record keeps its original id, written in the schema's pattern — the Repair
 Café Denmark ids `rcdenmark_2` become `rcdenmark-2`), country DNK, personal data removed from `problem`.
 Import: idempotent by record id (`RepairJob.external_id`), categories by `product_category_id`, tolerant of
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -18,11 +20,14 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, TextIO
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Workshop
+from accounts.models import User, Workshop
+from core.csv import cell_value, safe_row
 from listings.models import Category
 
 from .models import Barrier, JobEvent, JobStatus, Outcome, RepairJob, RepairMode
@@ -78,8 +83,18 @@ def scrub_personal_data(text: str, *, names: Iterable[str] = ()) -> str:
     for name in names:
         for part in {name.strip(), *name.split()}:
             if len(part) >= 3:
-                text = re.sub(rf"\b{re.escape(part)}\b", REDACTED, text, flags=re.IGNORECASE)
+                # …with a genitive too: "Karens", "Østergaards", "Karen's".
+                text = re.sub(rf"\b{re.escape(part)}(?:['’]?s)?\b", REDACTED, text, flags=re.IGNORECASE)
     return " ".join(text.split())
+
+
+def public_text(*parts: str, donor: User | None = None) -> str:
+    """The one rule for what of a job's free text the open data publishes: the parts joined, without contact
+    details and without the donor's name as their account has it now. Called when the text is written (donation,
+    completion, import) and stored as `RepairJob.public_problem`, so the export never has to look the donor up —
+    an account deleted since, or renamed, changes nothing that was published."""
+    names = [donor.display_name] if donor is not None and donor.display_name else []
+    return scrub_personal_data(" ".join(part for part in parts if part), names=names)
 
 
 # --- export -------------------------------------------------------------------------------------------------------
@@ -109,7 +124,7 @@ def ords_jobs(
         jobs = jobs.filter(completed_at__date__lte=date_to)
     if workshop:
         jobs = jobs.filter(workshop=workshop)
-    return jobs.select_related("category", "workshop", "listing__seller").order_by("completed_at", "id")
+    return jobs.select_related("category", "workshop").order_by("completed_at", "id")
 
 
 def ords_row(job: RepairJob) -> dict[str, str]:
@@ -120,9 +135,6 @@ def ords_row(job: RepairJob) -> dict[str, str]:
             ords_name = MISC_ORDS_NAME
     else:  # unpowered categories have no ORDS id of their own
         ords_id, ords_name = MISC_ORDS_ID, MISC_ORDS_NAME
-    donor = job.listing.seller if job.listing_id and job.listing else None
-    names = [donor.display_name] if donor else []
-    problem = " ".join(p for p in (job.fault_description, job.notes) if p)
     completed = timezone.localtime(job.completed_at).date() if job.completed_at else None
     return {
         "id": export_id(job),
@@ -138,7 +150,7 @@ def ords_row(job: RepairJob) -> dict[str, str]:
         "repair_barrier_if_end_of_life": BARRIER_LABELS[Barrier(job.barrier)] if job.barrier else "",
         "group_identifier": job.workshop.name if job.workshop else DATA_PROVIDER,
         "event_date": completed.isoformat() if completed else "",
-        "problem": scrub_personal_data(problem, names=names),
+        "problem": job.public_problem,
     }
 
 
@@ -157,7 +169,40 @@ def ords_csv_lines(jobs: QuerySet[RepairJob]) -> Iterator[str]:
         if row["id"] in seen:
             row["id"] = f"{ID_PREFIX}-{job.pk}"
         seen.add(row["id"])
-        yield writer.writerow(row)  # type: ignore[misc]
+        yield writer.writerow(safe_row(row))  # type: ignore[misc]
+
+
+# The public export is built once per query and served from the cache until ORDS_EXPORT_CACHE_SECONDS pass or
+# the records change (`ords_export_changed`: a job completed, an import): anonymous requests cost a cache read.
+_CACHE_PREFIX = "ords-export"
+_GENERATION_KEY = f"{_CACHE_PREFIX}:generation"
+
+
+def ords_export_changed() -> None:
+    """Every cached export is stale from now on (call it once the change is committed)."""
+    cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def ords_csv_cached(
+    *, date_from: date | None = None, date_to: date | None = None, workshop: Workshop | None = None
+) -> Iterator[str]:
+    """`ords_csv_lines` for these filters, from the cache when it holds them; a build is streamed as it is made
+    and cached once complete."""
+    seconds = settings.ORDS_EXPORT_CACHE_SECONDS
+    generation = cache.get(_GENERATION_KEY) or "0"
+    key = ":".join(
+        [_CACHE_PREFIX, str(generation), str(date_from or ""), str(date_to or ""), str(workshop.pk if workshop else "")]
+    )
+    cached = cache.get(key) if seconds > 0 else None
+    if cached is not None:
+        yield cached
+        return
+    parts: list[str] = []
+    for line in ords_csv_lines(ords_jobs(date_from=date_from, date_to=date_to, workshop=workshop)):
+        parts.append(line)
+        yield line
+    if seconds > 0:
+        cache.set(key, "".join(parts), seconds)
 
 
 # --- import -------------------------------------------------------------------------------------------------------
@@ -280,6 +325,7 @@ def _job_from_row(row: dict[str, str], workshop: Workshop, categories: _Categori
         "category_id": categories.find(row).pk,
         "mode": RepairMode.RETURN.value,
         "fault_description": (row.get("problem") or "").strip(),
+        "public_problem": public_text((row.get("problem") or "").strip()),
         "brand": "" if brand.lower() in UNKNOWN_BRANDS else brand[:80],
         "status": JobStatus.COMPLETED.value,
         "workshop_id": workshop.pk,
@@ -302,6 +348,7 @@ _JOB_COLUMNS = [
     "category_id",
     "mode",
     "fault_description",
+    "public_problem",
     "brand",
     "status",
     "workshop_id",
@@ -463,8 +510,9 @@ def ords_import(*, file: TextIO, workshop: Workshop, batch_size: int | None = No
         report.created += len(new)
         batch.clear()
 
-    for line, row in enumerate(reader, start=2):
+    for line, raw in enumerate(reader, start=2):
         report.rows += 1
+        row = {key: cell_value(value) if isinstance(value, str) else value for key, value in raw.items()}
         result = _job_from_row(row, workshop, categories)
         if isinstance(result, str):
             report.skipped.append((line, (row.get("id") or "").strip(), result))
@@ -477,4 +525,6 @@ def ords_import(*, file: TextIO, workshop: Workshop, batch_size: int | None = No
         if len(batch) >= batch_size:
             flush()
     flush()
+    if report.created:
+        transaction.on_commit(ords_export_changed)
     return report

@@ -2,29 +2,50 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
-from accounts.models import User
+from accounts.models import User, Workshop
 from accounts.selectors import is_member, workshop_ids_of
-from listings.models import Category, Listing
+from listings.models import PUBLIC_LISTING_STATUSES, Category, Listing
 
 from .errors import JobNotFound
 from .models import DataWipe, JobEvent, JobStatus, Outcome, RepairJob, RepairMode, WorkLog
 
 
-def job_visibility_q(*, user: User | AnonymousUser) -> Q:
-    """Jobs a user may see: their own donations, their workshops' jobs, and open jobs in the categories of the
-    verified workshops they belong to."""
+def job_on_board_q() -> Q:
+    """Jobs on the workshops' boards, open for claims: open, and the donation published. A job exists for the
+    workshops only while its donation does: not while the listing is a draft, nor once it is withdrawn or hidden."""
+    return Q(status=JobStatus.OPEN, listing__status__in=PUBLIC_LISTING_STATUSES)
+
+
+def job_is_on_board(*, job: RepairJob) -> bool:
+    """`job_on_board_q` for one job (ask it of the locked row when acting on the answer). No query for a job that
+    is not open."""
+    return job.status == JobStatus.OPEN and RepairJob.objects.filter(job_on_board_q(), pk=job.pk).exists()
+
+
+def job_visibility_q(*, user: User | AnonymousUser, to_claim: bool = False) -> Q:
+    """The one rule for which jobs a person may see and which a workshop may claim: their own donations, their
+    workshops' jobs, and the jobs on the board (`job_on_board_q`) in the categories of the verified workshops they
+    belong to. `to_claim` adds the jobs of those categories that are no longer open (claimed, completed,
+    cancelled), so a workshop that lost a race hears 409 "already claimed" rather than 404 — never a draft's."""
     if not user.is_authenticated:
         return Q(pk__in=[])
-    return (
+    verified_categories = _claimable_categories(user)
+    visible = (
         Q(listing__seller=user)
         | Q(workshop_id__in=workshop_ids_of(user=user))
-        | Q(status=JobStatus.OPEN, category_id__in=_claimable_categories(user))
+        | (job_on_board_q() & Q(category_id__in=verified_categories))
     )
+    if to_claim:
+        visible |= Q(category_id__in=verified_categories) & ~Q(status=JobStatus.OPEN)
+    return visible
 
 
 def _claimable_categories(user: User) -> QuerySet[Any]:
@@ -58,10 +79,9 @@ def job_get(*, user: User | AnonymousUser, job_id: int, detail: bool = False, to
     """One job the user may see, or JobNotFound (404) — also when it exists but is not theirs to see.
     `to_claim`: members of verified workshops also find jobs in their categories that are no longer open, so
     a workshop that lost a race for a job hears 409 "already claimed" rather than 404."""
-    visible = job_visibility_q(user=user)
-    if to_claim and user.is_authenticated:
-        visible |= Q(category_id__in=_claimable_categories(user))
-    jobs = RepairJob.objects.filter(visible).select_related("listing", "listing__seller", "category", "workshop")
+    jobs = RepairJob.objects.filter(job_visibility_q(user=user, to_claim=to_claim)).select_related(
+        "listing", "listing__seller", "category", "workshop"
+    )
     if detail:
         jobs = jobs.prefetch_related(
             Prefetch("events", queryset=JobEvent.objects.select_related("actor", "workshop")),
@@ -78,6 +98,91 @@ def job_publishable(*, job: RepairJob) -> bool:
     """Whether a job's result may be published for sale: a donated job completed `fixed` (once only — the
     listing it becomes points back to it, see `services.job_publish`)."""
     return job.mode == RepairMode.DONATE and job.status == JobStatus.COMPLETED and job.outcome == Outcome.FIXED
+
+
+@dataclass(frozen=True)
+class EventEntry:
+    """One line of a job's timeline as the viewer may read it. `actor` is a workshop member's display name only
+    for the viewer's own workshop, "donor" for the donor's own steps (never their name), else None."""
+
+    from_status: str
+    to_status: str
+    at: datetime
+    workshop: Workshop | None
+    actor: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class JobHistory:
+    events: list[EventEntry]
+    work_logs: list[WorkLog]
+    data_wipes: list[DataWipe]
+
+
+def job_history_visible_to(*, job: RepairJob, user: User | AnonymousUser) -> JobHistory:
+    """The one rule for "may this person see this job's history?": a job's work logs, data wipes (serial numbers,
+    operators) and the names and notes on its timeline belong to the workshop that wrote them, so a workshop that
+    claims a job another one released sees none of the first one's.
+
+    - staff: everything;
+    - a member of a workshop: the rows that workshop wrote, and the timeline with names and notes on its own steps —
+      other workshops' steps show as status changes only (with the workshop), their note-only entries not at all;
+    - the donor: the status changes (their own steps as "donor"), and the data wipes of the workshop that holds
+      the job — what its data-erasure certificate states; no work logs.
+    Reads the prefetched rows of `job_get(detail=True)`; the API, the job page and the certificate all call it."""
+    is_staff = bool(getattr(user, "is_staff", False))
+    own: set[int] = set()
+    if user.is_authenticated:
+        own = set(workshop_ids_of(user=user))
+    is_donor = bool(user.is_authenticated and job.listing_id and job.listing and job.listing.seller_id == user.pk)
+
+    def mine(workshop_id: int | None) -> bool:
+        return is_staff or (workshop_id is not None and workshop_id in own)
+
+    events = []
+    for event in job.events.all():
+        if event.workshop_id is None:  # the donor's steps: donated, withdrawn
+            actor = "donor" if event.actor_id else None
+            events.append(EventEntry(event.from_status, event.to_status, event.at, None, actor, event.note))
+        elif mine(event.workshop_id):
+            name = event.actor.display_name if event.actor else None
+            events.append(EventEntry(event.from_status, event.to_status, event.at, event.workshop, name, event.note))
+        elif event.from_status != event.to_status:
+            events.append(EventEntry(event.from_status, event.to_status, event.at, event.workshop, None, ""))
+    return JobHistory(
+        events=events,
+        work_logs=[log for log in job.work_logs.all() if mine(log.workshop_id)],
+        data_wipes=[
+            wipe
+            for wipe in job.data_wipes.all()
+            if mine(wipe.workshop_id)
+            or (is_donor and wipe.workshop_id is not None and wipe.workshop_id == job.workshop_id)
+        ],
+    )
+
+
+def job_donor(*, job: RepairJob) -> User | None:
+    return job.listing.seller if job.listing_id and job.listing else None
+
+
+HOURS_A_DAY = Decimal(24)
+
+
+def member_hours_left(*, member: User, day: date) -> Decimal:
+    """How many more hours this member may log on `day`: a day has 24, whatever the jobs and workshops the entries
+    are for. (`worklog_create` asks it with the member's row locked.)"""
+    logged = WorkLog.objects.filter(member=member, date=day).aggregate(total=Sum("hours"))["total"] or Decimal(0)
+    return max(HOURS_A_DAY - logged, Decimal(0))
+
+
+def user_acts_for_job(*, user: User | AnonymousUser, job: RepairJob) -> bool:
+    """May this person act on the job — release, start, log work, record wipes, complete, publish? Only a member
+    of the verified workshop that holds it. The services ask it of the job's LOCKED row, never of a copy read
+    earlier: a job released and claimed by another workshop in between belongs to the new one."""
+    if not user.is_authenticated or job.workshop_id is None:
+        return False
+    return is_member(user=user, workshop=job.workshop_id)
 
 
 def user_may_view_certificate(*, user: User | AnonymousUser, job: RepairJob) -> bool:

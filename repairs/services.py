@@ -18,19 +18,22 @@ from accounts.models import User, Workshop
 from accounts.selectors import is_member
 from core.errors import InvalidInput
 from listings.models import Condition, Kind, Listing, ListingStatus
-from listings.services import listing_create, listing_withdraw
+from listings.services import listing_create
 from notifications.services import notification_send
 
 from .errors import (
     AlreadyPublished,
     DataWipeRequired,
+    DonationInRepair,
     JobAlreadyClaimed,
+    JobNotFound,
     JobWrongStatus,
     NotJobWorkshopMember,
     NotPublishable,
     NotVerifiedMember,
 )
 from .models import (
+    ACTIVE_JOB_STATUSES,
     Barrier,
     DataWipe,
     JobEvent,
@@ -43,7 +46,8 @@ from .models import (
     WipeTechnique,
     WorkLog,
 )
-from .selectors import job_publishable
+from .ords import ords_export_changed, public_text
+from .selectors import job_donor, job_is_on_board, job_publishable, member_hours_left, user_acts_for_job
 
 
 @transaction.atomic
@@ -56,6 +60,7 @@ def job_create(
         category=listing.category,
         mode=mode,
         fault_description=fault_description,
+        public_problem=public_text(fault_description, donor=listing.seller),
         brand=listing.brand,
         status=JobStatus.OPEN,
     )
@@ -81,20 +86,64 @@ def donation_create(*, seller: User, repair_mode: str, fault_description: str = 
 
 
 @transaction.atomic
-def donation_withdraw(*, listing: Listing, actor: User) -> Listing:
-    """The donor takes back an item donated for repair before any workshop has claimed it: the listing is
-    withdrawn and its job cancelled, so it leaves the job board. Once a workshop holds the job, the job is the
-    workshop's to release or complete (409). Withdrawing twice changes nothing."""
-    withdrawn = listing_withdraw(listing=listing, actor=actor)  # only who may change the listing (403 for others)
-    job = RepairJob.objects.get(listing=withdrawn)
-    if job.status == JobStatus.CANCELLED:
-        return withdrawn
-    if not _transition(
-        job=job, from_statuses=(JobStatus.OPEN,), to=JobStatus.CANCELLED, actor=actor, event_workshop=None, updates={}
-    ):
-        job.refresh_from_db()
-        raise _wrong_status(job, _("You cannot take back a donation whose repair job is %(status)s."))
-    return withdrawn
+def donation_withdraw(*, listing: Listing, actor: User) -> RepairJob | None:
+    """The donor withdrew a donation for repair (the listing is withdrawn in this transaction): a job no workshop
+    holds yet is cancelled with it — it leaves every board and can no longer be claimed. While a workshop holds
+    the job (claimed or in progress) the withdrawal is refused (409, DonationInRepair): the item may already be
+    at the workshop, so the donor has to agree it with the workshop. A completed or cancelled job stays as it is."""
+    job = RepairJob.objects.select_for_update(of=("self",)).select_related("workshop").filter(listing=listing).first()
+    if job is None:
+        return None
+    if job.status in ACTIVE_JOB_STATUSES:
+        workshop = job.workshop.name if job.workshop else ""
+        raise DonationInRepair(
+            _(
+                "%(workshop)s is already repairing this item, so the donation cannot be withdrawn here. Contact "
+                "the workshop to get it back."
+            )
+            % {"workshop": workshop}
+        )
+    if job.status == JobStatus.OPEN:
+        _transition(
+            job=job,
+            from_statuses=(JobStatus.OPEN,),
+            to=JobStatus.CANCELLED,
+            actor=actor,
+            event_workshop=None,
+            note=gettext("The donor withdrew the donation."),
+            updates={},
+        )
+    return job
+
+
+def on_listing_withdrawn(sender: Any, *, listing: Listing, actor: User, **kwargs: Any) -> None:
+    """Receiver of `listings.signals.listing_withdrawn` (connected in `RepairsConfig.ready`)."""
+    if listing.kind == Kind.REPAIR:
+        donation_withdraw(listing=listing, actor=actor)
+
+
+@transaction.atomic
+def donor_forget(*, donor: User) -> None:
+    """The donor's account is being deleted (`privacy.services.user_delete`, before their name is erased): their
+    donations keep no personal data — the fault text they wrote is replaced by its public version, without contact
+    details or their name — and a job no workshop holds yet is cancelled, as the donation is withdrawn with the
+    account. A job a workshop holds goes on, and completed jobs stay in the impact figures and the open data."""
+    for job in RepairJob.objects.select_for_update(of=("self",)).filter(listing__seller=donor).order_by("pk"):
+        RepairJob.objects.filter(pk=job.pk).update(
+            fault_description=public_text(job.fault_description, donor=donor),
+            public_problem=public_text(job.public_problem, donor=donor),
+        )
+        if job.status == JobStatus.OPEN:
+            _transition(
+                job=job,
+                from_statuses=(JobStatus.OPEN,),
+                to=JobStatus.CANCELLED,
+                actor=donor,
+                event_workshop=None,
+                note=gettext("The donor's account was deleted."),
+                updates={},
+            )
+    transaction.on_commit(ords_export_changed)
 
 
 # --- helpers --------------------------------------------------------------------------------------------------
@@ -103,11 +152,6 @@ def donation_withdraw(*, listing: Listing, actor: User) -> Listing:
 def _require_verified_member(*, user: User, workshop: Workshop) -> None:
     if not is_member(user=user, workshop=workshop):
         raise NotVerifiedMember(_("Only members of a verified workshop may claim jobs or sell as the workshop."))
-
-
-def _require_job_member(*, job: RepairJob, user: User) -> None:
-    if not is_member(user=user, workshop=job.workshop_id):
-        raise NotJobWorkshopMember()
 
 
 def _wrong_status(job: RepairJob, message: Any) -> JobWrongStatus:
@@ -164,11 +208,13 @@ def _notify_donor(
 
 def job_wipe_satisfied(*, job: RepairJob) -> bool:
     """The data-wipe rule: an item that can hold personal data needs at least one device recorded and every
-    recorded device wiped successfully and verified — or an explicit record that it has no storage."""
+    recorded device wiped successfully and verified — or an explicit record that it has no storage — by the
+    workshop that holds the job (what its certificate states; a workshop that released the job vouches for
+    nothing any more). Reads prefetched wipes when there are."""
     if not job.category.needs_data_wipe or job.no_storage:
         return True
-    wipes = job.data_wipes.all()
-    return wipes.exists() and not wipes.exclude(verified=True, result=WipeResult.SUCCESS).exists()
+    wipes = [wipe for wipe in job.data_wipes.all() if job.workshop_id and wipe.workshop_id == job.workshop_id]
+    return bool(wipes) and all(wipe.is_complete for wipe in wipes)
 
 
 def _lock(job: RepairJob) -> RepairJob:
@@ -176,44 +222,55 @@ def _lock(job: RepairJob) -> RepairJob:
     return RepairJob.objects.select_for_update(of=("self",)).select_related("category", "listing").get(pk=job.pk)
 
 
+def _lock_for_member(job: RepairJob, actor: User) -> RepairJob:
+    """Lock the job, then ask who holds it of the LOCKED row: a caller's copy may be stale (the job released and
+    claimed by another workshop since it was read), and the old workshop must not act on the new one's job."""
+    locked = _lock(job)
+    if not user_acts_for_job(user=actor, job=locked):
+        raise NotJobWorkshopMember()
+    return locked
+
+
 # --- lifecycle ------------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def job_claim(*, job: RepairJob, workshop: Workshop, actor: User) -> RepairJob:
-    """A member of a verified workshop claims an open job. Exactly one of many concurrent claims wins: the
-    UPDATE only matches while the row still says `open`; the losers get JobAlreadyClaimed (409)."""
+    """A member of a verified workshop claims a job on the board (`selectors.job_on_board_q`: open, and its donation
+    published). Exactly one of many concurrent claims wins: the row is locked and the UPDATE only matches while it
+    still says `open`; the losers get JobAlreadyClaimed (409). A job whose donation is a draft, withdrawn or hidden
+    is not on any board: 404, as for a job one may not see."""
     _require_verified_member(user=actor, workshop=workshop)
     if not workshop.categories.filter(pk=job.category_id).exists():
         raise NotVerifiedMember(
             _("%(workshop)s does not handle this category. The owner can add it to the workshop's categories.")
             % {"workshop": workshop.name}
         )
+    locked = _lock(job)
+    if locked.status == JobStatus.OPEN and not job_is_on_board(job=locked):
+        raise JobNotFound()
     now = timezone.now()
     if not _transition(
-        job=job,
+        job=locked,
         from_statuses=(JobStatus.OPEN,),
         to=JobStatus.CLAIMED,
         actor=actor,
         event_workshop=workshop,
         updates={"workshop": workshop, "claimed_at": now},
     ):
-        job.refresh_from_db()
-        if job.status == JobStatus.OPEN:  # pragma: no cover — the row changed back between update and read
-            raise JobAlreadyClaimed()
-        if job.status in (JobStatus.CLAIMED, JobStatus.IN_PROGRESS):
-            if job.workshop_id == workshop.pk:
+        if locked.status in (JobStatus.CLAIMED, JobStatus.IN_PROGRESS):
+            if locked.workshop_id == workshop.pk:
                 raise JobAlreadyClaimed(_("Your workshop has already claimed this job."))
             raise JobAlreadyClaimed(_("This job has already been claimed by another workshop."))
-        raise _wrong_status(job, _("You cannot claim a job that is %(status)s."))
+        raise _wrong_status(locked, _("You cannot claim a job that is %(status)s."))
     _notify_donor(
-        job,
+        locked,
         "job_claimed",
         _("%(workshop)s will repair your %(title)s"),
         _("The workshop has claimed the repair job for your donated item."),
         {"workshop": workshop.name},
     )
-    return job
+    return locked
 
 
 def _title(job: RepairJob) -> str:
@@ -223,47 +280,46 @@ def _title(job: RepairJob) -> str:
 @transaction.atomic
 def job_release(*, job: RepairJob, actor: User, reason: str) -> RepairJob:
     """The claiming workshop gives the job back: it is open again for every workshop."""
-    _require_job_member(job=job, user=actor)
+    locked = _lock_for_member(job, actor)
     if not reason.strip():
         raise InvalidInput(_("Please say why you release the job."), errors={"reason": [_("This field is required.")]})
-    workshop = job.workshop
+    workshop = locked.workshop
     if not _transition(
-        job=job,
+        job=locked,
         from_statuses=(JobStatus.CLAIMED,),
         to=JobStatus.OPEN,
         actor=actor,
         event_workshop=workshop,
         note=reason.strip(),
         require_workshop=workshop,
-        updates={"workshop": None, "claimed_at": None},
+        # The no-storage record was the releasing workshop's word; the next one records its own.
+        updates={"workshop": None, "claimed_at": None, "no_storage": False},
     ):
-        job.refresh_from_db()
-        raise _wrong_status(job, _("You cannot release a job that is %(status)s."))
-    return job
+        raise _wrong_status(locked, _("You cannot release a job that is %(status)s."))
+    return locked
 
 
 @transaction.atomic
 def job_start(*, job: RepairJob, actor: User) -> RepairJob:
-    _require_job_member(job=job, user=actor)
+    locked = _lock_for_member(job, actor)
     if not _transition(
-        job=job,
+        job=locked,
         from_statuses=(JobStatus.CLAIMED,),
         to=JobStatus.IN_PROGRESS,
         actor=actor,
-        event_workshop=job.workshop,
-        require_workshop=job.workshop,
+        event_workshop=locked.workshop,
+        require_workshop=locked.workshop,
         updates={"started_at": timezone.now()},
     ):
-        job.refresh_from_db()
-        raise _wrong_status(job, _("You cannot start a job that is %(status)s."))
-    return job
+        raise _wrong_status(locked, _("You cannot start a job that is %(status)s."))
+    return locked
 
 
 @transaction.atomic
 def job_complete(*, job: RepairJob, actor: User, outcome: str, barrier: str = "", notes: str = "") -> RepairJob:
     """Complete with the ORDS outcome; a barrier is required for, and only for, end of life. An item that can
     hold personal data cannot complete as fixed until the data-wipe rule holds."""
-    _require_job_member(job=job, user=actor)
+    locked = _lock_for_member(job, actor)
     if outcome not in Outcome.values:
         raise InvalidInput(_("Unknown outcome."), errors={"outcome": [_("Choose fixed, repairable or end_of_life.")]})
     if outcome == Outcome.END_OF_LIFE and barrier not in Barrier.values:
@@ -272,7 +328,6 @@ def job_complete(*, job: RepairJob, actor: User, outcome: str, barrier: str = ""
     if outcome != Outcome.END_OF_LIFE and barrier:
         message = _("A repair barrier is only recorded for an end-of-life outcome.")
         raise InvalidInput(message, errors={"barrier": [message]})
-    locked = _lock(job)
     if locked.status != JobStatus.IN_PROGRESS:
         raise _wrong_status(locked, _("You cannot complete a job that is %(status)s."))
     if outcome == Outcome.FIXED and not job_wipe_satisfied(job=locked):
@@ -285,9 +340,16 @@ def job_complete(*, job: RepairJob, actor: User, outcome: str, barrier: str = ""
         event_workshop=locked.workshop,
         note=notes.strip(),
         require_workshop=locked.workshop,
-        updates={"outcome": outcome, "barrier": barrier, "notes": notes.strip(), "completed_at": timezone.now()},
+        updates={
+            "outcome": outcome,
+            "barrier": barrier,
+            "notes": notes.strip(),
+            "public_problem": public_text(locked.public_problem, notes.strip(), donor=job_donor(job=locked)),
+            "completed_at": timezone.now(),
+        },
     ):  # pragma: no cover — the row is locked above
         raise _wrong_status(locked, _("You cannot complete a job that is %(status)s."))
+    transaction.on_commit(ords_export_changed)
     _notify_donor(
         locked,
         "job_completed",
@@ -308,8 +370,7 @@ def _require_active(job: RepairJob, action: Any) -> None:
 
 @transaction.atomic
 def worklog_create(*, job: RepairJob, actor: User, hours: Decimal, date: date, note: str = "") -> WorkLog:
-    _require_job_member(job=job, user=actor)
-    locked = _lock(job)
+    locked = _lock_for_member(job, actor)
     _require_active(locked, _("You cannot log work on a job that is %(status)s."))
     errors: dict[str, list[Any]] = {}
     if not Decimal(0) < hours <= Decimal(24):
@@ -318,6 +379,16 @@ def worklog_create(*, job: RepairJob, actor: User, hours: Decimal, date: date, n
         errors["date"] = [_("The date cannot be in the future.")]
     if errors:
         raise InvalidInput(next(iter(errors.values()))[0], errors=errors)
+    # At most a day's hours per member and day, across all their entries: the member's row is locked, so entries
+    # sent at the same moment are added up one after the other, never side by side.
+    User.objects.select_for_update().get(pk=actor.pk)
+    left = member_hours_left(member=actor, day=date)
+    if hours > left:
+        message = _("You can log at most 24 hours a day: %(left)s more on %(date)s.") % {
+            "left": f"{left.normalize():f}",
+            "date": date.isoformat(),
+        }
+        raise InvalidInput(message, errors={"hours": [message]})
     log = WorkLog(job=locked, workshop=locked.workshop, member=actor, hours=hours, date=date, note=note.strip())
     log.full_clean()
     log.save()
@@ -341,8 +412,7 @@ def datawipe_create(
     finished_at: datetime,
 ) -> DataWipe:
     """Record one storage device's wipe (NIST SP 800-88 level and technique, tool, verification, operator)."""
-    _require_job_member(job=job, user=actor)
-    locked = _lock(job)
+    locked = _lock_for_member(job, actor)
     _require_active(locked, _("You cannot record a data wipe on a job that is %(status)s."))
     errors: dict[str, list[Any]] = {}
     if nist_level not in NistLevel.values:
@@ -361,6 +431,7 @@ def datawipe_create(
         raise JobWrongStatus(_("This job is recorded as having no storage; a data wipe cannot be added."))
     wipe = DataWipe(
         job=locked,
+        workshop=locked.workshop,
         serial_number=serial_number.strip(),
         model=model.strip(),
         size_gb=size_gb,
@@ -381,8 +452,7 @@ def datawipe_create(
 @transaction.atomic
 def job_mark_no_storage(*, job: RepairJob, actor: User) -> RepairJob:
     """The workshop records explicitly that the item holds no storage (so no data wipe is owed)."""
-    _require_job_member(job=job, user=actor)
-    locked = _lock(job)
+    locked = _lock_for_member(job, actor)
     _require_active(locked, _("You cannot change a job that is %(status)s."))
     if locked.data_wipes.exists():
         raise JobWrongStatus(_("Storage devices are already recorded for this job, so it has storage."))
@@ -409,8 +479,7 @@ def job_publish(
 ) -> Listing:
     """A donated job completed `fixed` becomes an upcycled listing sold by the workshop, pointing back to the
     job (provenance). Once only: `Listing.source_job` is one-to-one."""
-    _require_job_member(job=job, user=actor)
-    locked = _lock(job)
+    locked = _lock_for_member(job, actor)
     if not job_publishable(job=locked):
         raise NotPublishable()
     if Listing.objects.filter(source_job=locked).exists():
@@ -439,7 +508,8 @@ def job_publish(
         area=(actor.area or "")[:80],
         brand=locked.brand,
         model=donated.model if donated else "",
-        weight_kg=donated.weight_kg if donated else None,
+        # (an estimate recorded before categories had weight bounds may lie outside them: not carried over)
+        weight_kg=donated.weight_kg if donated and locked.category.weight_in_bounds(donated.weight_kg) else None,
         status=ListingStatus.ACTIVE,
         published_at=timezone.now(),
     )

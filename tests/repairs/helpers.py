@@ -8,9 +8,11 @@ from repairs.services import job_create
 from tests import factories
 
 
-def make_job(category: str = "laptop", mode: str = "donate", **listing_kw) -> RepairJob:  # type: ignore[no-untyped-def]
+def make_job(  # type: ignore[no-untyped-def]
+    category: str = "laptop", mode: str = "donate", fault: str = "Starter ikke. Ring 20 30 40 50.", **listing_kw
+) -> RepairJob:
     listing = factories.ListingFactory(kind="repair", price_dkk=0, category=factories.category(category), **listing_kw)
-    return job_create(listing=listing, mode=mode, fault_description="Starter ikke. Ring 20 30 40 50.")
+    return job_create(listing=listing, mode=mode, fault_description=fault)
 
 
 def member_of(workshop: Workshop, role: str = "staff"):  # type: ignore[no-untyped-def]

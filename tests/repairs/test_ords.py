@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +19,7 @@ from django.utils import timezone
 from repairs.models import JobEvent, JobStatus, RepairJob
 from repairs.ords import ords_csv_lines, ords_import, ords_jobs, scrub_personal_data
 from tests import factories
+from tests.helpers import client_for
 from tests.repairs.helpers import make_job
 
 pytestmark = pytest.mark.django_db
@@ -92,12 +94,10 @@ def row(**overrides) -> dict[str, str]:  # type: ignore[no-untyped-def]
 def test_our_own_completed_jobs_export_valid_ords_without_personal_data(member, workshop):
     from repairs import services
 
-    job = make_job("furniture")  # unpowered: exported as ORDS Misc (18)
-    donor = job.listing.seller
-    donor.display_name = "Karen Østergaard"  # fixed: a random name could share a word with the fault text
-    donor.save(update_fields=["display_name"])
-    job.fault_description = f"Ring til {donor.display_name} på +45 20 30 40 50 eller skriv til {donor.email}."
-    job.save()
+    # A fixed name: a random one could share a word with the fault text.
+    donor = factories.UserFactory(display_name="Karen Østergaard")
+    fault = f"Ring til {donor.display_name} på +45 20 30 40 50 eller skriv til {donor.email}."
+    job = make_job("furniture", fault=fault, seller=donor)  # unpowered: exported as ORDS Misc (18)
     services.job_claim(job=job, workshop=workshop, actor=member)
     services.job_start(job=job, actor=member)
     services.job_complete(job=job, actor=member, outcome="end_of_life", barrier="no_way_to_open", notes="Ben knækket")
@@ -246,3 +246,171 @@ def test_the_repair_cafe_denmark_file_round_trips(tmp_path, api_client):
     october = validate(b"".join(response.streaming_content).decode())
     assert october and all(r["event_date"].startswith("2022-10") for r in october)
     assert len(october) == sum(1 for r in original if r["event_date"].startswith("2022-10"))
+
+
+# --- CSV formula injection (issue 11, item 16) ------------------------------------------------------------------
+
+FORMULA = "=cmd|' /C calc'!A0"
+
+
+def test_the_public_export_never_hands_a_spreadsheet_a_formula(tmp_path, api_client, member, workshop):
+    from repairs import services
+
+    job = make_job("furniture", fault="@SUM(1+1)*cmd|' /C calc'!A0", brand=FORMULA)
+    services.job_claim(job=job, workshop=workshop, actor=member)
+    services.job_start(job=job, actor=member)
+    services.job_complete(job=job, actor=member, outcome="repairable")
+    response = api_client.get("/api/v1/exports/ords.csv")
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode()
+    records = validate(text)
+    assert records[0]["brand"] == "'" + FORMULA
+    assert records[0]["problem"].startswith("'@SUM(1+1)")
+    for record in records:
+        for name, cell in record.items():
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (name, cell)
+    # …and our own export imports as it was written.
+    path = tmp_path / "ours.csv"
+    path.write_text(text, encoding="utf-8")
+    other = factories.WorkshopFactory()
+    with path.open(encoding="utf-8") as handle:
+        ords_import(file=handle, workshop=other)
+    imported = RepairJob.objects.get(workshop=other)
+    assert imported.brand == FORMULA
+    assert imported.fault_description.startswith("@SUM(1+1)")
+
+
+# --- The public export is not rebuilt for every anonymous request (issue 11, item 22) ---------------------------
+
+EXPORT = "/api/v1/exports/ords.csv"
+
+
+def _complete(job: RepairJob, member, workshop) -> None:  # type: ignore[no-untyped-def]
+    from repairs import services
+
+    services.job_claim(job=job, workshop=workshop, actor=member)
+    services.job_start(job=job, actor=member)
+    services.job_complete(job=job, actor=member, outcome="repairable")
+
+
+def _get(client, **params) -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
+    """The export's text, and the SQL run to answer (the body is streamed: it counts too)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(EXPORT, params)
+        assert response.status_code == 200, response.content
+        text = b"".join(response.streaming_content).decode()
+    return text, [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.fixture
+def own_cache(monkeypatch):  # type: ignore[no-untyped-def]
+    """A cache of this test's own for the export and its throttle: the suite's shared Redis is cleared by the
+    other test workers at any moment, which would rebuild or un-throttle in the middle of a test."""
+    from django.core.cache.backends.locmem import LocMemCache
+    from rest_framework.throttling import SimpleRateThrottle
+
+    from repairs import ords
+
+    private = LocMemCache(f"ords-test-{uuid.uuid4().hex}", {})  # (same-named LocMemCaches share their data)
+    monkeypatch.setattr(ords, "cache", private)
+    monkeypatch.setattr(SimpleRateThrottle, "cache", private)
+    return private
+
+
+def test_a_second_anonymous_request_is_served_without_rebuilding(
+    api_client, member, workshop, django_capture_on_commit_callbacks, own_cache
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _complete(make_job("furniture"), member, workshop)
+    first, built = _get(api_client)
+    assert any("repairs_repairjob" in sql for sql in built)
+    second, again = _get(api_client)
+    assert second == first
+    assert not any("repairs_repairjob" in sql for sql in again), again
+    # Other filters are another export…
+    october, _sql = _get(api_client, **{"from": "2001-10-01", "to": "2001-10-31"})
+    assert len(validate(october)) == 0
+    # …and a completed job makes every cached export stale.
+    with django_capture_on_commit_callbacks(execute=True):
+        _complete(make_job("furniture"), member, workshop)
+    third, rebuilt = _get(api_client)
+    assert len(validate(third)) == 2
+    assert any("repairs_repairjob" in sql for sql in rebuilt)
+
+
+def test_the_export_is_throttled_per_client(api_client, own_cache):
+    statuses = [api_client.get(EXPORT).status_code for _ in range(31)]
+    assert statuses[:30] == [200] * 30
+    assert statuses[30] == 429
+
+
+# --- Scrubbing does not depend on the donor's account still existing (issue 11, item 17) -----------------------
+
+DONOR = "Karen Østergaard"
+
+
+def _problem(job: RepairJob) -> str:
+    records = {r["id"]: r for r in validate(export())}
+    return records[f"kredslob-{job.pk}"]["problem"]
+
+
+def _donated(fault: str) -> RepairJob:
+    donor = factories.UserFactory(display_name=DONOR)
+    return make_job("furniture", fault=fault, seller=donor)
+
+
+@pytest.mark.parametrize("deleted", ["before_completion", "after_completion"])
+def test_the_donors_name_stays_out_of_the_export_after_they_delete_their_account(member, workshop, deleted):
+    from privacy.services import user_delete
+    from repairs import services
+
+    job = _donated(f"{DONOR}s gamle stol, ring 20 30 40 50. Benet er løst.")
+    donor = job.listing.seller
+    services.job_claim(job=job, workshop=workshop, actor=member)
+    services.job_start(job=job, actor=member)
+    if deleted == "before_completion":
+        user_delete(user=donor)
+    services.job_complete(job=job, actor=member, outcome="fixed", notes="Limet benet.")
+    if deleted == "after_completion":
+        user_delete(user=donor)
+    problem = _problem(job)
+    for part in ("Karen", "Østergaard", "20 30 40 50"):
+        assert part not in problem, problem
+    assert "Benet er løst." in problem and "Limet benet." in problem
+    # The workshop's own view of the job keeps no name or number of a deleted donor either.
+    fault = client_for(member).get(f"/api/v1/repair-jobs/{job.pk}/").json()["fault_description"]
+    assert "Karen" not in fault and "20 30 40 50" not in fault
+
+
+def test_the_name_the_donor_had_when_writing_stays_out_after_a_rename(member, workshop):
+    from repairs import services
+
+    job = _donated(f"Hilsen {DONOR}. Benet er løst.")
+    donor = job.listing.seller
+    donor.display_name = "K. Ø."
+    donor.save(update_fields=["display_name"])
+    services.job_claim(job=job, workshop=workshop, actor=member)
+    services.job_start(job=job, actor=member)
+    services.job_complete(job=job, actor=member, outcome="fixed")
+    problem = _problem(job)
+    assert "Karen" not in problem and "Østergaard" not in problem, problem
+    assert "Benet er løst." in problem
+
+
+def test_deleting_the_account_cancels_a_donation_no_workshop_holds(member):
+    from privacy.services import user_delete
+
+    job = _donated("Benet er løst.")
+    user_delete(user=job.listing.seller)
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELLED
+    assert client_for(member).get(f"/api/v1/repair-jobs/{job.pk}/").status_code == 404
+
+
+def test_scrubbing_removes_a_name_in_the_genitive_too():
+    assert scrub_personal_data("Karens stol og Østergaards bord, Karen's lamp", names=[DONOR]) == (
+        "[…] stol og […] bord, […] lamp"
+    )

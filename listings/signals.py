@@ -1,0 +1,13 @@
+"""Signals the listings app sends to the apps above it, which it may not import (README, "Layout").
+
+Each is sent inside the transaction that makes the change, so a receiver's writes commit or roll back with it,
+and a receiver that raises a domain error refuses the change: the transaction rolls back and the error reaches
+the caller (the API answers it as problem+json, the pages show its message)."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# The seller side withdrew a listing (status → withdrawn). Arguments: `listing` (the withdrawn row) and `actor`.
+# Repairs cancels the open job of a donation for repair, and refuses while a workshop holds it.
+listing_withdrawn = Signal()
