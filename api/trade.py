@@ -12,11 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from core.errors import NotFound
 from listings.models import Listing
 from listings.selectors import listing_get
 from marketplace import selectors, services
-from marketplace.models import Conversation, Message, Reservation, ReservationStatus, SavedSearch
+from marketplace.models import Conversation, Message, Reservation, SavedSearch
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 from notifications.models import Notification
@@ -31,12 +32,16 @@ def _user_id(request: Request) -> int:
     return request.user.pk  # type: ignore[return-value]
 
 
+def _user(request: Request) -> User:
+    return request.user  # type: ignore[return-value]
+
+
 def _listing_brief(listing: Listing) -> dict[str, Any]:
     return {"id": listing.pk, "title": listing.title, "status": listing.status, "price_dkk": str(listing.price_dkk)}
 
 
-def reservation_out(reservation: Reservation, *, user_id: int) -> dict[str, Any]:
-    role = "buyer" if reservation.buyer_id == user_id else "seller"
+def reservation_out(reservation: Reservation, *, user: User) -> dict[str, Any]:
+    role = "buyer" if reservation.buyer_id == user.pk else "seller"
     data = {
         "id": reservation.pk,
         "listing": _listing_brief(reservation.listing),
@@ -50,9 +55,9 @@ def reservation_out(reservation: Reservation, *, user_id: int) -> dict[str, Any]
         "completed_at": reservation.completed_at.isoformat() if reservation.completed_at else None,
         "cancelled_at": reservation.cancelled_at.isoformat() if reservation.cancelled_at else None,
     }
-    # The seller's pickup details reach the buyer only once the seller has confirmed.
-    if role == "seller" or reservation.status in (ReservationStatus.CONFIRMED, ReservationStatus.COMPLETED):
-        data["pickup_details"] = reservation.listing.pickup_details
+    pickup_details = selectors.reservation_pickup_details(reservation=reservation, user=user)
+    if pickup_details is not None:
+        data["pickup_details"] = pickup_details
     return data
 
 
@@ -67,7 +72,7 @@ class ListingReservationView(APIView):
         listing = listing_get(pk=pk, user=request.user)
         reservation = services.reservation_create(listing=listing, buyer=request.user)  # type: ignore[arg-type]
         reservation = selectors.reservation_get(pk=reservation.pk, user=request.user)  # type: ignore[arg-type]
-        return Response(reservation_out(reservation, user_id=_user_id(request)), status=status.HTTP_201_CREATED)
+        return Response(reservation_out(reservation, user=_user(request)), status=status.HTTP_201_CREATED)
 
 
 class ReservationListView(APIView):
@@ -82,7 +87,7 @@ class ReservationListView(APIView):
             fields=("created_at", "id"),
             descending=True,
         )
-        return paginator.get_paginated_response([reservation_out(r, user_id=_user_id(request)) for r in rows])
+        return paginator.get_paginated_response([reservation_out(r, user=_user(request)) for r in rows])
 
 
 class ReservationActionView(APIView):
@@ -99,7 +104,7 @@ class ReservationActionView(APIView):
         }[self.action]
         service(reservation=reservation, actor=request.user)  # type: ignore[arg-type]
         reservation = selectors.reservation_get(pk=pk, user=request.user)  # type: ignore[arg-type]
-        return Response(reservation_out(reservation, user_id=_user_id(request)))
+        return Response(reservation_out(reservation, user=_user(request)))
 
 
 # --- Conversations -----------------------------------------------------------------------------------

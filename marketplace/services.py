@@ -29,6 +29,7 @@ from .models import (
     ReservationStatus,
     SavedSearch,
 )
+from .selectors import conversation_visible_to, reservation_pickup_details
 
 
 @transaction.atomic
@@ -140,7 +141,13 @@ def reservation_confirm(*, reservation: Reservation, actor: User) -> Reservation
         reservation.buyer,
         "reservation_confirmed",
         lambda: _("Your reservation of “%(title)s” is confirmed") % {"title": listing.title},
-        lambda: _("Pickup details: %(details)s") % {"details": listing.pickup_details or _("ask the seller.")},
+        lambda: (
+            _("Pickup details: %(details)s")
+            % {
+                "details": reservation_pickup_details(reservation=reservation, user=reservation.buyer)
+                or _("ask the seller.")
+            }
+        ),
         url=_listing_url(listing),
         reservation=reservation.pk,
     )
@@ -284,7 +291,10 @@ def conversation_start(*, listing: Listing, buyer: User, body: str) -> tuple[Con
 
 @transaction.atomic
 def message_send(*, conversation: Conversation, sender: User, body: str) -> Message:
-    """Post a message. The other party hears about it in the next batched email (`messages_notify`)."""
+    """Post a message. The other party hears about it in the next batched email (`messages_notify`). Only who
+    may see the conversation may write in it (a member who left the workshop no longer may)."""
+    if not conversation_visible_to(conversation=conversation, user=sender):
+        raise NotFound(_("No such conversation."))
     body = body.strip()
     if not body:
         error = _("Write a message.")

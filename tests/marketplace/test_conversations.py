@@ -210,3 +210,51 @@ def test_a_failed_mail_keeps_the_messages_for_the_next_run(monkeypatch):
     assert messages_notify() == 1
     assert [m.to[0] for m in mail.outbox] == [listing.seller.email]
     assert Message.objects.filter(notified_at__isnull=True).count() == 0
+
+
+def test_seller_side_and_conversation_visibility_agree_in_every_form():
+    """`listing_managed_by` (one listing), `listing_managed_by_q` (a filter), `listing_seller_side_users` (who
+    hears) and `conversation_visible_to` / `conversations_for` are one rule each: for every person and every
+    listing they give the same answer — also for a member who left and the publisher who left."""
+    from accounts.models import WorkshopMembership
+    from listings.models import Listing
+    from listings.selectors import listing_managed_by, listing_managed_by_q, listing_seller_side_users
+    from marketplace import services as trade
+    from marketplace.selectors import conversation_visible_to, conversations_for
+
+    owner = MembershipFactory()
+    leaver = MembershipFactory(workshop=owner.workshop, role="staff")
+    workshop_listing = ListingFactory(seller=leaver.user, workshop=owner.workshop)
+    personal = ListingFactory(seller=owner.user)
+    stranger, buyer = UserFactory(), UserFactory()
+    conversations = [
+        trade.conversation_start(listing=listing, buyer=buyer, body="Hej")[0] for listing in (workshop_listing, personal)
+    ]
+    WorkshopMembership.objects.filter(pk=leaver.pk).delete()
+    people = [owner.user, leaver.user, stranger, buyer]
+    for listing in Listing.objects.all():
+        side = set(listing_seller_side_users(listing=listing))
+        for person in people:
+            managed = listing_managed_by(listing=listing, user=person)
+            assert managed == Listing.objects.filter(listing_managed_by_q(user=person), pk=listing.pk).exists()
+            assert managed == (person in side), (listing, person)
+    for person in people:
+        visible = set(conversations_for(user=person))
+        for conversation in conversations:
+            assert conversation_visible_to(conversation=conversation, user=person) == (conversation in visible)
+    assert set(conversations_for(user=leaver.user)) == set()
+    assert set(conversations_for(user=owner.user)) == set(conversations)
+
+
+def test_a_member_who_left_can_no_longer_write_in_the_workshops_conversation():
+    from accounts.models import WorkshopMembership
+    from core.errors import NotFound
+    from marketplace import services as trade
+
+    member = MembershipFactory()
+    listing = ListingFactory(seller=member.user, workshop=member.workshop)
+    conversation, _ = trade.conversation_start(listing=listing, buyer=UserFactory(), body="Hej")
+    WorkshopMembership.objects.filter(pk=member.pk).delete()
+    with pytest.raises(NotFound):
+        trade.message_send(conversation=conversation, sender=member.user, body="Jeg er her stadig")
+    assert not Message.objects.filter(sender=member.user).exists()
