@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from core.mail import is_one_line
 from listings.models import Kind, Listing, ListingStatus
 from listings.search import listing_filters_clean, listing_filters_to_json
 from listings.selectors import listing_managed_by, listing_seller_side_users
@@ -321,11 +322,15 @@ def conversation_mark_read(*, conversation: Conversation, reader: User) -> int:
 
 def saved_search_create(*, user: User, name: str, query: dict[str, Any], email_digest: bool = True) -> SavedSearch:
     """Save browse filters (validated exactly like browse's). New matches are mailed by `saved_searches_digest`."""
+    name = name.strip()
+    if not is_one_line(name):  # it becomes the digest's subject line
+        error = _("The name must be on one line, without line breaks.")
+        raise InvalidInput(error, errors={"name": [error]})
     filters = listing_filters_clean(query if isinstance(query, dict) else {})
     filters.pop("ordering", None)
     return SavedSearch.objects.create(
         user=user,
-        name=name.strip()[:80],
+        name=name[:80],
         query=listing_filters_to_json(filters),
         email_digest=email_digest,
         last_notified_at=timezone.now(),

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from smtplib import SMTPException
 from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import InvalidInput
+from core.mail import MAIL_ERRORS, MAIL_REFUSED, MAIL_UNAVAILABLE, mail_send
 from listings.search import listing_filters_clean
 from listings.selectors import listing_browse, listing_seller_side_users
 from notifications.services import notification_send
@@ -38,13 +37,7 @@ def reservations_expire() -> int:
     return sum(reservation_expire(reservation_id=pk) for pk in due.values_list("pk", flat=True)[:1000])
 
 
-@shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=5,
-    time_limit=300,
-    soft_time_limit=280,
-)
+@shared_task(time_limit=300, soft_time_limit=280)
 def messages_notify() -> int:
     """One email per recipient per run, listing the conversations with unread messages nobody has mailed
     them about yet — never one mail per message. A buyer's message goes to the seller side: the seller, or
@@ -92,9 +85,9 @@ def messages_notify() -> int:
                 subject = _("You have new messages on Kredsløb")
                 body = _("You have unread messages:") + "\n\n" + "\n".join(lines)
             try:
-                send_mail(subject, body, None, [user.email])
-            except (SMTPException, ConnectionError, TimeoutError):
-                logger.warning("Could not mail user %s about new messages; next run tries again.", user_id)
+                mail_send(to=user.email, subject=subject, body=body)
+            except MAIL_ERRORS as error:  # one bad address must not roll back the mail of everybody before it
+                logger.warning("Could not mail user %s about new messages (%r); next run tries again.", user_id, error)
                 unsent |= {m.pk for messages in conversations.values() for m in messages}
                 continue
             notification_send(
@@ -111,20 +104,33 @@ def messages_notify() -> int:
     return sent
 
 
-@shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=5,
-    time_limit=600,
-    soft_time_limit=580,
-)
-def saved_searches_digest() -> int:
+@shared_task(bind=True, max_retries=5, time_limit=600, soft_time_limit=580)
+def saved_searches_digest(self: Any, search_ids: list[int] | None = None) -> int:
+    """The daily digest (`saved_searches_digest_run`). When the mail server was away for some searches, the task
+    is retried later for those searches only — the ones already mailed are never mailed again."""
+    sent, unavailable = saved_searches_digest_run(search_ids=search_ids)
+    if unavailable and not self.request.called_directly:
+        raise self.retry(kwargs={"search_ids": unavailable}, countdown=300 * 2**self.request.retries)
+    return sent
+
+
+def saved_searches_digest_run(*, search_ids: list[int] | None = None) -> tuple[int, list[int]]:
     """Email each saved search (with `email_digest`) the listings published since it was last notified —
-    one mail per search that has new matches — with a link that unsubscribes without logging in."""
+    one mail per search that has new matches — with a link that unsubscribes without logging in. Returns the
+    number of mails sent and the searches whose mail could not be sent because the mail server was away.
+
+    Progress is per search: its mark (`last_notified_at`) moves in the same transaction as its mail, by a
+    conditional UPDATE (a concurrent run that moved it already makes this one skip it). A mail that fails —
+    the address refused, the server away — leaves that search's mark where it was, so its matches are owed
+    to the next run, and the loop goes on: one bad name or address never costs anybody else their digest."""
 
     sent = 0
+    unavailable: list[int] = []
     run_at = timezone.now()
-    for search in SavedSearch.objects.filter(email_digest=True, user__is_active=True).select_related("user"):
+    searches = SavedSearch.objects.filter(email_digest=True, user__is_active=True).select_related("user")
+    if search_ids is not None:
+        searches = searches.filter(pk__in=search_ids)
+    for search in searches.order_by("pk"):
         try:
             filters = listing_filters_clean(search.query)
         except InvalidInput:  # e.g. a category since removed: skip rather than mail nonsense
@@ -154,7 +160,18 @@ def saved_searches_digest() -> int:
                     + "\n\n"
                     + _("Stop these emails: %(url)s") % {"url": unsubscribe}
                 )
-            message = EmailMessage(subject, body, None, [user.email], headers={"List-Unsubscribe": f"<{unsubscribe}>"})
-            message.send()
+            try:
+                mail_send(to=user.email, subject=subject, body=body, headers={"List-Unsubscribe": f"<{unsubscribe}>"})
+            except MAIL_REFUSED as error:  # (before MAIL_UNAVAILABLE: the SMTP refusals are SMTPExceptions too)
+                transaction.set_rollback(True)
+                logger.warning(
+                    "Digest of saved search %s refused (%r); its matches wait for the next run.", search.pk, error
+                )
+                continue
+            except MAIL_UNAVAILABLE as error:
+                transaction.set_rollback(True)
+                logger.warning("Digest of saved search %s not sent (%r); retried later.", search.pk, error)
+                unavailable.append(search.pk)
+                continue
             sent += 1
-    return sent
+    return sent, unavailable

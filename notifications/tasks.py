@@ -6,9 +6,10 @@ from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+
+from core.mail import mail_send
 
 from .models import Notification
 
@@ -32,6 +33,6 @@ def notification_email(notification_id: int) -> None:
         body = notification.body
         if notification.url:
             body = f"{body}\n\n{settings.SITE_URL}{notification.url}"
-        send_mail(notification.title, body, None, [notification.user.email])
+        mail_send(to=notification.user.email, subject=notification.title, body=body)
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])

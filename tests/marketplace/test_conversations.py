@@ -191,22 +191,14 @@ def test_a_workshop_listing_is_heard_by_every_current_member_and_not_by_one_who_
     assert [m.to[0] for m in mail.outbox] == [buyer.email]
 
 
-def test_a_failed_mail_keeps_the_messages_for_the_next_run(monkeypatch):
-    from smtplib import SMTPException
-
-    from marketplace import tasks
-
+def test_a_failed_mail_keeps_the_messages_for_the_next_run(settings):
     listing = ListingFactory()
     start(UserFactory(), listing)
-
-    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise SMTPException("mail server away")
-
-    monkeypatch.setattr(tasks, "send_mail", broken)
+    settings.EMAIL_BACKEND = "tests.mailbackends.AwayBackend"
     assert messages_notify() == 0
     assert Message.objects.filter(notified_at__isnull=True).count() == 1
     assert not Notification.objects.filter(kind="messages").exists()
-    monkeypatch.undo()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert messages_notify() == 1
     assert [m.to[0] for m in mail.outbox] == [listing.seller.email]
     assert Message.objects.filter(notified_at__isnull=True).count() == 0
@@ -228,7 +220,8 @@ def test_seller_side_and_conversation_visibility_agree_in_every_form():
     personal = ListingFactory(seller=owner.user)
     stranger, buyer = UserFactory(), UserFactory()
     conversations = [
-        trade.conversation_start(listing=listing, buyer=buyer, body="Hej")[0] for listing in (workshop_listing, personal)
+        trade.conversation_start(listing=listing, buyer=buyer, body="Hej")[0]
+        for listing in (workshop_listing, personal)
     ]
     WorkshopMembership.objects.filter(pk=leaver.pk).delete()
     people = [owner.user, leaver.user, stranger, buyer]
