@@ -348,6 +348,17 @@ CELERY_BEAT_SCHEDULE["trade-saved-searches-digest"] = {
     "schedule": env_int("SAVED_SEARCH_DIGEST_EVERY_SECONDS", 86_400),
 }
 
+# Notification emails: a send that failed (or a message lost on its way) is queued again by the sweep, which runs
+# every NOTIFICATION_SWEEP_EVERY_SECONDS, once NOTIFICATION_EMAIL_RETRY_SECONDS have passed since the last try;
+# after NOTIFICATION_EMAIL_MAX_ATTEMPTS sends the email is given up (`email_failed_at`).
+NOTIFICATION_EMAIL_RETRY_SECONDS = env_int("NOTIFICATION_EMAIL_RETRY_SECONDS", 900)
+NOTIFICATION_EMAIL_MAX_ATTEMPTS = env_int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", 8)
+NOTIFICATION_SWEEP_EVERY_SECONDS = env_int("NOTIFICATION_SWEEP_EVERY_SECONDS", 300)
+CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
+    "task": "notifications.tasks.notifications_sweep",
+    "schedule": NOTIFICATION_SWEEP_EVERY_SECONDS,
+}
+
 # Photos: a photo still `pending` this many seconds after upload (or its last re-queue) is re-queued by the sweep,
 # which runs every PHOTO_SWEEP_EVERY_SECONDS. Only a processing start counts as an attempt (a re-queue during
 # a broker outage costs nothing); at PHOTO_MAX_ATTEMPTS the photo is marked failed.

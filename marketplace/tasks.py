@@ -43,8 +43,10 @@ def messages_notify() -> int:
     them about yet — never one mail per message. A buyer's message goes to the seller side: the seller, or
     every current member of the workshop selling the listing. Returns the number of emails sent.
 
-    The batch is claimed under row locks (SKIP LOCKED: a concurrent run takes other rows). A recipient whose
-    mail fails keeps their messages unclaimed for the next run instead of losing them."""
+    The batch is claimed under row locks (SKIP LOCKED: a concurrent run takes other rows) and marked mailed.
+    Each recipient gets the in-app notification; one whose mail fails (address refused, server away) is owed
+    the email there, and `notifications.tasks.notifications_sweep` sends it — per recipient, so one bad address
+    neither blocks the others' mail nor has them mailed twice on the next run."""
 
     sent = 0
     with transaction.atomic():
@@ -69,7 +71,6 @@ def messages_notify() -> int:
                     continue
                 recipients[recipient.pk] = recipient
                 by_recipient[recipient.pk][conversation.pk].append(message)
-        unsent: set[int] = set()
         for user_id, conversations in by_recipient.items():
             user = recipients[user_id]
             with translation.override(user.language):
@@ -86,10 +87,14 @@ def messages_notify() -> int:
                 body = _("You have unread messages:") + "\n\n" + "\n".join(lines)
             try:
                 mail_send(to=user.email, subject=subject, body=body)
-            except MAIL_ERRORS as error:  # one bad address must not roll back the mail of everybody before it
-                logger.warning("Could not mail user %s about new messages (%r); next run tries again.", user_id, error)
-                unsent |= {m.pk for messages in conversations.values() for m in messages}
-                continue
+            except MAIL_ERRORS as error:
+                logger.warning(
+                    "Could not mail user %s about new messages (%r); the notification sweep retries.", user_id, error
+                )
+                mailed = False
+            else:
+                mailed = True
+                sent += 1
             notification_send(
                 user=user,
                 kind="messages",
@@ -97,10 +102,9 @@ def messages_notify() -> int:
                 body=body,
                 url="/conversations/",
                 data={"conversations": list(conversations)},
-                email=False,
+                email=not mailed,
             )
-            sent += 1
-        Message.objects.filter(pk__in=[m.pk for m in batch if m.pk not in unsent]).update(notified_at=timezone.now())
+        Message.objects.filter(pk__in=[m.pk for m in batch]).update(notified_at=timezone.now())
     return sent
 
 
