@@ -48,12 +48,13 @@ def reservation_pickup_details(*, reservation: Reservation, user: User) -> str |
 
 
 def conversations_for(*, user: User) -> QuerySet[Conversation]:
-    """Who may see a conversation, as the one rule every face asks (API, pages, the data export, emails through
-    `conversation_visible_to`): the buyer who started it and the listing's seller side as
+    """Who may see a conversation, as the one rule every face asks (the API, the pages, `message_send` through
+    `conversation_visible_to`, the data export): the buyer who started it and the listing's seller side as
     `listings.selectors.listing_managed_by` has it — the seller, or for a workshop's listing its current members,
     so a member who leaves the workshop stops seeing its buyers' conversations, old messages and new. A
     conversation about a repair job is opened by no face yet, so nobody sees one. With `unread` (messages from
-    the other side not yet read) counted in the same query."""
+    the other side not yet read) counted in the same query. The message emails go to the same people: the buyer,
+    and `listings.selectors.listing_seller_side_users`."""
     unread = Count(
         "messages",
         filter=Q(messages__read_at__isnull=True) & (~Q(messages__sender=user) | Q(messages__sender__isnull=True)),
