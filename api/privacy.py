@@ -58,6 +58,14 @@ class ExportListingOut(serializers.Serializer):
     weight_kg = serializers.FloatField(allow_null=True)
     status = serializers.CharField()
     pickup_details = serializers.CharField()
+    workshop__slug = serializers.CharField(allow_null=True)
+    created_at = UtcDateTimeField()
+    published_at = UtcDateTimeField(allow_null=True)
+
+
+class ExportFormerWorkshopListingOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    workshop__slug = serializers.CharField()
     created_at = UtcDateTimeField()
     published_at = UtcDateTimeField(allow_null=True)
 
@@ -101,6 +109,10 @@ class ExportReservationOut(serializers.Serializer):
     status = serializers.CharField()
     created_at = UtcDateTimeField()
     expires_at = UtcDateTimeField()
+    pickup_details = serializers.CharField(
+        allow_null=True,
+        help_text="Only once the seller has confirmed (marketplace.selectors.reservation_pickup_details).",
+    )
 
 
 class ExportMessageOut(serializers.Serializer):
@@ -150,6 +162,9 @@ class ExportOut(serializers.Serializer):
     profile = ExportProfileOut()
     workshops = ExportMembershipOut(many=True)
     listings = ExportListingOut(many=True)
+    listings_published_for_former_workshops = ExportFormerWorkshopListingOut(
+        many=True, help_text="Published for a workshop they have left: the listing is the workshop's now."
+    )
     photos = ExportPhotoOut(many=True)
     repair_jobs = ExportRepairJobOut(many=True)
     work_logs = ExportWorkLogOut(many=True)

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from core.errors import NotFound
 from listings.selectors import listing_get
 from marketplace import selectors, services
-from marketplace.models import MESSAGE_MAX_LENGTH, Conversation, Message, Reservation, ReservationStatus
+from marketplace.models import MESSAGE_MAX_LENGTH, Conversation, Message, Reservation
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 
@@ -67,10 +67,13 @@ class ReservationOut(serializers.Serializer):
 
     def to_representation(self, instance: Reservation) -> dict[str, Any]:
         data = super().to_representation(instance)
-        # The seller's pickup details reach the buyer only once the seller has confirmed.
-        confirmed = instance.status in (ReservationStatus.CONFIRMED, ReservationStatus.COMPLETED)
-        if data["role"] == "buyer" and not confirmed:
-            del data["pickup_details"]
+        # Who reads the pickup details is `marketplace.selectors.reservation_pickup_details`'s rule.
+        request = self.context.get("request")
+        pickup = selectors.reservation_pickup_details(reservation=instance, user=request.user) if request else None
+        if pickup is None:
+            data.pop("pickup_details", None)
+        else:
+            data["pickup_details"] = pickup
         return data  # type: ignore[no-any-return]
 
 

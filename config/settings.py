@@ -207,6 +207,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds before a silent mail server counts as away: a hung connection must not hold the digest up for everyone.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kredsløb <noreply@kredslob.local>")
 
 # --- Celery ----------------------------------------------------------------------------------------
@@ -374,6 +376,17 @@ CELERY_BEAT_SCHEDULE["trade-messages-notify"] = {
 CELERY_BEAT_SCHEDULE["trade-saved-searches-digest"] = {
     "task": "marketplace.tasks.saved_searches_digest",
     "schedule": env_int("SAVED_SEARCH_DIGEST_EVERY_SECONDS", 86_400),
+}
+
+# Notification emails: a send that failed (or a message lost on its way) is queued again by the sweep, which runs
+# every NOTIFICATION_SWEEP_EVERY_SECONDS, once NOTIFICATION_EMAIL_RETRY_SECONDS have passed since the last try;
+# after NOTIFICATION_EMAIL_MAX_ATTEMPTS sends the email is given up (`email_failed_at`).
+NOTIFICATION_EMAIL_RETRY_SECONDS = env_int("NOTIFICATION_EMAIL_RETRY_SECONDS", 900)
+NOTIFICATION_EMAIL_MAX_ATTEMPTS = env_int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", 8)
+NOTIFICATION_SWEEP_EVERY_SECONDS = env_int("NOTIFICATION_SWEEP_EVERY_SECONDS", 300)
+CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
+    "task": "notifications.tasks.notifications_sweep",
+    "schedule": NOTIFICATION_SWEEP_EVERY_SECONDS,
 }
 
 # Photos: a photo still `pending` this many seconds after upload (or its last re-queue) is re-queued by the sweep,

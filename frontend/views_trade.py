@@ -60,6 +60,7 @@ def listing_trade_context(request: HttpRequest, listing: Listing) -> dict[str, A
     else:
         mine = Reservation.objects.filter(listing=listing, buyer=user).order_by("-created_at").first()
         context["my_reservation"] = mine
+        context["pickup_details"] = mine and trade_selectors.reservation_pickup_details(reservation=mine, user=user)
         context["can_reserve"] = listing.status == ListingStatus.ACTIVE and listing.kind != Kind.REPAIR
         context["conversation"] = Conversation.objects.filter(listing=listing, started_by=user).first()
         context["can_message"] = listing.kind != Kind.REPAIR

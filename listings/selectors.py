@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.files.storage import storages
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.selectors import is_member, workshop_members
+from accounts.selectors import is_member, workshop_ids_of, workshop_members
 from core.errors import InvalidInput, NotFound
 
 from .models import PUBLIC_LISTING_STATUSES, Category, Kind, Listing, Photo, PhotoStatus
@@ -90,6 +90,17 @@ def listing_managed_by(*, listing: Listing, user: Any) -> bool:
     if listing.workshop_id is None:
         return bool(listing.seller_id == user.pk)
     return is_member(user=user, workshop=listing.workshop_id, verified_only=False)
+
+
+def listing_managed_by_q(*, user: Any, prefix: str = "") -> Q:
+    """`listing_managed_by` as a filter, for querysets of listings (or, through `prefix` such as `"listing__"`, of
+    rows that point at one): the same rule, written next to it so the two cannot drift — the seller of a listing
+    no workshop sells, or a current member of the workshop selling it."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}seller": user, f"{prefix}workshop__isnull": True}) | Q(
+        **{f"{prefix}workshop_id__in": workshop_ids_of(user=user)}
+    )
 
 
 def listing_seller_side_users(*, listing: Listing) -> list[Any]:

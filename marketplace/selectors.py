@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.selectors import workshop_ids_of
 from core.errors import NotFound
+from listings.selectors import listing_managed_by, listing_managed_by_q
 
-from .models import Conversation, Message, Reservation, SavedSearch
-
-
-def _seller_side_q(user: User, prefix: str = "listing__") -> Q:
-    """The seller side as `listings.selectors.listing_managed_by` has it, as a filter: the seller of a listing
-    sold by no workshop, or a current member of the workshop selling it."""
-    return Q(**{f"{prefix}seller": user, f"{prefix}workshop__isnull": True}) | Q(
-        **{f"{prefix}workshop_id__in": workshop_ids_of(user=user)}
-    )
+from .models import Conversation, Message, Reservation, ReservationStatus, SavedSearch
 
 
 def reservations_for(*, user: User) -> QuerySet[Reservation]:
-    """The user's reservations as buyer, and those of listings they sell (also for their workshop)."""
-    return Reservation.objects.filter(Q(buyer=user) | _seller_side_q(user)).select_related(
-        "listing", "listing__seller", "listing__workshop", "buyer"
+    """The user's reservations as buyer, and those of listings they sell (also for their workshop). Each row
+    says whether the user is its seller side (`seller_side_user_id`), so `reservation_pickup_details` answers a
+    whole page without a query per row."""
+    seller_side = listing_managed_by_q(user=user, prefix="listing__")
+    return (
+        Reservation.objects.filter(Q(buyer=user) | seller_side)
+        .annotate(seller_side_user_id=Case(When(seller_side, then=Value(user.pk)), default=None))
+        .select_related("listing", "listing__seller", "listing__workshop", "buyer")
     )
 
 
@@ -34,18 +31,47 @@ def reservation_get(*, pk: int, user: User) -> Reservation:
     return reservation
 
 
+# What the buyer reads on a reservation once the seller has agreed to the hand-over (and afterwards).
+PICKUP_SHOWN_TO_BUYER = (ReservationStatus.CONFIRMED, ReservationStatus.COMPLETED)
+
+
+def reservation_pickup_details(*, reservation: Reservation, user: User) -> str | None:
+    """The pickup details of a reservation's listing as `user` may read them there, or None: the buyer once the
+    seller has confirmed, the listing's seller side (`listings.selectors.listing_managed_by`) always, nobody
+    else. The API's reservations, the listing page, the confirmation email and the data export ask this."""
+    listing = reservation.listing
+    if reservation.buyer_id == user.pk:
+        return listing.pickup_details if reservation.status in PICKUP_SHOWN_TO_BUYER else None
+    if getattr(reservation, "seller_side_user_id", None) == user.pk:  # loaded by `reservations_for(user=user)`
+        return listing.pickup_details
+    return listing.pickup_details if listing_managed_by(listing=listing, user=user) else None
+
+
 def conversations_for(*, user: User) -> QuerySet[Conversation]:
-    """Listing conversations the user is a party to, with `unread` (messages from the other side not yet
-    read) counted in the same query."""
+    """Who may see a conversation, as the one rule every face asks (the API, the pages, `message_send` through
+    `conversation_visible_to`, the data export): the buyer who started it and the listing's seller side as
+    `listings.selectors.listing_managed_by` has it — the seller, or for a workshop's listing its current members,
+    so a member who leaves the workshop stops seeing its buyers' conversations, old messages and new. A
+    conversation about a repair job is opened by no face yet, so nobody sees one. With `unread` (messages from
+    the other side not yet read) counted in the same query. The message emails go to the same people: the buyer,
+    and `listings.selectors.listing_seller_side_users`."""
     unread = Count(
         "messages",
         filter=Q(messages__read_at__isnull=True) & (~Q(messages__sender=user) | Q(messages__sender__isnull=True)),
     )
     return (
         Conversation.objects.filter(listing__isnull=False)
-        .filter(Q(started_by=user) | _seller_side_q(user))
+        .filter(Q(started_by=user) | listing_managed_by_q(user=user, prefix="listing__"))
         .select_related("listing", "listing__seller", "listing__workshop", "started_by")
         .annotate(unread=unread)
+    )
+
+
+def conversation_visible_to(*, conversation: Conversation, user: User) -> bool:
+    """May `user` see this conversation? `conversations_for`, for one conversation."""
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and conversations_for(user=user).filter(pk=conversation.pk).exists()
     )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from core.mail import is_one_line
 from listings.models import Kind, Listing, ListingStatus
 from listings.search import listing_filters_clean, listing_filters_to_json
 from listings.selectors import listing_managed_by, listing_seller_side_users
@@ -30,6 +31,7 @@ from .models import (
     ReservationStatus,
     SavedSearch,
 )
+from .selectors import conversation_visible_to, reservation_pickup_details
 
 
 @transaction.atomic
@@ -141,7 +143,13 @@ def reservation_confirm(*, reservation: Reservation, actor: User) -> Reservation
         reservation.buyer,
         "reservation_confirmed",
         lambda: _("Your reservation of “%(title)s” is confirmed") % {"title": listing.title},
-        lambda: _("Pickup details: %(details)s") % {"details": listing.pickup_details or _("ask the seller.")},
+        lambda: (
+            _("Pickup details: %(details)s")
+            % {
+                "details": reservation_pickup_details(reservation=reservation, user=reservation.buyer)
+                or _("ask the seller.")
+            }
+        ),
         url=_listing_url(listing),
         reservation=reservation.pk,
     )
@@ -285,7 +293,10 @@ def conversation_start(*, listing: Listing, buyer: User, body: str) -> tuple[Con
 
 @transaction.atomic
 def message_send(*, conversation: Conversation, sender: User, body: str) -> Message:
-    """Post a message. The other party hears about it in the next batched email (`messages_notify`)."""
+    """Post a message. The other party hears about it in the next batched email (`messages_notify`). Only who
+    may see the conversation may write in it (a member who left the workshop no longer may)."""
+    if not conversation_visible_to(conversation=conversation, user=sender):
+        raise NotFound(_("No such conversation."))
     body = body.strip()
     if not body:
         error = _("Write a message.")
@@ -312,11 +323,15 @@ def conversation_mark_read(*, conversation: Conversation, reader: User) -> int:
 
 def saved_search_create(*, user: User, name: str, query: dict[str, Any], email_digest: bool = True) -> SavedSearch:
     """Save browse filters (validated exactly like browse's). New matches are mailed by `saved_searches_digest`."""
+    name = name.strip()
+    if not is_one_line(name):  # it becomes the digest's subject line
+        error = _("The name must be on one line, without line breaks.")
+        raise InvalidInput(error, errors={"name": [error]})
     filters = listing_filters_clean(query if isinstance(query, dict) else {})
     filters.pop("ordering", None)
     return SavedSearch.objects.create(
         user=user,
-        name=name.strip()[:80],
+        name=name[:80],
         query=listing_filters_to_json(filters),
         email_digest=email_digest,
         last_notified_at=timezone.now(),

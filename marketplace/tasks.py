@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from smtplib import SMTPException
 from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import InvalidInput
+from core.mail import MAIL_ERRORS, MAIL_REFUSED, MAIL_UNAVAILABLE, mail_send
 from listings.search import listing_filters_clean
 from listings.selectors import listing_browse, listing_seller_side_users
 from notifications.services import notification_send
@@ -38,20 +37,16 @@ def reservations_expire() -> int:
     return sum(reservation_expire(reservation_id=pk) for pk in due.values_list("pk", flat=True)[:1000])
 
 
-@shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=5,
-    time_limit=300,
-    soft_time_limit=280,
-)
+@shared_task(time_limit=300, soft_time_limit=280)
 def messages_notify() -> int:
     """One email per recipient per run, listing the conversations with unread messages nobody has mailed
     them about yet — never one mail per message. A buyer's message goes to the seller side: the seller, or
     every current member of the workshop selling the listing. Returns the number of emails sent.
 
-    The batch is claimed under row locks (SKIP LOCKED: a concurrent run takes other rows). A recipient whose
-    mail fails keeps their messages unclaimed for the next run instead of losing them."""
+    The batch is claimed under row locks (SKIP LOCKED: a concurrent run takes other rows) and marked mailed.
+    Each recipient gets the in-app notification; one whose mail fails (address refused, server away) is owed
+    the email there, and `notifications.tasks.notifications_sweep` sends it — per recipient, so one bad address
+    neither blocks the others' mail nor has them mailed twice on the next run."""
 
     sent = 0
     with transaction.atomic():
@@ -76,7 +71,6 @@ def messages_notify() -> int:
                     continue
                 recipients[recipient.pk] = recipient
                 by_recipient[recipient.pk][conversation.pk].append(message)
-        unsent: set[int] = set()
         for user_id, conversations in by_recipient.items():
             user = recipients[user_id]
             with translation.override(user.language):
@@ -92,11 +86,15 @@ def messages_notify() -> int:
                 subject = _("You have new messages on Kredsløb")
                 body = _("You have unread messages:") + "\n\n" + "\n".join(lines)
             try:
-                send_mail(subject, body, None, [user.email])
-            except (SMTPException, ConnectionError, TimeoutError):
-                logger.warning("Could not mail user %s about new messages; next run tries again.", user_id)
-                unsent |= {m.pk for messages in conversations.values() for m in messages}
-                continue
+                mail_send(to=user.email, subject=subject, body=body)
+            except MAIL_ERRORS as error:
+                logger.warning(
+                    "Could not mail user %s about new messages (%r); the notification sweep retries.", user_id, error
+                )
+                mailed = False
+            else:
+                mailed = True
+                sent += 1
             notification_send(
                 user=user,
                 kind="messages",
@@ -104,27 +102,39 @@ def messages_notify() -> int:
                 body=body,
                 url="/conversations/",
                 data={"conversations": list(conversations)},
-                email=False,
+                email=not mailed,
             )
-            sent += 1
-        Message.objects.filter(pk__in=[m.pk for m in batch if m.pk not in unsent]).update(notified_at=timezone.now())
+        Message.objects.filter(pk__in=[m.pk for m in batch]).update(notified_at=timezone.now())
     return sent
 
 
-@shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=5,
-    time_limit=600,
-    soft_time_limit=580,
-)
-def saved_searches_digest() -> int:
+@shared_task(bind=True, max_retries=5, time_limit=600, soft_time_limit=580)
+def saved_searches_digest(self: Any, search_ids: list[int] | None = None) -> int:
+    """The daily digest (`saved_searches_digest_run`). When the mail server was away for some searches, the task
+    is retried later for those searches only — the ones already mailed are never mailed again."""
+    sent, unavailable = saved_searches_digest_run(search_ids=search_ids)
+    if unavailable and not self.request.called_directly:
+        raise self.retry(kwargs={"search_ids": unavailable}, countdown=300 * 2**self.request.retries)
+    return sent
+
+
+def saved_searches_digest_run(*, search_ids: list[int] | None = None) -> tuple[int, list[int]]:
     """Email each saved search (with `email_digest`) the listings published since it was last notified —
-    one mail per search that has new matches — with a link that unsubscribes without logging in."""
+    one mail per search that has new matches — with a link that unsubscribes without logging in. Returns the
+    number of mails sent and the searches whose mail could not be sent because the mail server was away.
+
+    Progress is per search: its mark (`last_notified_at`) moves in the same transaction as its mail, by a
+    conditional UPDATE (a concurrent run that moved it already makes this one skip it). A mail that fails —
+    the address refused, the server away — leaves that search's mark where it was, so its matches are owed
+    to the next run, and the loop goes on: one bad name or address never costs anybody else their digest."""
 
     sent = 0
+    unavailable: list[int] = []
     run_at = timezone.now()
-    for search in SavedSearch.objects.filter(email_digest=True, user__is_active=True).select_related("user"):
+    searches = SavedSearch.objects.filter(email_digest=True, user__is_active=True).select_related("user")
+    if search_ids is not None:
+        searches = searches.filter(pk__in=search_ids)
+    for search in searches.order_by("pk"):
         try:
             filters = listing_filters_clean(search.query)
         except InvalidInput:  # e.g. a category since removed: skip rather than mail nonsense
@@ -154,7 +164,18 @@ def saved_searches_digest() -> int:
                     + "\n\n"
                     + _("Stop these emails: %(url)s") % {"url": unsubscribe}
                 )
-            message = EmailMessage(subject, body, None, [user.email], headers={"List-Unsubscribe": f"<{unsubscribe}>"})
-            message.send()
+            try:
+                mail_send(to=user.email, subject=subject, body=body, headers={"List-Unsubscribe": f"<{unsubscribe}>"})
+            except MAIL_REFUSED as error:  # (before MAIL_UNAVAILABLE: the SMTP refusals are SMTPExceptions too)
+                transaction.set_rollback(True)
+                logger.warning(
+                    "Digest of saved search %s refused (%r); its matches wait for the next run.", search.pk, error
+                )
+                continue
+            except MAIL_UNAVAILABLE as error:
+                transaction.set_rollback(True)
+                logger.warning("Digest of saved search %s not sent (%r); retried later.", search.pk, error)
+                unavailable.append(search.pk)
+                continue
             sent += 1
-    return sent
+    return sent, unavailable

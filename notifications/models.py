@@ -17,6 +17,12 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # The email owed: wanted when the notification was made, tried `email_attempts` times (last queued or tried at
+    # `email_last_try_at`), given up at `email_failed_at`. `notifications_sweep` re-queues what is still owed.
+    email_wanted = models.BooleanField(default=False)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_last_try_at = models.DateTimeField(null=True, blank=True)
+    email_failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         # The table was made by the trade app, where notifications lived before they had an app of their own.
@@ -24,7 +30,15 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "-created_at"], name="notification_user_newest")]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_user_newest"),
+            # The sweep's question, "which emails are still owed?", reads only the few rows it is about.
+            models.Index(
+                fields=["email_last_try_at"],
+                condition=models.Q(email_wanted=True, emailed_at__isnull=True, email_failed_at__isnull=True),
+                name="notification_email_owed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.user_id}"

@@ -25,12 +25,22 @@ def notification_send(
     data: dict[str, Any] | None = None,
     email: bool = True,
 ) -> Notification:
-    """Record a notification for `user` and, if `email`, queue its email. Texts are already translated
-    into the recipient's language by the caller (use `translation.override(user.language)`)."""
+    """Record a notification for `user` and, if `email`, queue its email once the transaction commits. The
+    email is owed until sent (`email_wanted`): if the send fails or the message is lost, `notifications_sweep`
+    queues it again. Texts are already translated into the recipient's language by the caller (use
+    `translation.override(user.language)`)."""
+    wanted = email and user.is_active
     notification = Notification.objects.create(
-        user=user, kind=kind, title=title[:200], body=body, url=url, data=data or {}
+        user=user,
+        kind=kind,
+        title=title[:200],
+        body=body,
+        url=url,
+        data=data or {},
+        email_wanted=wanted,
+        email_last_try_at=timezone.now() if wanted else None,
     )
-    if email and user.is_active:
+    if wanted:
         enqueue(notification_email, notification.pk)
     return notification
 

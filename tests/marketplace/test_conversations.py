@@ -205,22 +205,121 @@ def test_a_workshop_listing_is_heard_by_every_current_member_and_not_by_one_who_
     assert [m.to[0] for m in mail.outbox] == [buyer.email]
 
 
-def test_a_failed_mail_keeps_the_messages_for_the_next_run(monkeypatch):
-    from smtplib import SMTPException
+def test_a_failed_mail_is_owed_by_its_notification_and_sent_by_the_sweep(settings, django_capture_on_commit_callbacks):
+    from datetime import timedelta
 
-    from marketplace import tasks
+    from django.utils import timezone
+
+    from config.celery import app
+    from notifications.tasks import notifications_sweep_run
 
     listing = ListingFactory()
     start(UserFactory(), listing)
-
-    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise SMTPException("mail server away")
-
-    monkeypatch.setattr(tasks, "send_mail", broken)
+    settings.EMAIL_BACKEND = "tests.mailbackends.AwayBackend"
     assert messages_notify() == 0
-    assert Message.objects.filter(notified_at__isnull=True).count() == 1
-    assert not Notification.objects.filter(kind="messages").exists()
-    monkeypatch.undo()
-    assert messages_notify() == 1
+    # The message is dealt with; the seller's email is owed by their in-app notification.
+    assert Message.objects.filter(notified_at__isnull=True).count() == 0
+    owed = Notification.objects.get(kind="messages", user=listing.seller)
+    assert owed.email_wanted and owed.emailed_at is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert messages_notify() == 0  # nothing new: the next run sends nothing twice
+    app.conf.task_always_eager = True
+    try:
+        later = timezone.now() + timedelta(seconds=settings.NOTIFICATION_EMAIL_RETRY_SECONDS + 1)
+        with django_capture_on_commit_callbacks(execute=True):
+            notifications_sweep_run(now=later)
+    finally:
+        app.conf.task_always_eager = False
     assert [m.to[0] for m in mail.outbox] == [listing.seller.email]
+    assert "new messages" in mail.outbox[0].subject or "nye beskeder" in mail.outbox[0].subject
+
+
+def test_seller_side_and_conversation_visibility_agree_in_every_form():
+    """`listing_managed_by` (one listing), `listing_managed_by_q` (a filter), `listing_seller_side_users` (who
+    hears) and `conversation_visible_to` / `conversations_for` are one rule each: for every person and every
+    listing they give the same answer — also for a member who left and the publisher who left."""
+    from accounts.models import WorkshopMembership
+    from listings.models import Listing
+    from listings.selectors import listing_managed_by, listing_managed_by_q, listing_seller_side_users
+    from marketplace import services as trade
+    from marketplace.selectors import conversation_visible_to, conversations_for
+
+    owner = MembershipFactory()
+    leaver = MembershipFactory(workshop=owner.workshop, role="staff")
+    workshop_listing = ListingFactory(seller=leaver.user, workshop=owner.workshop)
+    personal = ListingFactory(seller=owner.user)
+    stranger, buyer = UserFactory(), UserFactory()
+    conversations = [
+        trade.conversation_start(listing=listing, buyer=buyer, body="Hej")[0]
+        for listing in (workshop_listing, personal)
+    ]
+    WorkshopMembership.objects.filter(pk=leaver.pk).delete()
+    people = [owner.user, leaver.user, stranger, buyer]
+    for listing in Listing.objects.all():
+        side = set(listing_seller_side_users(listing=listing))
+        for person in people:
+            managed = listing_managed_by(listing=listing, user=person)
+            assert managed == Listing.objects.filter(listing_managed_by_q(user=person), pk=listing.pk).exists()
+            assert managed == (person in side), (listing, person)
+    for person in people:
+        visible = set(conversations_for(user=person))
+        for conversation in conversations:
+            assert conversation_visible_to(conversation=conversation, user=person) == (conversation in visible)
+    assert set(conversations_for(user=leaver.user)) == set()
+    assert set(conversations_for(user=owner.user)) == set(conversations)
+
+
+def test_a_member_who_left_can_no_longer_write_in_the_workshops_conversation():
+    from accounts.models import WorkshopMembership
+    from core.errors import NotFound
+    from marketplace import services as trade
+
+    member = MembershipFactory()
+    listing = ListingFactory(seller=member.user, workshop=member.workshop)
+    conversation, _ = trade.conversation_start(listing=listing, buyer=UserFactory(), body="Hej")
+    WorkshopMembership.objects.filter(pk=member.pk).delete()
+    with pytest.raises(NotFound):
+        trade.message_send(conversation=conversation, sender=member.user, body="Jeg er her stadig")
+    assert not Message.objects.filter(sender=member.user).exists()
+
+
+def test_one_refused_member_neither_blocks_nor_repeats_the_message_mail_of_the_others(
+    settings, django_capture_on_commit_callbacks
+):
+    """One message, three members of the selling workshop, one address refused by the mail server: the others
+    are mailed once, never again on the next run; the refused one is left to the notifications' own retry."""
+    from tests import mailbackends
+
+    settings.EMAIL_BACKEND = "tests.mailbackends.RefusingBackend"
+    owner = MembershipFactory()
+    refused = MembershipFactory(workshop=owner.workshop, role="staff")
+    third = MembershipFactory(workshop=owner.workshop, role="staff")
+    listing = ListingFactory(seller=owner.user, workshop=owner.workshop, title="Istandsat cykel")
+    start(UserFactory(), listing, "Hvornår kan jeg hente den?")
+    mailbackends.REFUSED.add(refused.user.email)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert messages_notify() == 2
+        with django_capture_on_commit_callbacks(execute=True):
+            assert messages_notify() == 0
+    finally:
+        mailbackends.REFUSED.discard(refused.user.email)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([owner.user.email, third.user.email])
+    # The refused member still hears about it in the app, and the email is owed there (retried by the sweep).
+    owed = Notification.objects.get(user=refused.user, kind="messages")
+    assert owed.email_wanted and owed.emailed_at is None
+
+
+def test_a_broken_address_in_one_batch_does_not_resend_the_others_mail(django_capture_on_commit_callbacks):
+    from accounts.models import User
+
+    good_seller, broken_seller = UserFactory(), UserFactory()
+    User.objects.filter(pk=broken_seller.pk).update(email="ny@example.dk\nBcc: alle@example.dk")
+    for seller in (good_seller, broken_seller):
+        start(UserFactory(), ListingFactory(seller=seller), "Er den stadig til salg?")
+    with django_capture_on_commit_callbacks(execute=True):
+        messages_notify()
+    with django_capture_on_commit_callbacks(execute=True):
+        messages_notify()
+    assert [m.to for m in mail.outbox] == [[good_seller.email]]
     assert Message.objects.filter(notified_at__isnull=True).count() == 0

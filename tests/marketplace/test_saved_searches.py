@@ -93,3 +93,63 @@ def test_unsubscribe_link_from_the_email_works_without_login(client):
     ListingFactory(title="Endnu en stol")
     assert saved_searches_digest() == 0
     assert client.get("/unsubscribe/not-a-token/").status_code == 404
+
+
+# --- One bad name or address never costs anybody else their digest (issue 11, item 14) ---------------------
+
+
+def _owed_search(user, name):
+    """A saved search as an old row may hold it (the name is not validated here) with a new match waiting."""
+    return SavedSearch.objects.create(
+        user=user, name=name, query={"q": "lampe"}, last_notified_at=timezone.now() - timedelta(minutes=5)
+    )
+
+
+def test_a_newline_in_a_saved_search_name_neither_breaks_its_mail_nor_stops_the_others():
+    first, crooked, last = (UserFactory(language="da") for _ in range(3))
+    _owed_search(first, "Lamper")
+    _owed_search(crooked, "Lamper\r\nBcc: alle@example.dk")
+    _owed_search(last, "Lamper igen")
+    ListingFactory(title="Messinglampe")
+    assert saved_searches_digest() == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in (first, crooked, last))
+    crooked_mail = next(m for m in mail.outbox if m.to == [crooked.email])
+    assert "\n" not in crooked_mail.subject and "\r" not in crooked_mail.subject
+    assert "Bcc" not in crooked_mail.message()
+    assert crooked_mail.recipients() == [crooked.email]
+
+
+def test_a_refused_recipient_neither_blocks_nor_repeats_the_others_digest(settings):
+    from tests import mailbackends
+
+    settings.EMAIL_BACKEND = "tests.mailbackends.RefusingBackend"
+    people = [UserFactory() for _ in range(3)]
+    searches = [_owed_search(person, f"Lamper {i}") for i, person in enumerate(people)]
+    refused = people[1]
+    mailbackends.REFUSED.add(refused.email)
+    try:
+        ListingFactory(title="Messinglampe")
+        assert saved_searches_digest() == 2  # no exception, no retry of the whole run
+        assert sorted(m.to[0] for m in mail.outbox) == sorted([people[0].email, people[2].email])
+        # The refused search still owes its match; the others are marked done.
+        searches[1].refresh_from_db()
+        assert searches[1].last_notified_at < timezone.now() - timedelta(minutes=4)
+        assert saved_searches_digest() == 0  # tried again, refused again; nobody else mailed twice
+        assert len(mail.outbox) == 2
+    finally:
+        mailbackends.REFUSED.discard(refused.email)
+    assert saved_searches_digest() == 1  # the server takes it now: the match waited for them
+    assert [m.to[0] for m in mail.outbox[2:]] == [refused.email]
+    assert "Messinglampe" in mail.outbox[2].body
+
+
+def test_a_saved_search_name_with_a_line_break_is_refused_in_danish_and_english():
+    user = UserFactory()
+    for language, words in (("da", "linjeskift"), ("en", "line break")):
+        response = client_for(user).post(
+            SAVED, {"name": "Stole\nBcc: x@example.dk", "query": {}}, format="json", HTTP_ACCEPT_LANGUAGE=language
+        )
+        assert response.status_code == 400
+        assert response["Content-Type"].startswith("application/problem+json")
+        assert words in response.json()["errors"]["name"][0]
+    assert not SavedSearch.objects.exists()

@@ -108,3 +108,91 @@ def test_export_holds_what_i_wrote_for_a_workshop_but_not_the_buyers_words():
     assert [m["body"] for m in data["other_messages_sent"]] == ["Værkstedets svar"]
     assert data["messages_sent"] == 1
     assert "Købers hemmelighed" not in str(data)
+
+
+# --- What the export holds: the person's data, as far as the rules still let them see it (issue 11, item 3) ---
+
+PICKUP = "Bagdøren, kode 4711"
+
+
+def _workshop_listing_answered_by(member, *, title="Istandsat cykel", status=ListingStatus.ACTIVE):
+    """A listing `member` published for their workshop, a buyer's question and the member's answer."""
+    from marketplace import services as trade
+
+    listing = ListingFactory(
+        seller=member.user, workshop=member.workshop, title=title, pickup_details=PICKUP, status=status
+    )
+    buyer = UserFactory()
+    conversation, _ = trade.conversation_start(listing=listing, buyer=buyer, body="Købers første spørgsmål")
+    trade.message_send(conversation=conversation, sender=member.user, body="Medlemmets svar")
+    return listing, conversation, buyer
+
+
+def test_a_member_who_left_the_workshop_exports_neither_its_conversations_nor_its_pickup_details():
+    from accounts.models import WorkshopMembership
+    from marketplace import services as trade
+    from tests.factories import MembershipFactory
+
+    member = MembershipFactory(role="staff")
+    listing, conversation, buyer = _workshop_listing_answered_by(member)
+    draft = ListingFactory(
+        seller=member.user, workshop=member.workshop, title="Værkstedets kladde", status=ListingStatus.DRAFT
+    )
+    client = client_for(member.user)
+    # While a member, the publisher sees the conversation and the pickup details, and so does the export.
+    before = client.get("/api/v1/me/export/").json()
+    assert [c["id"] for c in before["conversations"]] == [conversation.pk]
+    assert PICKUP in str(before)
+
+    WorkshopMembership.objects.filter(pk=member.pk).delete()
+    trade.message_send(conversation=conversation, sender=buyer, body="Købers nye besked efter")
+
+    # The API no longer shows them the conversation: neither does the export, old messages or new.
+    assert client.get(f"/api/v1/conversations/{conversation.pk}/messages/").status_code == 404
+    assert client.get(f"/api/v1/listings/{draft.pk}/").status_code == 404
+    data = client.get("/api/v1/me/export/").json()
+    text = str(data)
+    assert data["conversations"] == []
+    assert "Købers første spørgsmål" not in text
+    assert "Købers nye besked efter" not in text
+    assert PICKUP not in text
+    assert "Værkstedets kladde" not in text  # a listing they may no longer see
+    # What they wrote stays theirs, and the export still says which listings they published for the workshop.
+    assert [m["body"] for m in data["other_messages_sent"]] == ["Medlemmets svar"]
+    assert {row["id"] for row in data["listings_published_for_former_workshops"]} == {listing.pk, draft.pk}
+    assert data["listings"] == []
+
+
+def test_the_export_holds_exactly_the_conversations_of_mine_the_api_shows_me():
+    """Buyer, seller of a personal listing, publisher for a workshop: the export's conversations are the ones
+    `marketplace.selectors.conversations_for` lets the person see, where they are the buyer or the seller."""
+    from marketplace import services as trade
+    from tests.factories import MembershipFactory
+
+    member = MembershipFactory()
+    _workshop_listing_answered_by(member)
+    colleague_listing = ListingFactory(
+        seller=MembershipFactory(workshop=member.workshop).user, workshop=member.workshop
+    )
+    trade.conversation_start(listing=colleague_listing, buyer=UserFactory(), body="Til en kollega")
+    own = ListingFactory(seller=member.user)
+    trade.conversation_start(listing=own, buyer=UserFactory(), body="Om min egen lampe")
+    trade.conversation_start(listing=ListingFactory(), buyer=member.user, body="Jeg køber")
+
+    client = client_for(member.user)
+    seen = {c["id"]: c for c in client.get("/api/v1/conversations/").json()["results"]}
+    exported = {c["id"] for c in client.get("/api/v1/me/export/").json()["conversations"]}
+    # Everything exported is visible to them; what is left out is a colleague's conversation, not theirs.
+    assert exported <= set(seen)
+    assert set(seen) - exported == {c.pk for c in Conversation.objects.filter(listing=colleague_listing)}
+
+
+def test_a_reservation_in_the_export_carries_pickup_details_only_once_the_seller_confirmed(user):
+    from marketplace import services as trade
+
+    pending = ReservationFactory(buyer=user, listing__pickup_details="Ventende afhentning")
+    confirmed = ReservationFactory(buyer=user, listing__pickup_details="Bekræftet afhentning")
+    trade.reservation_confirm(reservation=confirmed, actor=confirmed.listing.seller)
+    rows = {r["id"]: r for r in client_for(user).get("/api/v1/me/export/").json()["reservations"]}
+    assert rows[confirmed.pk]["pickup_details"] == "Bekræftet afhentning"
+    assert rows[pending.pk]["pickup_details"] is None
