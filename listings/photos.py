@@ -26,7 +26,7 @@ from core.queue import enqueue
 from .images import ImageRejected, image_probe
 from .models import Listing, Photo, PhotoStatus, original_upload_to
 from .pipeline import delete_files, private_storage
-from .selectors import listing_managed_by, photo_visible
+from .selectors import listing_managed_by, listing_visible_to, photo_visible
 from .tasks import photo_process as photo_process_task
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def _listing_for_change(*, listing_id: int, user: User) -> Listing:
         raise NotFound()
     if not listing_managed_by(listing=listing, user=user):
         # Those who may see the listing learn they may not change it; for the others it does not exist.
-        if listing.is_public or user.is_staff:
+        if listing_visible_to(listing=listing, user=user):
             raise NotAllowed(_("Only the seller can add or remove photos of this listing."))
         raise NotFound()
     return listing

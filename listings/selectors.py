@@ -114,26 +114,37 @@ def listing_seller_name(*, listing: Listing, user: Any = None) -> str:
     return listing.seller.display_name
 
 
+def public_listings() -> QuerySet[Listing]:
+    """The listings everybody may see (`Listing.is_public` as a filter): active, reserved, sold — never a draft, a
+    withdrawn listing or one a moderator hid. Browse, search and saved-search digests start here."""
+    return Listing.objects.filter(status__in=PUBLIC_LISTING_STATUSES)
+
+
+def listing_visible_to(*, listing: Listing, user: Any) -> bool:
+    """May this person see this listing? A public one, everybody; any other (draft, withdrawn, hidden by a
+    moderator) only who manages it (`listing_managed_by`) and the moderators. The API, the pages and photo serving
+    ask this; for everybody else such a listing does not exist (404, never 403)."""
+    return listing.is_public or getattr(user, "is_staff", False) or listing_managed_by(listing=listing, user=user)
+
+
 def listing_get(*, pk: int, user: Any) -> Listing:
-    """A listing the user may see: public ones for everybody; others only for who manages it and staff."""
+    """A listing the user may see (`listing_visible_to`); NotFound otherwise."""
     listing = (
         Listing.objects.select_related("category", "category__parent", "seller", "workshop")
         .prefetch_related(ready_photos_prefetch())
         .filter(pk=pk)
         .first()
     )
-    if listing is None:
+    if listing is None or not listing_visible_to(listing=listing, user=user):
         raise NotFound(_("No such listing."))
-    if listing.is_public or getattr(user, "is_staff", False) or listing_managed_by(listing=listing, user=user):
-        return listing
-    raise NotFound(_("No such listing."))
+    return listing
 
 
 def listing_browse(*, filters: dict[str, Any]) -> QuerySet[Listing]:
     """Public listings matching cleaned filters (`listings.search.listing_filters_clean`), with what a list
     item shows loaded in two queries whatever the page size. Ordering is left to the paginator."""
     qs = (
-        Listing.objects.filter(status__in=PUBLIC_LISTING_STATUSES)
+        public_listings()
         .select_related("category", "seller", "workshop")
         .only(*BROWSE_FIELDS)
         .prefetch_related(ready_photos_prefetch(only=PHOTO_THUMBNAIL_FIELDS))
@@ -190,13 +201,13 @@ def photo_thumbnail(photo: Photo | None) -> dict[str, Any] | None:
 
 
 def photo_visible(*, photo_id: int, user: Any) -> Photo | None:
-    """A photo the user may see: ready photos of public listings for everybody; every photo of a listing
-    for its seller, the workshop's members and moderators. None otherwise."""
+    """A photo the user may see: ready photos of listings everybody may see; every photo of a listing for those
+    who may see it although it is not public (`listing_visible_to`: who manages it, moderators). None otherwise."""
     photo = Photo.objects.select_related("listing__workshop").filter(pk=photo_id).first()
-    if photo is None:
+    if photo is None or not listing_visible_to(listing=photo.listing, user=user):
         return None
-    if getattr(user, "is_staff", False) or listing_managed_by(listing=photo.listing, user=user):
-        return photo
     if photo.status == PhotoStatus.READY and photo.listing.is_public:
+        return photo
+    if getattr(user, "is_staff", False) or listing_managed_by(listing=photo.listing, user=user):
         return photo
     return None

@@ -17,6 +17,7 @@ from core.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from listings.models import Kind, Listing, ListingStatus
 from listings.search import listing_filters_clean, listing_filters_to_json
 from listings.selectors import listing_managed_by, listing_seller_side_users
+from listings.services import listing_trade_move
 from notifications.services import notification_send
 
 from .models import (
@@ -159,7 +160,10 @@ def reservation_complete(*, reservation: Reservation, actor: User) -> Reservatio
     reservation.status = ReservationStatus.COMPLETED
     reservation.completed_at = now
     reservation.save(update_fields=["status", "completed_at"])
-    Listing.objects.filter(pk=reservation.listing_id).update(status=ListingStatus.SOLD, sold_at=now, updated_at=now)
+    # Sold — or, for a listing a moderator hid meanwhile, sold under the hide: it stays hidden (docs/marketplace.md).
+    listing_trade_move(
+        listing_id=reservation.listing_id, source=(ListingStatus.RESERVED,), target=ListingStatus.SOLD, sold_at=now
+    )
     listing = reservation.listing
     _notify(
         reservation.buyer,
@@ -178,9 +182,7 @@ def _release(reservation: Reservation, status: str, actor: User | None) -> None:
     reservation.cancelled_at = now
     reservation.cancelled_by = actor
     reservation.save(update_fields=["status", "cancelled_at", "cancelled_by"])
-    Listing.objects.filter(pk=reservation.listing_id, status=ListingStatus.RESERVED).update(
-        status=ListingStatus.ACTIVE, updated_at=now
-    )
+    listing_trade_move(listing_id=reservation.listing_id, source=(ListingStatus.RESERVED,), target=ListingStatus.ACTIVE)
 
 
 @transaction.atomic
