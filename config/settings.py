@@ -352,6 +352,9 @@ CELERY_BEAT_SCHEDULE["trade-saved-searches-digest"] = {
 PHOTO_PENDING_REQUEUE_SECONDS = env_int("PHOTO_PENDING_REQUEUE_SECONDS", 600)
 PHOTO_SWEEP_EVERY_SECONDS = env_int("PHOTO_SWEEP_EVERY_SECONDS", 300)
 PHOTO_MAX_ATTEMPTS = env_int("PHOTO_MAX_ATTEMPTS", 5)
+# A dotted path to a callable taking a list of URLs of public files just deleted (a deleted photo, the photos of a
+# listing a moderator hid), for a CDN in front of the media to forget them. Empty: no CDN (docs/operations.md).
+MEDIA_CDN_PURGE = os.environ.get("MEDIA_CDN_PURGE", "")
 CELERY_BEAT_SCHEDULE["photos-sweep"] = {
     "task": "listings.tasks.photos_sweep",
     "schedule": float(PHOTO_SWEEP_EVERY_SECONDS),

@@ -93,4 +93,13 @@ class PhotoAdmin(admin.ModelAdmin):
     raw_id_fields = ["listing"]
     # The original can carry GPS data: moderators see its metadata, never a link to the file itself.
     exclude = ["original"]
-    readonly_fields = ["upload_token", "original_sha256", "variants", "created_at", "updated_at", "processed_at"]
+    # The status too: a photo is withheld and made again only with its listing's hide and restore.
+    readonly_fields = [
+        "status",
+        "upload_token",
+        "original_sha256",
+        "variants",
+        "created_at",
+        "updated_at",
+        "processed_at",
+    ]

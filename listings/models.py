@@ -203,6 +203,8 @@ class PhotoStatus(models.TextChoices):
     PENDING = "pending", _("Processing")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
+    # The listing is hidden by a moderator: no public copies exist; a restore processes the original again.
+    WITHHELD = "withheld", _("Withheld while the listing is hidden")
 
 
 def private_storage():  # type: ignore[no-untyped-def]

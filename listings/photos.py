@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -134,6 +135,38 @@ def photo_delete(*, photo_id: int, user: User) -> None:
         raise NotFound()
     _listing_for_change(listing_id=photo.listing_id, user=user)
     Photo.objects.filter(pk=photo.pk).delete()  # the files go once committed: photo_files_delete_later
+
+
+def photos_withhold(*, listing_id: int) -> None:
+    """Take the photos of a listing a moderator hid off the public storage (in the caller's transaction, with the
+    listing locked): each ready or pending photo becomes `withheld` under a new random token, and once committed
+    its derivatives are deleted and their URLs purged from a CDN (`pipeline.delete_files`). The private original
+    stays, for `photos_release`. A render still running for a pending photo finds the token changed and removes
+    what it wrote (`pipeline.photo_process`)."""
+    public: list[str] = []
+    photos = Photo.objects.select_for_update().filter(
+        listing_id=listing_id, status__in=[PhotoStatus.READY, PhotoStatus.PENDING]
+    )
+    for photo in photos:
+        public += [v["name"] for v in (photo.variants or {}).values() if v.get("name")]
+        Photo.objects.filter(pk=photo.pk).update(
+            status=PhotoStatus.WITHHELD,
+            variants={},
+            upload_token=secrets.token_urlsafe(24),
+            updated_at=timezone.now(),
+        )
+    if public:
+        transaction.on_commit(partial(delete_files, public=public, private=[]))
+
+
+def photos_release(*, listing_id: int) -> None:
+    """Make the withheld photos of a restored listing again (in the caller's transaction): each is `pending` and
+    queued after commit; the worker renders it from the private original under its new token, so no URL from
+    before the hide works again."""
+    ids = list(Photo.objects.filter(listing_id=listing_id, status=PhotoStatus.WITHHELD).values_list("pk", flat=True))
+    Photo.objects.filter(pk__in=ids).update(status=PhotoStatus.PENDING, attempts=0, updated_at=timezone.now())
+    for photo_id in ids:
+        enqueue(photo_process_task, photo_id)
 
 
 def photo_deleted(sender: Any, instance: Photo, **kwargs: Any) -> None:

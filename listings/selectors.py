@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable
 from typing import Any
 
@@ -211,3 +212,16 @@ def photo_visible(*, photo_id: int, user: Any) -> Photo | None:
     if getattr(user, "is_staff", False) or listing_managed_by(listing=photo.listing, user=user):
         return photo
     return None
+
+
+def photo_derivative_served(*, name: str) -> bool:
+    """May a file of the public storage be served? A photo derivative (`photos/<listing>/<token>/…`) only while its
+    photo is ready under that token: a hidden listing's photos are withheld (their token changed), a deleted
+    photo is gone. Object storage answers this by the file being deleted; the development media view asks it too,
+    so a file left behind by a failed delete is not served either."""
+    parts = posixpath.normpath(name).lstrip("/").split("/")  # as django.views.static.serve resolves it
+    if parts[0] != "photos" or len(parts) < 4:
+        return True  # not a derivative (a path out of MEDIA_ROOT is the storage's to refuse)
+    if len(parts) != 4 or not parts[1].isdigit():
+        return False
+    return Photo.objects.filter(listing_id=int(parts[1]), upload_token=parts[2], status=PhotoStatus.READY).exists()

@@ -15,6 +15,7 @@ from accounts.models import User
 from core.errors import DomainError, InvalidInput, NotAllowed
 
 from .models import Category, Kind, Listing, ListingStatus
+from .photos import photos_release, photos_withhold
 from .selectors import listing_managed_by
 
 
@@ -57,8 +58,9 @@ def listing_trade_move(*, listing_id: int, source: tuple[str, ...], target: str,
 @transaction.atomic
 def listing_hide(*, listing: Listing, actor: User | None = None) -> Listing:
     """A moderator hides a listing: it leaves browse, search, its page and every other public face at once, and
-    stays hidden through whatever happens next (`listing_trade_move`) until a moderator restores it. Hiding a
-    hidden listing changes nothing."""
+    stays hidden through whatever happens next (`listing_trade_move`) until a moderator restores it. Its photos'
+    public copies are deleted and their URLs purged (`photos.photos_withhold`). Hiding a hidden listing changes
+    nothing."""
     locked = Listing.objects.select_for_update().get(pk=listing.pk)
     if locked.status != ListingStatus.HIDDEN:
         now = timezone.now()
@@ -69,6 +71,7 @@ def listing_hide(*, listing: Listing, actor: User | None = None) -> Listing:
             hidden_by=actor,
             updated_at=now,
         )
+        photos_withhold(listing_id=locked.pk)
     listing.refresh_from_db()
     return listing
 
@@ -85,7 +88,8 @@ def _status_on_restore(listing: Listing) -> str:
 @transaction.atomic
 def listing_restore(*, listing: Listing, actor: User | None = None) -> Listing:
     """A moderator undoes a hide: the listing is in the trade status it reached under the hide (a hand-over
-    completed meanwhile shows it sold). A listing whose seller has deleted their account stays hidden (409)."""
+    completed meanwhile shows it sold), and its photos are made again from the private originals under new
+    names. A listing whose seller has deleted their account stays hidden (409)."""
     locked = Listing.objects.select_for_update().select_related("seller").get(pk=listing.pk)
     if locked.status != ListingStatus.HIDDEN:
         raise ListingStateConflict(_("Only a hidden listing can be restored."))
@@ -94,6 +98,7 @@ def listing_restore(*, listing: Listing, actor: User | None = None) -> Listing:
     Listing.objects.filter(pk=locked.pk).update(
         status=_status_on_restore(locked), restore_status="", hidden_at=None, hidden_by=None, updated_at=timezone.now()
     )
+    photos_release(listing_id=locked.pk)
     listing.refresh_from_db()
     return listing
 

@@ -1,24 +1,44 @@
-"""A moderator's hide sticks through everything that happens to the listing afterwards, and a moderator's restore
-brings back what the trade made of it meanwhile."""
+"""A moderator's hide sticks through everything that happens to the listing afterwards, takes its photos off the
+public storage (and a CDN), and a moderator's restore brings back what the trade made of it meanwhile."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from listings import services
-from listings.models import Listing, ListingStatus
+from listings import photos, pipeline, services
+from listings.models import Listing, ListingStatus, Photo, PhotoStatus
 from listings.services import ListingStateConflict
 from marketplace.models import Reservation, ReservationStatus
 from marketplace.tasks import reservations_expire
 from tests.conftest import client_for
 from tests.factories import ListingFactory, UserFactory
+from tests.listings import imagegen
 
 pytestmark = pytest.mark.django_db
+
+PURGED: list[list[str]] = []
+
+
+def record_purge(urls: list[str]) -> None:
+    """The CDN purge hook of these tests (settings.MEDIA_CDN_PURGE)."""
+    PURGED.append(list(urls))
+
+
+@pytest.fixture
+def purge_hook(settings):  # type: ignore[no-untyped-def]
+    PURGED.clear()
+    settings.MEDIA_CDN_PURGE = "tests.listings.test_hide.record_purge"
+    yield PURGED
+    PURGED.clear()
 
 
 @pytest.fixture
@@ -182,3 +202,102 @@ def test_a_deleted_sellers_listing_cannot_be_restored(moderator):
         services.listing_restore(listing=listing, actor=moderator)
     listing.refresh_from_db()
     assert listing.status == ListingStatus.HIDDEN
+
+
+# --- Item 6: the photos of a hidden listing are unreachable -----------------------------------------------------
+
+
+def processed_photo(listing: Listing) -> Photo:
+    photo = photos.photo_upload(listing_id=listing.pk, user=listing.seller, file=ContentFile(imagegen.jpeg(), "x"))
+    pipeline.photo_process(photo_id=photo.pk)
+    photo.refresh_from_db()
+    assert photo.status == PhotoStatus.READY
+    return photo
+
+
+def media_urls(photo: Photo) -> list[str]:
+    return [storages["default"].url(v["name"]) for v in photo.variants.values()]
+
+
+def test_hiding_a_listing_takes_its_photo_derivatives_off_their_urls_and_purges_them(
+    moderator, purge_hook, django_capture_on_commit_callbacks
+):
+    listing = ListingFactory()
+    photo = processed_photo(listing)
+    urls = media_urls(photo)
+    anonymous = Client()
+    assert all(anonymous.get(url).status_code == 200 for url in urls)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_hide(moderator, listing)
+    assert [anonymous.get(url).status_code for url in urls] == [404] * len(urls)
+    assert not any(Path(settings.MEDIA_ROOT, v["name"]).exists() for v in photo.variants.values())
+    assert sorted(url for call in purge_hook for url in call) == sorted(urls)
+    # The original stays, private, for a restore; the photo is withheld under a new token.
+    fresh = Photo.objects.get(pk=photo.pk)
+    assert fresh.status == PhotoStatus.WITHHELD and fresh.variants == {}
+    assert fresh.upload_token != photo.upload_token
+    assert storages["private"].exists(fresh.original.name)
+    # Its owner still sees it, without public copies; nobody else sees it at all.
+    assert client_for(listing.seller).get(f"/api/v1/photos/{photo.pk}/").json()["variants"] == {}
+    assert anonymous.get(f"/api/v1/photos/{photo.pk}/").status_code == 404
+
+
+def test_a_derivative_left_behind_by_a_failed_delete_is_not_served_either(moderator):
+    listing = ListingFactory()
+    photo = processed_photo(listing)
+    name = photo.variants["w320"]["name"]
+    content = Path(settings.MEDIA_ROOT, name).read_bytes()
+    admin_hide(moderator, listing)  # (on_commit never runs here: the files stay behind)
+    assert Path(settings.MEDIA_ROOT, name).read_bytes() == content
+    assert Client().get(storages["default"].url(name)).status_code == 404
+
+
+def test_deleting_a_photo_purges_its_urls(purge_hook, django_capture_on_commit_callbacks):
+    listing = ListingFactory()
+    photo = processed_photo(listing)
+    urls = media_urls(photo)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(listing.seller).delete(f"/api/v1/photos/{photo.pk}/").status_code == 204
+    assert sorted(url for call in purge_hook for url in call) == sorted(urls)
+    assert [Client().get(url).status_code for url in urls] == [404] * len(urls)
+
+
+def test_a_restore_makes_the_photos_again_under_new_urls(moderator, django_capture_on_commit_callbacks):
+    listing = ListingFactory()
+    photo = processed_photo(listing)
+    old_urls = media_urls(photo)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.listing_hide(listing=listing, actor=moderator)
+    with django_capture_on_commit_callbacks() as queued:
+        services.listing_restore(listing=listing, actor=moderator)
+    assert Photo.objects.get(pk=photo.pk).status == PhotoStatus.PENDING
+    assert len(queued) == 1  # its processing, queued after commit
+    pipeline.photo_process(photo_id=photo.pk)
+    restored = Photo.objects.get(pk=photo.pk)
+    assert restored.status == PhotoStatus.READY
+    new_urls = media_urls(restored)
+    assert set(new_urls).isdisjoint(old_urls)
+    anonymous = Client()
+    assert all(anonymous.get(url).status_code == 200 for url in new_urls)
+    assert all(anonymous.get(url).status_code == 404 for url in old_urls)
+    assert anonymous.get(f"/api/v1/listings/{listing.pk}/").json()["photos"][0]["id"] == photo.pk
+
+
+def test_a_render_running_while_the_listing_is_hidden_leaves_no_public_copy(moderator, monkeypatch):
+    listing = ListingFactory()
+    photo = photos.photo_upload(listing_id=listing.pk, user=listing.seller, file=ContentFile(imagegen.jpeg(), "x"))
+    render = pipeline.image_render
+
+    def render_then_hide(*args, **kwargs):  # type: ignore[no-untyped-def]
+        rendered = render(*args, **kwargs)
+        services.listing_hide(listing=listing, actor=moderator)  # the moderator acts while the worker renders
+        return rendered
+
+    monkeypatch.setattr(pipeline, "image_render", render_then_hide)
+    pipeline.photo_process(photo_id=photo.pk)
+    assert Photo.objects.get(pk=photo.pk).status == PhotoStatus.WITHHELD
+    assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    # And a queued render that starts after the hide does nothing.
+    monkeypatch.setattr(pipeline, "image_render", render)
+    pipeline.photo_process(photo_id=photo.pk)
+    assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
