@@ -60,7 +60,7 @@ def listing_detail(listing: Listing, *, user: Any) -> dict[str, Any]:
             "photos": [selectors.photo_public(p) for p in getattr(listing, "ready_photos", [])],
             "provenance": listing_provenance(listing=listing),
             "impact": {k: str(v) for k, v in listing_impact(listing=listing).items()},
-            "can_edit": manages,
+            "can_edit": manages and not selectors.listing_is_frozen(listing),
         }
     )
     if manages:

@@ -21,6 +21,7 @@ from listings.categories import categories_load
 from listings.models import Category, Listing, ListingStatus
 from listings.photos import photo_upload
 from listings.pipeline import photo_process
+from listings.selectors import listing_is_frozen
 from marketplace.models import Conversation, Message, Reservation, ReservationStatus, SavedSearch
 from repairs.models import (
     DataWipe,
@@ -426,7 +427,14 @@ def _demo_photos() -> None:
         listing = Listing.objects.filter(title=title).select_related("seller").first()
         if listing is None or listing.photos.exists():
             continue
+        # A sold listing is frozen (listings.selectors.listing_is_frozen): its photo was taken while it was for
+        # sale. The demo writes states directly (`_listing`), so it steps back to active for the upload.
+        frozen = listing.status if listing_is_frozen(listing) else ""
+        if frozen:
+            Listing.objects.filter(pk=listing.pk).update(status=ListingStatus.ACTIVE)
         photo = photo_upload(
             listing_id=listing.pk, user=listing.seller, file=ContentFile(_drawing(kind, background), name=kind)
         )
         photo_process(photo_id=photo.pk)  # synchronously: the demo shows finished photos at once
+        if frozen:
+            Listing.objects.filter(pk=listing.pk).update(status=frozen)

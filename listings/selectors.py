@@ -9,11 +9,12 @@ from typing import Any
 from django.core.files.storage import storages
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User, WorkshopMembership
-from core.errors import InvalidInput, NotFound
+from core.errors import DomainError, InvalidInput, NotFound
 
-from .models import PUBLIC_LISTING_STATUSES, Category, Kind, Listing, Photo, PhotoStatus
+from .models import PUBLIC_LISTING_STATUSES, Category, Kind, Listing, ListingStatus, Photo, PhotoStatus
 from .search import listing_filters_apply
 
 
@@ -139,6 +140,34 @@ def listing_get(*, pk: int, user: Any) -> Listing:
     if listing is None or not listing_visible_to(listing=listing, user=user):
         raise NotFound(_("No such listing."))
     return listing
+
+
+# --- Which listing states are frozen -------------------------------------------------------------------------
+
+FROZEN_STATUSES = (ListingStatus.SOLD, ListingStatus.WITHDRAWN, ListingStatus.HIDDEN)
+# What a buyer reserved on: it stays as it was until the reservation ends.
+RESERVED_TERMS = frozenset({"price_dkk", "kind"})
+
+
+class ListingFrozen(DomainError):
+    """Raised by every write a frozen listing refuses (`listing_is_frozen`): 409."""
+
+    code = "listing_frozen"
+    title = gettext_lazy("A sold, withdrawn or hidden listing cannot be changed.")
+
+
+def listing_is_frozen(listing: Listing) -> bool:
+    """Is this listing frozen? A sold, withdrawn or hidden listing changes no more: no field, no photo added,
+    deleted or reordered. Asked by `services.listing_update`, the photo services, the API's `can_edit` and the
+    pages' edit forms and buttons. Only a moderator (the admin) changes a frozen listing."""
+    return listing.status in FROZEN_STATUSES
+
+
+def listing_frozen_terms(listing: Listing) -> frozenset[str]:
+    """The fields of a listing that is not frozen which must not change now: while a reservation is open (the
+    listing is `reserved`), the terms the buyer reserved on — price and kind. Asked by `services.listing_update`
+    and the pages' edit form."""
+    return RESERVED_TERMS if listing.status == ListingStatus.RESERVED else frozenset()
 
 
 def listing_browse(*, filters: dict[str, Any]) -> QuerySet[Listing]:

@@ -16,7 +16,7 @@ from core.errors import DomainError, InvalidInput, NotAllowed
 
 from .models import Category, Kind, Listing, ListingStatus
 from .photos import photos_release, photos_withhold
-from .selectors import listing_managed_by
+from .selectors import ListingFrozen, listing_frozen_terms, listing_is_frozen, listing_managed_by
 
 
 class ListingStateConflict(DomainError):
@@ -115,7 +115,6 @@ EDITABLE_FIELDS = (
     "weight_kg",
     "pickup_details",
 )
-EDITABLE_STATUSES = (ListingStatus.DRAFT, ListingStatus.ACTIVE, ListingStatus.RESERVED)
 
 
 def _check_leaf(category: Category) -> None:
@@ -191,14 +190,19 @@ def _check_manager(listing: Listing, actor: User) -> None:
 
 @transaction.atomic
 def listing_update(*, listing: Listing, actor: User, **fields: Any) -> Listing:
-    """Change the editable fields of a draft, active or reserved listing."""
+    """Change the editable fields of a listing that is not frozen (`selectors.listing_is_frozen`); while it is
+    reserved, not the terms the buyer reserved on (`selectors.listing_frozen_terms`). Checked on the locked row."""
     _check_manager(listing, actor)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(_("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     listing = Listing.objects.select_for_update().get(pk=listing.pk)
-    if listing.status not in EDITABLE_STATUSES:
-        raise ListingStateConflict(_("A sold, withdrawn or hidden listing cannot be changed."))
+    if listing_is_frozen(listing):
+        raise ListingFrozen()
+    changed = {name for name, value in fields.items() if getattr(listing, name) != value}
+    if changed & listing_frozen_terms(listing):
+        message = _("The listing is reserved: its price and kind cannot change until the reservation ends.")
+        raise ListingStateConflict(message, code="listing_reserved")
     if "category" in fields:
         _check_leaf(fields["category"])
     for name, value in fields.items():
