@@ -330,6 +330,10 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Domain settings -------------------------------------------------------------------------------
 RESERVATION_HOURS = env_int("RESERVATION_HOURS", 48)
+# One buyer holds at most this many open (pending or confirmed) reservations at once, and waits this long before
+# reserving again an item whose reservation they cancelled or let expire: no account can hold the marketplace.
+RESERVATION_MAX_OPEN_PER_BUYER = env_int("RESERVATION_MAX_OPEN_PER_BUYER", 5)
+RESERVATION_RETRY_AFTER_MINUTES = env_int("RESERVATION_RETRY_AFTER_MINUTES", 60)
 LCA_CSV = BASE_DIR / "listings" / "data" / "lca_categories.csv"
 
 # --- Periodic work (Celery beat) -----------------------------------------------------------------------
