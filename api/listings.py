@@ -123,12 +123,17 @@ class ListingDetailOut(ListingItemOut):
     def get_impact(self, listing: Listing) -> dict[str, Any]:
         return ListingImpactOut(listing_impact(listing=listing)).data
 
+    def _manages(self, listing: Listing) -> bool:
+        if getattr(listing, "_reader_manages", None) is None:
+            listing._reader_manages = selectors.listing_managed_by(listing=listing, user=self._reader())  # type: ignore[attr-defined]
+        return bool(listing._reader_manages)  # type: ignore[attr-defined]
+
     def get_can_edit(self, listing: Listing) -> bool:
-        return selectors.listing_managed_by(listing=listing, user=self._reader())
+        return self._manages(listing) and not selectors.listing_is_frozen(listing)
 
     def to_representation(self, instance: Listing) -> dict[str, Any]:
         data = super().to_representation(instance)
-        if not data["can_edit"]:  # `can_edit` is `listing_managed_by`, asked once
+        if not self._manages(instance):  # `listing_managed_by`, asked once
             del data["pickup_details"]
         return data  # type: ignore[no-any-return]
 

@@ -362,6 +362,10 @@ WORKSHOP_INVITATION_DAYS = env_int("WORKSHOP_INVITATION_DAYS", 14)
 # The public ORDS export is built once per query and kept in the cache this long (a completed job or an import
 # makes every cached export stale at once).
 ORDS_EXPORT_CACHE_SECONDS = env_int("ORDS_EXPORT_CACHE_SECONDS", 300)
+# One buyer holds at most this many open (pending or confirmed) reservations at once, and waits this long before
+# reserving again an item whose reservation they cancelled or let expire: no account can hold the marketplace.
+RESERVATION_MAX_OPEN_PER_BUYER = env_int("RESERVATION_MAX_OPEN_PER_BUYER", 5)
+RESERVATION_RETRY_AFTER_MINUTES = env_int("RESERVATION_RETRY_AFTER_MINUTES", 60)
 LCA_CSV = BASE_DIR / "listings" / "data" / "lca_categories.csv"
 
 # --- Periodic work (Celery beat) -----------------------------------------------------------------------
@@ -395,6 +399,9 @@ CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
 PHOTO_PENDING_REQUEUE_SECONDS = env_int("PHOTO_PENDING_REQUEUE_SECONDS", 600)
 PHOTO_SWEEP_EVERY_SECONDS = env_int("PHOTO_SWEEP_EVERY_SECONDS", 300)
 PHOTO_MAX_ATTEMPTS = env_int("PHOTO_MAX_ATTEMPTS", 5)
+# A dotted path to a callable taking a list of URLs of public files just deleted (a deleted photo, the photos of a
+# listing a moderator hid), for a CDN in front of the media to forget them. Empty: no CDN (docs/operations.md).
+MEDIA_CDN_PURGE = os.environ.get("MEDIA_CDN_PURGE", "")
 CELERY_BEAT_SCHEDULE["photos-sweep"] = {
     "task": "listings.tasks.photos_sweep",
     "schedule": float(PHOTO_SWEEP_EVERY_SECONDS),

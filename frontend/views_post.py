@@ -19,7 +19,7 @@ from core.errors import DomainError
 from listings import photos as photo_services
 from listings import services as listing_services
 from listings.models import Kind, Listing, Photo, PhotoStatus
-from listings.selectors import category_tree, listing_managed_by
+from listings.selectors import category_tree, listing_frozen_terms, listing_is_frozen, listing_managed_by
 from repairs.services import donation_create
 
 from .forms_post import ListingForm, PhotosForm
@@ -157,7 +157,7 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
         "pickup_details": listing.pickup_details,
     }
     form = ListingForm(request.POST or None, tree=category_tree(), editing=True, initial=initial)
-    if listing.kind != Kind.SALE:
+    if listing.kind != Kind.SALE or "price_dkk" in listing_frozen_terms(listing):
         del form.fields["price_dkk"]
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
@@ -174,6 +174,8 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
         "photos_form": PhotosForm(),
         "rows": rows,
         "pending": any(row["photo"].status == PhotoStatus.PENDING for row in rows),
+        "frozen": listing_is_frozen(listing),
+        "terms_frozen": bool(listing_frozen_terms(listing)),
     }
     return render(request, "frontend/listing_edit.html", context)
 
@@ -187,6 +189,7 @@ def listing_photo_list(request: HttpRequest, pk: int) -> HttpResponse:
         "listing": listing,
         "rows": rows,
         "pending": any(row["photo"].status == PhotoStatus.PENDING for row in rows),
+        "frozen": listing_is_frozen(listing),
     }
     return render(request, "frontend/_photo_list.html", context)
 

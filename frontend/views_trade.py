@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from listings.models import Kind, Listing, ListingStatus
-from listings.selectors import category_tree, listing_managed_by
+from listings.selectors import category_tree, listing_is_frozen, listing_managed_by
 from marketplace import selectors as trade_selectors
 from marketplace import services as trade_services
 from marketplace.models import (
@@ -56,7 +56,7 @@ def listing_trade_context(request: HttpRequest, listing: Listing) -> dict[str, A
             .select_related("buyer")
             .order_by("-created_at")
         )
-        context["edit"] = True
+        context["edit"] = not listing_is_frozen(listing)
     else:
         mine = Reservation.objects.filter(listing=listing, buyer=user).order_by("-created_at").first()
         context["my_reservation"] = mine

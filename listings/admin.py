@@ -3,8 +3,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
+
 from .models import Category, Listing, Photo
-from .services import listing_hide
+from .services import listing_hide, listing_restore
 
 
 @admin.register(Category)
@@ -38,16 +40,39 @@ class ListingAdmin(admin.ModelAdmin):
     search_fields = ["id", "title", "description", "seller__email", "seller__display_name"]
     list_select_related = ["category", "seller", "workshop"]
     autocomplete_fields = ["seller", "workshop", "category", "source_job"]
-    readonly_fields = ["created_at", "updated_at", "published_at"]
+    # The status moves only through the services (the trade, and the actions below): a status typed into the form
+    # would skip what a hide and a restore do (photos withheld or made again, the trade status kept under the hide).
+    readonly_fields = [
+        "status",
+        "hidden_at",
+        "hidden_by",
+        "restore_status",
+        "created_at",
+        "updated_at",
+        "published_at",
+        "sold_at",
+    ]
     date_hierarchy = "created_at"
     inlines = [PhotoInline]
-    actions = ["hide"]
+    actions = ["hide", "restore"]
 
     @admin.action(description=_("Hide the selected listings"))
     def hide(self, request: HttpRequest, queryset: QuerySet[Listing]) -> None:
         for listing in queryset:
-            listing_hide(listing=listing)
+            listing_hide(listing=listing, actor=request.user)  # type: ignore[arg-type]
         self.message_user(request, _("%(count)d listing(s) hidden.") % {"count": queryset.count()}, messages.SUCCESS)
+
+    @admin.action(description=_("Show the selected hidden listings again"))
+    def restore(self, request: HttpRequest, queryset: QuerySet[Listing]) -> None:
+        restored = 0
+        for listing in queryset:
+            try:
+                listing_restore(listing=listing, actor=request.user)  # type: ignore[arg-type]
+            except DomainError as error:
+                self.message_user(request, f"{listing}: {error.detail}", messages.WARNING)
+            else:
+                restored += 1
+        self.message_user(request, _("%(count)d listing(s) shown again.") % {"count": restored}, messages.SUCCESS)
 
 
 @admin.register(Photo)
@@ -68,4 +93,13 @@ class PhotoAdmin(admin.ModelAdmin):
     raw_id_fields = ["listing"]
     # The original can carry GPS data: moderators see its metadata, never a link to the file itself.
     exclude = ["original"]
-    readonly_fields = ["upload_token", "original_sha256", "variants", "created_at", "updated_at", "processed_at"]
+    # The status too: a photo is withheld and made again only with its listing's hide and restore.
+    readonly_fields = [
+        "status",
+        "upload_token",
+        "original_sha256",
+        "variants",
+        "created_at",
+        "updated_at",
+        "processed_at",
+    ]

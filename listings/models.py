@@ -107,6 +107,8 @@ class ListingStatus(models.TextChoices):
     HIDDEN = "hidden", _("Hidden by a moderator")
 
 
+# Everybody may see a listing in one of these statuses (`Listing.is_public`, `listings.selectors.public_listings`);
+# `hidden` is none of them, so a moderator's hide takes the listing off every public face.
 PUBLIC_LISTING_STATUSES = (ListingStatus.ACTIVE, ListingStatus.RESERVED, ListingStatus.SOLD)
 
 
@@ -162,6 +164,21 @@ class Listing(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     # When the hand-over was completed: reuse impact counts in this month, whatever is edited afterwards.
     sold_at = models.DateTimeField(_("sold"), null=True, blank=True)
+    # A moderator's hide, recorded apart from the trade: while `status` is `hidden`, `restore_status` holds the
+    # trade status under the hide (kept up to date by `listings.services.listing_trade_move`), which a restore
+    # brings back. Blank when the listing is not hidden.
+    hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hidden by"),
+    )
+    restore_status = models.CharField(
+        _("status when restored"), max_length=10, choices=ListingStatus.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("listing")
@@ -189,6 +206,10 @@ class Listing(models.Model):
                 condition=models.Q(weight_kg__isnull=True) | models.Q(weight_kg__gte=0),
                 name="listing_weight_nonnegative",
             ),
+            models.CheckConstraint(
+                condition=models.Q(restore_status="") | models.Q(status="hidden"),
+                name="listing_restore_status_only_when_hidden",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -213,6 +234,8 @@ class Listing(models.Model):
 
     @property
     def is_public(self) -> bool:
+        """Shown to everybody. Who else may see it: `listings.selectors.listing_visible_to`; the queryset of public
+        listings: `listings.selectors.public_listings`."""
         return self.status in PUBLIC_LISTING_STATUSES
 
     @property
@@ -224,6 +247,8 @@ class PhotoStatus(models.TextChoices):
     PENDING = "pending", _("Processing")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
+    # The listing is hidden by a moderator: no public copies exist; a restore processes the original again.
+    WITHHELD = "withheld", _("Withheld while the listing is hidden")
 
 
 def private_storage():  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +27,7 @@ from core.queue import enqueue
 from .images import ImageRejected, image_probe
 from .models import Listing, Photo, PhotoStatus, original_upload_to
 from .pipeline import delete_files, private_storage
-from .selectors import listing_managed_by, photo_visible
+from .selectors import ListingFrozen, listing_is_frozen, listing_managed_by, listing_visible_to, photo_visible
 from .tasks import photo_process as photo_process_task
 
 logger = logging.getLogger(__name__)
@@ -60,15 +61,20 @@ class TooManyPhotos(DomainError):
     title = _("This listing already has as many photos as it can have.")
 
 
-def _listing_for_change(*, listing_id: int, user: User) -> Listing:
-    listing = Listing.objects.select_related("workshop").filter(pk=listing_id).first()
+def _listing_for_change(*, listing_id: int, user: User, lock: bool = False) -> Listing:
+    """The listing whose photos `user` changes, checked (locked, with `lock`) against who manages it and whether it
+    is frozen (`selectors.listing_is_frozen`: sold, withdrawn, hidden — no photo added or deleted)."""
+    rows = Listing.objects.select_related("workshop").filter(pk=listing_id)
+    listing = (rows.select_for_update(of=("self",)) if lock else rows).first()
     if listing is None:
         raise NotFound()
     if not listing_managed_by(listing=listing, user=user):
         # Those who may see the listing learn they may not change it; for the others it does not exist.
-        if listing.is_public or user.is_staff:
+        if listing_visible_to(listing=listing, user=user):
             raise NotAllowed(_("Only the seller can add or remove photos of this listing."))
         raise NotFound()
+    if listing_is_frozen(listing):
+        raise ListingFrozen()
     return listing
 
 
@@ -98,8 +104,9 @@ def photo_upload(*, listing_id: int, user: User, file: File) -> Photo:
     stored_name = ""
     try:
         with transaction.atomic():
-            # Lock the listing: concurrent uploads to one listing count photos one after the other.
-            locked = Listing.objects.select_for_update().get(pk=listing.pk)
+            # Lock the listing: concurrent uploads to one listing count photos one after the other, and a hide or a
+            # sale committed since the first check is seen here.
+            locked = _listing_for_change(listing_id=listing.pk, user=user, lock=True)
             existing = list(locked.photos.values_list("position", flat=True))
             if len(existing) >= settings.PHOTO_MAX_PER_LISTING:
                 raise TooManyPhotos(
@@ -126,14 +133,48 @@ def photo_upload(*, listing_id: int, user: User, file: File) -> Photo:
     return photo
 
 
+@transaction.atomic
 def photo_delete(*, photo_id: int, user: User) -> None:
     """Delete a photo and, once committed, its original and derivatives. A photo the user may not see (pending
-    or failed, or of a listing that is not public) does not exist for them: 404, as for reading it."""
+    or failed, or of a listing that is not public) does not exist for them: 404, as for reading it. The photos of
+    a frozen listing stay (409)."""
     photo = photo_visible(photo_id=photo_id, user=user)
     if photo is None:
         raise NotFound()
-    _listing_for_change(listing_id=photo.listing_id, user=user)
+    _listing_for_change(listing_id=photo.listing_id, user=user, lock=True)
     Photo.objects.filter(pk=photo.pk).delete()  # the files go once committed: photo_files_delete_later
+
+
+def photos_withhold(*, listing_id: int) -> None:
+    """Take the photos of a listing a moderator hid off the public storage (in the caller's transaction, with the
+    listing locked): each ready or pending photo becomes `withheld` under a new random token, and once committed
+    its derivatives are deleted and their URLs purged from a CDN (`pipeline.delete_files`). The private original
+    stays, for `photos_release`. A render still running for a pending photo finds the token changed and removes
+    what it wrote (`pipeline.photo_process`)."""
+    public: list[str] = []
+    photos = Photo.objects.select_for_update().filter(
+        listing_id=listing_id, status__in=[PhotoStatus.READY, PhotoStatus.PENDING]
+    )
+    for photo in photos:
+        public += [v["name"] for v in (photo.variants or {}).values() if v.get("name")]
+        Photo.objects.filter(pk=photo.pk).update(
+            status=PhotoStatus.WITHHELD,
+            variants={},
+            upload_token=secrets.token_urlsafe(24),
+            updated_at=timezone.now(),
+        )
+    if public:
+        transaction.on_commit(partial(delete_files, public=public, private=[]))
+
+
+def photos_release(*, listing_id: int) -> None:
+    """Make the withheld photos of a restored listing again (in the caller's transaction): each is `pending` and
+    queued after commit; the worker renders it from the private original under its new token, so no URL from
+    before the hide works again."""
+    ids = list(Photo.objects.filter(listing_id=listing_id, status=PhotoStatus.WITHHELD).values_list("pk", flat=True))
+    Photo.objects.filter(pk__in=ids).update(status=PhotoStatus.PENDING, attempts=0, updated_at=timezone.now())
+    for photo_id in ids:
+        enqueue(photo_process_task, photo_id)
 
 
 def photo_deleted(sender: Any, instance: Photo, **kwargs: Any) -> None:

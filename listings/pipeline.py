@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_noop
 
 from .images import ImageRejected, image_render
@@ -85,7 +86,9 @@ def photo_process(*, photo_id: int) -> Photo | None:
             "content_type": variant.content_type,
         }
     now = timezone.now()
-    updated = Photo.objects.filter(pk=photo.pk, status=PhotoStatus.PENDING).update(
+    # Under the token it was rendered for: a photo withheld meanwhile (its listing hidden, perhaps restored since)
+    # has a new token, and these files are not its derivatives.
+    updated = Photo.objects.filter(pk=photo.pk, status=PhotoStatus.PENDING, upload_token=photo.upload_token).update(
         status=PhotoStatus.READY,
         failure_reason="",
         width=rendered.width,
@@ -95,19 +98,36 @@ def photo_process(*, photo_id: int) -> Photo | None:
         processed_at=now,
         updated_at=now,
     )
-    if not updated and not Photo.objects.filter(pk=photo.pk).exists():
-        # Deleted while we worked: don't leave its derivatives behind.
+    current = Photo.objects.filter(pk=photo.pk).values_list("upload_token", flat=True).first()
+    if not updated and current != photo.upload_token:
+        # Deleted or withheld while we worked: don't leave public copies behind.
         delete_files(public=[v["name"] for v in variants.values()], private=[])
     return Photo.objects.filter(pk=photo_id).first()
 
 
 def delete_files(*, public: list[str], private: list[str]) -> None:
+    """Delete files of the public and the private storage; then have a CDN forget the public ones' URLs
+    (`cdn_purge`). Every deletion of public copies comes here: a deleted photo, a hidden listing's photos."""
+    urls = [public_storage().url(name) for name in public]
     for storage, names in ((public_storage(), public), (private_storage(), private)):
         for name in names:
             try:
                 storage.delete(name)
             except OSError:
                 logger.warning("Could not delete %s", name, exc_info=True)
+    cdn_purge(urls)
+
+
+def cdn_purge(urls: list[str]) -> None:
+    """Call the hook `MEDIA_CDN_PURGE` names (a dotted path to a callable taking a list of URLs, as the public
+    storage makes them) so a CDN stops serving files that were deleted; nothing without one (docs/operations.md).
+    A failing hook is logged and never undoes the deletion."""
+    if not urls or not settings.MEDIA_CDN_PURGE:
+        return
+    try:
+        import_string(settings.MEDIA_CDN_PURGE)(urls)
+    except Exception:  # a hook of the deployment's own: whatever it raises, the files are gone
+        logger.exception("The CDN purge hook failed for %d URL(s)", len(urls))
 
 
 @dataclass(frozen=True)

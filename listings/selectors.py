@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.files.storage import storages
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.selectors import is_member, workshop_ids_of, workshop_members
-from core.errors import InvalidInput, NotFound
+from core.errors import DomainError, InvalidInput, NotFound
 
-from .models import PUBLIC_LISTING_STATUSES, Category, Kind, Listing, Photo, PhotoStatus
+from .models import PUBLIC_LISTING_STATUSES, Category, Kind, Listing, ListingStatus, Photo, PhotoStatus
 from .search import listing_filters_apply
 
 
@@ -123,6 +125,12 @@ def listing_seller_name(*, listing: Listing, user: Any = None) -> str:
     return listing.seller.display_name
 
 
+def public_listings() -> QuerySet[Listing]:
+    """The listings everybody may see (`Listing.is_public` as a filter): active, reserved, sold — never a draft, a
+    withdrawn listing or one a moderator hid. Browse, search and saved-search digests start here."""
+    return Listing.objects.filter(status__in=PUBLIC_LISTING_STATUSES)
+
+
 def listing_visible_to(*, listing: Listing, user: Any) -> bool:
     """Who may see a listing: everybody while it is public; whatever its status, who manages it and staff."""
     return listing.is_public or getattr(user, "is_staff", False) or listing_managed_by(listing=listing, user=user)
@@ -144,11 +152,39 @@ def listing_get(
     return listing
 
 
+# --- Which listing states are frozen -------------------------------------------------------------------------
+
+FROZEN_STATUSES = (ListingStatus.SOLD, ListingStatus.WITHDRAWN, ListingStatus.HIDDEN)
+# What a buyer reserved on: it stays as it was until the reservation ends.
+RESERVED_TERMS = frozenset({"price_dkk", "kind"})
+
+
+class ListingFrozen(DomainError):
+    """Raised by every write a frozen listing refuses (`listing_is_frozen`): 409."""
+
+    code = "listing_frozen"
+    title = gettext_lazy("A sold, withdrawn or hidden listing cannot be changed.")
+
+
+def listing_is_frozen(listing: Listing) -> bool:
+    """Is this listing frozen? A sold, withdrawn or hidden listing changes no more: no field, no photo added,
+    deleted or reordered. Asked by `services.listing_update`, the photo services, the API's `can_edit` and the
+    pages' edit forms and buttons. Only a moderator (the admin) changes a frozen listing."""
+    return listing.status in FROZEN_STATUSES
+
+
+def listing_frozen_terms(listing: Listing) -> frozenset[str]:
+    """The fields of a listing that is not frozen which must not change now: while a reservation is open (the
+    listing is `reserved`), the terms the buyer reserved on — price and kind. Asked by `services.listing_update`
+    and the pages' edit form."""
+    return RESERVED_TERMS if listing.status == ListingStatus.RESERVED else frozenset()
+
+
 def listing_browse(*, filters: dict[str, Any]) -> QuerySet[Listing]:
     """Public listings matching cleaned filters (`listings.search.listing_filters_clean`), with what a list
     item shows loaded in two queries whatever the page size. Ordering is left to the paginator."""
     qs = (
-        Listing.objects.filter(status__in=PUBLIC_LISTING_STATUSES)
+        public_listings()
         .select_related("category", "seller", "workshop")
         .only(*BROWSE_FIELDS)
         .prefetch_related(ready_photos_prefetch(only=PHOTO_THUMBNAIL_FIELDS))
@@ -205,13 +241,26 @@ def photo_thumbnail(photo: Photo | None) -> dict[str, Any] | None:
 
 
 def photo_visible(*, photo_id: int, user: Any) -> Photo | None:
-    """A photo the user may see: ready photos of public listings for everybody; every photo of a listing
-    for its seller, the workshop's members and moderators. None otherwise."""
+    """A photo the user may see: ready photos of listings everybody may see; every photo of a listing for those
+    who may see it although it is not public (`listing_visible_to`: who manages it, moderators). None otherwise."""
     photo = Photo.objects.select_related("listing__workshop").filter(pk=photo_id).first()
-    if photo is None:
+    if photo is None or not listing_visible_to(listing=photo.listing, user=user):
         return None
-    if getattr(user, "is_staff", False) or listing_managed_by(listing=photo.listing, user=user):
-        return photo
     if photo.status == PhotoStatus.READY and photo.listing.is_public:
         return photo
+    if getattr(user, "is_staff", False) or listing_managed_by(listing=photo.listing, user=user):
+        return photo
     return None
+
+
+def photo_derivative_served(*, name: str) -> bool:
+    """May a file of the public storage be served? A photo derivative (`photos/<listing>/<token>/…`) only while its
+    photo is ready under that token: a hidden listing's photos are withheld (their token changed), a deleted
+    photo is gone. Object storage answers this by the file being deleted; the development media view asks it too,
+    so a file left behind by a failed delete is not served either."""
+    parts = posixpath.normpath(name).lstrip("/").split("/")  # as django.views.static.serve resolves it
+    if parts[0] != "photos" or len(parts) < 4:
+        return True  # not a derivative (a path out of MEDIA_ROOT is the storage's to refuse)
+    if len(parts) != 4 or not parts[1].isdigit():
+        return False
+    return Photo.objects.filter(listing_id=int(parts[1]), upload_token=parts[2], status=PhotoStatus.READY).exists()

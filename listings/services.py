@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +15,8 @@ from accounts.models import User
 from core.errors import DomainError, InvalidInput, NotAllowed
 
 from .models import Category, Kind, Listing, ListingStatus
-from .selectors import listing_managed_by
+from .photos import photos_release, photos_withhold
+from .selectors import ListingFrozen, listing_frozen_terms, listing_is_frozen, listing_managed_by
 from .signals import listing_withdrawn
 
 
@@ -22,11 +24,83 @@ class ListingStateConflict(DomainError):
     code = "listing_state"
 
 
+# --- Moderation: a hide sticks through every later transition ---------------------------------------------------
+
+# The only moves a hidden listing still makes: the end of a reservation that was open when it was hidden, between
+# the two people (the hand-over, a cancellation, an expiry). They are recorded under the hide, never shown.
+MOVES_UNDER_HIDE = frozenset(
+    {(ListingStatus.RESERVED, ListingStatus.SOLD), (ListingStatus.RESERVED, ListingStatus.ACTIVE)}
+)
+
+
+def listing_trade_move(*, listing_id: int, source: tuple[str, ...], target: str, **fields: Any) -> bool:
+    """Move a listing along the trade life cycle — from one of `source` to `target`, writing `fields` with it —
+    in one conditional UPDATE of its row (concurrent moves serialise on the row; only one finds it in `source`).
+
+    A moderator's hide stays on top: a hidden listing keeps status `hidden`; the moves in MOVES_UNDER_HIDE are
+    recorded in its `restore_status` (what a restore shows again), any other move finds no row. False when the
+    listing is in none of `source`. The transitions that start from a status a hidden listing never has (publish
+    from `draft`, withdraw, reserve from `active`) need no more than their own conditional UPDATE; those that end
+    a reservation (`marketplace.services`) come here."""
+    under_hide = [s for s in source if (s, target) in MOVES_UNDER_HIDE]
+    hidden = Q(status=ListingStatus.HIDDEN)
+    return bool(
+        Listing.objects.filter(pk=listing_id)
+        .filter(Q(status__in=source) | (hidden & Q(restore_status__in=under_hide)))
+        .update(
+            status=Case(When(hidden, then=Value(ListingStatus.HIDDEN.value)), default=Value(target)),
+            restore_status=Case(When(hidden, then=Value(target)), default=Value("")),
+            updated_at=timezone.now(),
+            **fields,
+        )
+    )
+
+
 @transaction.atomic
-def listing_hide(*, listing: Listing) -> Listing:
-    """A moderator hides a listing: it disappears from browse and search at once."""
-    Listing.objects.filter(pk=listing.pk).update(status=ListingStatus.HIDDEN)
-    listing.refresh_from_db(fields=["status", "updated_at"])
+def listing_hide(*, listing: Listing, actor: User | None = None) -> Listing:
+    """A moderator hides a listing: it leaves browse, search, its page and every other public face at once, and
+    stays hidden through whatever happens next (`listing_trade_move`) until a moderator restores it. Its photos'
+    public copies are deleted and their URLs purged (`photos.photos_withhold`). Hiding a hidden listing changes
+    nothing."""
+    locked = Listing.objects.select_for_update().get(pk=listing.pk)
+    if locked.status != ListingStatus.HIDDEN:
+        now = timezone.now()
+        Listing.objects.filter(pk=locked.pk).update(
+            status=ListingStatus.HIDDEN,
+            restore_status=locked.status,
+            hidden_at=now,
+            hidden_by=actor,
+            updated_at=now,
+        )
+        photos_withhold(listing_id=locked.pk)
+    listing.refresh_from_db()
+    return listing
+
+
+def _status_on_restore(listing: Listing) -> str:
+    if listing.restore_status:
+        return listing.restore_status
+    # Hidden before the trade status was kept under the hide: what its dates say.
+    if listing.sold_at:
+        return ListingStatus.SOLD
+    return ListingStatus.ACTIVE if listing.published_at else ListingStatus.DRAFT
+
+
+@transaction.atomic
+def listing_restore(*, listing: Listing, actor: User | None = None) -> Listing:
+    """A moderator undoes a hide: the listing is in the trade status it reached under the hide (a hand-over
+    completed meanwhile shows it sold), and its photos are made again from the private originals under new
+    names. A listing whose seller has deleted their account stays hidden (409)."""
+    locked = Listing.objects.select_for_update().select_related("seller").get(pk=listing.pk)
+    if locked.status != ListingStatus.HIDDEN:
+        raise ListingStateConflict(_("Only a hidden listing can be restored."))
+    if locked.workshop_id is None and not locked.seller.is_active:
+        raise ListingStateConflict(_("The seller has deleted their account: the listing stays hidden."))
+    Listing.objects.filter(pk=locked.pk).update(
+        status=_status_on_restore(locked), restore_status="", hidden_at=None, hidden_by=None, updated_at=timezone.now()
+    )
+    photos_release(listing_id=locked.pk)
+    listing.refresh_from_db()
     return listing
 
 
@@ -42,7 +116,6 @@ EDITABLE_FIELDS = (
     "weight_kg",
     "pickup_details",
 )
-EDITABLE_STATUSES = (ListingStatus.DRAFT, ListingStatus.ACTIVE, ListingStatus.RESERVED)
 
 
 def _check_leaf(category: Category) -> None:
@@ -118,14 +191,19 @@ def _check_manager(listing: Listing, actor: User) -> None:
 
 @transaction.atomic
 def listing_update(*, listing: Listing, actor: User, **fields: Any) -> Listing:
-    """Change the editable fields of a draft, active or reserved listing."""
+    """Change the editable fields of a listing that is not frozen (`selectors.listing_is_frozen`); while it is
+    reserved, not the terms the buyer reserved on (`selectors.listing_frozen_terms`). Checked on the locked row."""
     _check_manager(listing, actor)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(_("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     listing = Listing.objects.select_for_update().get(pk=listing.pk)
-    if listing.status not in EDITABLE_STATUSES:
-        raise ListingStateConflict(_("A sold, withdrawn or hidden listing cannot be changed."))
+    if listing_is_frozen(listing):
+        raise ListingFrozen()
+    changed = {name for name, value in fields.items() if getattr(listing, name) != value}
+    if changed & listing_frozen_terms(listing):
+        message = _("The listing is reserved: its price and kind cannot change until the reservation ends.")
+        raise ListingStateConflict(message, code="listing_reserved")
     if "category" in fields:
         _check_leaf(fields["category"])
     for name, value in fields.items():

@@ -49,7 +49,7 @@ class ReportAdmin(admin.ModelAdmin):
     @admin.action(description=_("Hide the reported listings"))
     def hide_listing(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
         for report in queryset.select_related("listing"):
-            listing_hide(listing=report.listing)
+            listing_hide(listing=report.listing, actor=request.user)  # type: ignore[arg-type]
         queryset.update(status=ReportStatus.ACTIONED, handled_by=request.user, handled_at=timezone.now())
         self.message_user(request, _("Listings hidden."), messages.SUCCESS)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +19,7 @@ from core.mail import is_one_line
 from listings.models import Kind, Listing, ListingStatus
 from listings.search import listing_filters_clean, listing_filters_to_json
 from listings.selectors import listing_managed_by, listing_seller_side_users
+from listings.services import listing_trade_move
 from notifications.services import notification_send
 
 from .models import (
@@ -59,6 +61,17 @@ class ReservationStateConflict(DomainError):
     code = "reservation_state"
 
 
+class TooManyReservations(DomainError):
+    code = "too_many_reservations"
+    title = gettext_lazy("You hold as many reservations as you can.")
+
+
+class ReservationRetryLater(DomainError):
+    status = 429
+    code = "reservation_retry_later"
+    title = gettext_lazy("You cannot reserve this item again yet.")
+
+
 def seller_side(*, listing: Listing, user: User) -> bool:
     """The seller, or a member of the workshop selling the listing."""
     return listing_managed_by(listing=listing, user=user)
@@ -80,15 +93,43 @@ def _listing_url(listing: Listing) -> str:
     return listing.get_absolute_url()
 
 
+def _check_buyer_may_hold(*, listing: Listing, buyer: User) -> None:
+    """May this buyer hold one more reservation, of this listing? Not above RESERVATION_MAX_OPEN_PER_BUYER open
+    ones (409), and not again within RESERVATION_RETRY_AFTER_MINUTES of their own reservation of it ending by their
+    cancelling or letting it expire (429). Counted with the buyer's row locked: a buyer's concurrent requests take
+    turns, so the cap holds under concurrency."""
+    User.objects.select_for_update().filter(pk=buyer.pk).values_list("pk", flat=True).first()
+    cap = settings.RESERVATION_MAX_OPEN_PER_BUYER
+    if Reservation.objects.filter(buyer=buyer, status__in=OPEN_RESERVATION_STATUSES).count() >= cap:
+        raise TooManyReservations(
+            _("You already hold %(count)d open reservations. Complete or cancel one before reserving another.")
+            % {"count": cap}
+        )
+    wait = timedelta(minutes=settings.RESERVATION_RETRY_AFTER_MINUTES)
+    let_go = Reservation.objects.filter(
+        Q(status=ReservationStatus.CANCELLED, cancelled_by=buyer) | Q(status=ReservationStatus.EXPIRED),
+        buyer=buyer,
+        listing_id=listing.pk,
+        cancelled_at__gt=timezone.now() - wait,
+    )
+    if let_go.exists():
+        raise ReservationRetryLater(
+            _("You let your reservation of this item go a moment ago. You can reserve it again in %(minutes)d minutes.")
+            % {"minutes": settings.RESERVATION_RETRY_AFTER_MINUTES}
+        )
+
+
 @transaction.atomic
 def reservation_create(*, listing: Listing, buyer: User) -> Reservation:
     """A buyer holds an active listing for `RESERVATION_HOURS`. Exactly one buyer wins when many try at once:
     the listing row is switched active → reserved by a conditional UPDATE (the row lock serialises the
-    contenders; every loser sees 0 rows), and the partial unique index on open reservations backs it up."""
+    contenders; every loser sees 0 rows), and the partial unique index on open reservations backs it up. One
+    buyer can't hold the marketplace (`_check_buyer_may_hold`)."""
     if seller_side(listing=listing, user=buyer):
         raise NotAllowed(_("You cannot reserve your own listing."), code="own_listing")
     if listing.kind == Kind.REPAIR:  # the kind never changes, so checking it first races with nothing
         raise ListingNotReservable(_("This item was donated for repair and cannot be reserved."))
+    _check_buyer_may_hold(listing=listing, buyer=buyer)
     won = Listing.objects.filter(pk=listing.pk, status=ListingStatus.ACTIVE).update(
         status=ListingStatus.RESERVED, updated_at=timezone.now()
     )
@@ -168,7 +209,10 @@ def reservation_complete(*, reservation: Reservation, actor: User) -> Reservatio
     reservation.status = ReservationStatus.COMPLETED
     reservation.completed_at = now
     reservation.save(update_fields=["status", "completed_at"])
-    Listing.objects.filter(pk=reservation.listing_id).update(status=ListingStatus.SOLD, sold_at=now, updated_at=now)
+    # Sold — or, for a listing a moderator hid meanwhile, sold under the hide: it stays hidden (docs/marketplace.md).
+    listing_trade_move(
+        listing_id=reservation.listing_id, source=(ListingStatus.RESERVED,), target=ListingStatus.SOLD, sold_at=now
+    )
     listing = reservation.listing
     _notify(
         reservation.buyer,
@@ -187,9 +231,7 @@ def _release(reservation: Reservation, status: str, actor: User | None) -> None:
     reservation.cancelled_at = now
     reservation.cancelled_by = actor
     reservation.save(update_fields=["status", "cancelled_at", "cancelled_by"])
-    Listing.objects.filter(pk=reservation.listing_id, status=ListingStatus.RESERVED).update(
-        status=ListingStatus.ACTIVE, updated_at=now
-    )
+    listing_trade_move(listing_id=reservation.listing_id, source=(ListingStatus.RESERVED,), target=ListingStatus.ACTIVE)
 
 
 @transaction.atomic
