@@ -27,7 +27,7 @@ def _address(value: str) -> str | None:
 def client_ip(request: HttpRequest) -> str:
     """The client's IP address (see the module's docstring). An entry that is not an IP address — a proxy that
     is not set up as `docs/operations.md` says — counts as no header: the TCP peer is used."""
-    remote = _address(request.META.get("REMOTE_ADDR") or "") or "0.0.0.0"  # noqa: S104 — a key, never bound
+    remote = _address(request.META.get("REMOTE_ADDR") or "") or "0.0.0.0"  # noqa: S104  # nosec B104 — a key, never bound
     proxies = settings.TRUSTED_PROXY_COUNT
     forwarded = [part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     if proxies <= 0 or not forwarded:
