@@ -111,7 +111,7 @@ def _job_back(request: HttpRequest, pk: int) -> str:
 
 
 def _job_context(job: RepairJob, workshops: list[Workshop], user: User, **forms_in: Any) -> dict[str, Any]:
-    mine = job_selectors.user_acts_for_job(user=user, job=job)
+    mine = any(w.pk == job.workshop_id for w in workshops)  # the verified workshops: `user_acts_for_job`, loaded
     claimers = [w for w in workshops if any(c.pk == job.category_id for c in w.categories.all())]
     active = job.status in (JobStatus.CLAIMED, JobStatus.IN_PROGRESS)
     published: Listing | None = Listing.objects.filter(source_job=job).first()

@@ -134,7 +134,7 @@ def job_history_visible_to(*, job: RepairJob, user: User | AnonymousUser) -> Job
     is_staff = bool(getattr(user, "is_staff", False))
     own: set[int] = set()
     if user.is_authenticated:
-        own = set(workshop_ids_of(user=user))
+        own = set(workshop_ids_of(user=user).values_list("workshop_id", flat=True))
     is_donor = bool(user.is_authenticated and job.listing_id and job.listing and job.listing.seller_id == user.pk)
 
     def mine(workshop_id: int | None) -> bool:

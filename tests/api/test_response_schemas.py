@@ -24,7 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Workshop
+from accounts.models import Workshop, WorkshopMembership
 from accounts.services import workshop_verify
 from marketplace.models import SavedSearch
 from repairs.models import JobStatus
@@ -315,9 +315,15 @@ def test_accounts_and_workshops_answer_as_documented(schema: dict[str, Any]) -> 
     doc.check(colleague.post(f"{API}/conversations/{conversation['id']}/messages/", reply, format="json"), 201)
     doc.check(resident.post(f"{API}/saved-searches/", {"name": "Stole", "query": {"q": "stol"}}, format="json"), 201)
 
-    # Exports with a row in every part: the resident's, the member's, the colleague's and the donor's.
+    # A member who published a listing for the workshop and then left it.
+    former = factories.MembershipFactory(workshop=workshop, role="staff").user
+    factories.ListingFactory(seller=former, workshop=workshop)
+    WorkshopMembership.objects.filter(user=former, workshop=workshop).delete()
+
+    # Exports with a row in every part: the resident's, the member's, the colleague's, the donor's and the former
+    # member's.
     filled: set[str] = set()
-    for client in (resident, client_for(member), colleague, client_for(donor)):
+    for client in (resident, client_for(member), colleague, client_for(donor), client_for(former)):
         export = doc.check(client.get(f"{API}/me/export/"), 200)
         filled |= {part for part, rows in export.items() if rows}
     assert filled == set(export)

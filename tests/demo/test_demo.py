@@ -69,6 +69,11 @@ def test_a_newcomer_finds_24_public_listings_over_8_categories_each_with_a_ready
 def test_photos_are_processed_by_the_pipeline_without_upscaling():
     photos = Photo.objects.all()
     assert photos.count() >= 30
+    # A hidden listing's photos are withheld from their public URLs (listings.photos.photos_withhold); all others
+    # are ready.
+    withheld = photos.filter(listing__status=ListingStatus.HIDDEN)
+    assert {*withheld.values_list("status", flat=True)} <= {PhotoStatus.WITHHELD}
+    photos = photos.exclude(pk__in=withheld.values("pk"))
     assert {*photos.values_list("status", flat=True)} == {PhotoStatus.READY}
     for photo in photos:
         assert set(photo.variants) == {"w320", "w1024", "w2048", "w2048_jpeg"} and photo.blurhash

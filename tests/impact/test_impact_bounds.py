@@ -18,8 +18,8 @@ from listings.models import Listing, ListingStatus
 from repairs import services
 from repairs.models import JobStatus, RepairJob, WorkLog
 from tests import factories
-from tests.conftest import client_for
-from tests.repairs.conftest import make_job
+from tests.helpers import client_for
+from tests.repairs.helpers import make_job
 
 D = Decimal
 API = "/api/v1"

@@ -15,8 +15,8 @@ from django.urls import reverse
 from listings import photos, pipeline
 from listings.models import Listing, ListingStatus, Photo
 from listings.services import listing_hide
-from tests.conftest import client_for
 from tests.factories import ListingFactory, UserFactory
+from tests.helpers import client_for
 from tests.listings import imagegen
 
 pytestmark = pytest.mark.django_db

@@ -19,8 +19,8 @@ from listings.models import Listing, ListingStatus, Photo, PhotoStatus
 from listings.services import ListingStateConflict
 from marketplace.models import Reservation, ReservationStatus
 from marketplace.tasks import reservations_expire
-from tests.conftest import client_for
 from tests.factories import ListingFactory, UserFactory
+from tests.helpers import client_for
 from tests.listings import imagegen
 
 pytestmark = pytest.mark.django_db

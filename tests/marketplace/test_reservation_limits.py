@@ -14,8 +14,8 @@ from django.utils import timezone
 from listings.categories import categories_load
 from marketplace.models import Reservation, ReservationStatus
 from marketplace.tasks import reservations_expire
-from tests.conftest import client_for
 from tests.factories import ListingFactory, UserFactory
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -116,7 +116,7 @@ def test_a_line_break_in_a_workshop_name_does_not_lose_the_donors_email(
     eager_celery, django_capture_on_commit_callbacks
 ):
     from repairs.services import job_claim
-    from tests.repairs.conftest import make_job
+    from tests.repairs.helpers import make_job
 
     job = make_job()
     member = MembershipFactory(workshop__name="Cykel\r\nsmeden")

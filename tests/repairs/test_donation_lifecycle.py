@@ -15,7 +15,7 @@ from repairs import services
 from repairs.errors import JobNotFound, JobWrongStatus
 from repairs.models import JobEvent, JobStatus, RepairJob
 from tests import factories
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

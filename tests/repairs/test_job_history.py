@@ -15,8 +15,8 @@ from django.utils import timezone
 from repairs import services
 from repairs.models import RepairJob
 from tests import factories
-from tests.conftest import client_for
-from tests.repairs.conftest import make_job, url
+from tests.helpers import client_for
+from tests.repairs.helpers import make_job, url
 
 pytestmark = pytest.mark.django_db
 

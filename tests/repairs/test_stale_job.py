@@ -15,7 +15,7 @@ from repairs import services
 from repairs.errors import NotJobWorkshopMember
 from repairs.models import DataWipe, JobEvent, RepairJob, WorkLog
 from tests import factories
-from tests.repairs.conftest import make_job
+from tests.repairs.helpers import make_job
 
 pytestmark = pytest.mark.django_db
 
