@@ -285,6 +285,8 @@ REST_FRAMEWORK = {
         "invite": os.environ.get("THROTTLE_INVITE", "30/hour"),
         # The public ORDS export: a differently filtered export is a new build, so each client gets a few a minute.
         "ords_export": os.environ.get("THROTTLE_ORDS_EXPORT", "30/min"),
+        # A person's data download from My page (POST /profile/data/), per account: each one builds a whole export.
+        "data_export": os.environ.get("THROTTLE_DATA_EXPORT", "10/hour"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -320,6 +322,10 @@ CACHES = {
 
 # --- Security --------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# Messages ("Your profile is saved.") live in the session, not in a cookie of their own: the only cookies the site
+# sets are sessionid, csrftoken and django_language, all strictly necessary (the privacy policy says so, and
+# tests/frontend/test_privacy_pages.py checks the cookies of real responses).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -405,6 +411,27 @@ MEDIA_CDN_PURGE = os.environ.get("MEDIA_CDN_PURGE", "")
 CELERY_BEAT_SCHEDULE["photos-sweep"] = {
     "task": "listings.tasks.photos_sweep",
     "schedule": float(PHOTO_SWEEP_EVERY_SECONDS),
+}
+
+# --- Privacy: the data controller and storage limitation --------------------------------------------------------
+# Who answers for the personal data (GDPR art. 13): each operator fills this in; shown on /privacy/ and /about/.
+DATA_CONTROLLER_NAME = os.environ.get("DATA_CONTROLLER_NAME", "Kredsløb Aalborg Øst (demo)")
+DATA_CONTROLLER_ADDRESS = os.environ.get("DATA_CONTROLLER_ADDRESS", "Kildeparken 1, 9220 Aalborg Øst")
+DATA_CONTROLLER_EMAIL = os.environ.get("DATA_CONTROLLER_EMAIL", "privacy@kredslob.local")
+DATA_CONTROLLER_CVR = os.environ.get("DATA_CONTROLLER_CVR", "")
+# A photo's private original (it can carry GPS) is deleted this many days after its public copies are ready (or
+# after it failed); the copies have no metadata. Login records (django-axes attempts and logs) and expired sessions
+# go after LOGIN_RECORD_RETENTION_DAYS. `privacy.tasks.retention_enforce` does both, at most RETENTION_BATCH rows of
+# each kind per run, every RETENTION_EVERY_SECONDS. The privacy policy states the periods from these settings.
+PHOTO_ORIGINAL_RETENTION_DAYS = env_int("PHOTO_ORIGINAL_RETENTION_DAYS", 30)
+LOGIN_RECORD_RETENTION_DAYS = env_int("LOGIN_RECORD_RETENTION_DAYS", 30)
+RETENTION_BATCH = env_int("RETENTION_BATCH", 500)
+RETENTION_EVERY_SECONDS = env_int("RETENTION_EVERY_SECONDS", 3600)
+if PHOTO_ORIGINAL_RETENTION_DAYS < 0 or LOGIN_RECORD_RETENTION_DAYS < 1 or RETENTION_BATCH < 1:
+    raise ImproperlyConfigured("Retention periods are days (0 or more for originals, 1 or more for login records).")
+CELERY_BEAT_SCHEDULE["privacy-retention"] = {
+    "task": "privacy.tasks.retention_enforce",
+    "schedule": float(RETENTION_EVERY_SECONDS),
 }
 
 LOGGING = {

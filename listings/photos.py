@@ -26,7 +26,7 @@ from core.queue import enqueue
 
 from .images import ImageRejected, image_probe
 from .models import Listing, Photo, PhotoStatus, original_upload_to
-from .pipeline import delete_files, private_storage
+from .pipeline import delete_files, private_storage, public_copy_keep_privately, retained_source_name
 from .selectors import ListingFrozen, listing_is_frozen, listing_managed_by, listing_visible_to, photo_visible
 from .tasks import photo_process as photo_process_task
 
@@ -156,11 +156,21 @@ def photos_withhold(*, listing_id: int) -> None:
         listing_id=listing_id, status__in=[PhotoStatus.READY, PhotoStatus.PENDING]
     )
     for photo in photos:
-        public += [v["name"] for v in (photo.variants or {}).values() if v.get("name")]
+        variants = [v for v in (photo.variants or {}).values() if v.get("name")]
+        public += [v["name"] for v in variants]
+        token = secrets.token_urlsafe(24)
+        source = photo.original.name
+        if not source and variants:
+            # Its original was deleted (storage limitation, `pipeline.photo_originals_expire`): its largest public
+            # copy, which has no metadata, is kept privately before the public ones go, for `photos_release`.
+            largest = max(variants, key=lambda v: v.get("width") or 0)
+            source = retained_source_name(photo, token)
+            transaction.on_commit(partial(public_copy_keep_privately, public_name=largest["name"], private_name=source))
         Photo.objects.filter(pk=photo.pk).update(
             status=PhotoStatus.WITHHELD,
             variants={},
-            upload_token=secrets.token_urlsafe(24),
+            upload_token=token,
+            original=source,
             updated_at=timezone.now(),
         )
     if public:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
-from django.db.models import F
+from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_noop
@@ -160,3 +162,52 @@ def photos_stale_claim(*, now: datetime | None = None) -> SweepResult:
     if requeued or failed:
         logger.info("Photo sweep: %d re-queued, %d failed", requeued, failed)
     return SweepResult(requeued=requeued, failed=failed, ids=ids)
+
+
+def retained_source_name(photo: Photo, token: str) -> str:
+    """Where a withheld photo whose original is gone keeps its largest public copy privately (under its new token)."""
+    return f"originals/retained/{photo.listing_id}/{token}.webp"
+
+
+def public_copy_keep_privately(*, public_name: str, private_name: str) -> None:
+    """Copy a public derivative into the private storage (before the public one is deleted): it has no metadata, and
+    `photo_process` can make the photo again from it when its listing is restored."""
+    try:
+        with public_storage().open(public_name, "rb") as source:
+            private_storage().save(private_name, ContentFile(source.read()))
+    except OSError:
+        logger.warning("Could not keep %s privately", public_name, exc_info=True)
+
+
+def _originals_expired_q(cutoff: datetime) -> Q:
+    # Ready: counted from when its public copies were made. Failed: it will never have any; the person is asked to
+    # upload again, and the file goes the same time after it failed.
+    return Q(status=PhotoStatus.READY, processed_at__lt=cutoff) | Q(status=PhotoStatus.FAILED, updated_at__lt=cutoff)
+
+
+def photo_originals_expire(*, now: datetime | None = None, batch: int | None = None) -> int:
+    """Storage limitation: delete the private originals (they can carry GPS) of photos whose public copies have been
+    ready for PHOTO_ORIGINAL_RETENTION_DAYS, or that failed that long ago — at most `batch` (RETENTION_BATCH) per
+    call, oldest first. Idempotent: each row is cleared by a conditional UPDATE (a photo withheld, re-made or
+    deleted meanwhile is left alone), and its file deleted only once that UPDATE committed.
+
+    The public copies stay. A photo whose listing a moderator hides later is kept, privately, as its largest
+    public copy (`listings.photos.photos_withhold`), so restoring the listing still works; a withheld photo keeps
+    its original while the listing is hidden. Returns how many originals were deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.PHOTO_ORIGINAL_RETENTION_DAYS)
+    expired = _originals_expired_q(cutoff)
+    rows = list(
+        Photo.objects.filter(expired)
+        .exclude(original="")
+        .order_by("pk")
+        .values_list("pk", "original")[: batch or settings.RETENTION_BATCH]
+    )
+    gone: list[str] = []
+    for pk, name in rows:
+        if Photo.objects.filter(expired, pk=pk, original=name).update(original=""):
+            gone.append(name)
+    if gone:
+        transaction.on_commit(partial(delete_files, public=[], private=gone))
+        logger.info("Retention: %d photo original(s) deleted", len(gone))
+    return len(gone)
