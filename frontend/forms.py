@@ -103,3 +103,16 @@ class BrowseForm(forms.Form):
             or f.upcycled_only
             or f.area
         )
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput({"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account is deleted and cannot be restored."),
+        error_messages={"required": _("Tick the box to confirm that you want to delete your account.")},
+    )

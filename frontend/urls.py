@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from . import views, views_invitations, views_post, views_trade, views_workshop
+from . import views, views_invitations, views_post, views_privacy, views_trade, views_workshop
 
 app_name = "frontend"
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("profile/data/", views_privacy.data_download, name="data_download"),
+    path("profile/delete/", views_privacy.account_delete, name="account_delete"),
+    path("privacy/", views_privacy.privacy_policy, name="privacy"),
+    path("terms/", views_privacy.terms, name="terms"),
+    path("about/", views_privacy.about, name="about"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

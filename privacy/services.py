@@ -4,14 +4,45 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, WorkshopInvitation
 from accounts.services import user_access_end
+from core.errors import InvalidInput
 from listings.models import Kind, Listing, ListingStatus, Photo
 from marketplace.models import OPEN_RESERVATION_STATUSES, Reservation, SavedSearch
 from marketplace.services import reservation_cancel
 from notifications.models import Notification
 from repairs.services import donor_forget
+
+# What deleting an account does, as `user_delete` does it: My page's confirmation lists these, so the page can
+# never promise more or less than the code keeps. Change one with the other.
+DELETION_REMOVES: tuple[Promise, ...] = (
+    _("Your name, email address, area and password: the account can no longer be used or logged in to."),
+    _("Your listings for sale or to give away are withdrawn, and their photos deleted."),
+    _("Your open reservations are cancelled, and the other side is told."),
+    _("Your notifications, saved searches, workshop memberships and log-ins (sessions and API tokens)."),
+    _("Your name and contact details in the fault descriptions of things you donated for repair."),
+)
+DELETION_KEEPS: tuple[Promise, ...] = (
+    _("Messages you wrote stay readable to the person you wrote to, without your name."),
+    _("Sold items stay in the buyer's history, and items published for a workshop stay the workshop's."),
+    _("Repairs of things you donated stay in the impact figures (kilos, CO2e, hours), with nothing that names you."),
+)
+
+
+def wrong_password() -> InvalidInput:
+    message = _("The password is not right. Nothing was deleted.")
+    return InvalidInput(message, errors={"password": [message]})
+
+
+def user_delete_confirmed(*, user: User, password: str) -> None:
+    """Delete an account from the site: only with the account's own password (a session left open on a shared PC is
+    not enough). A wrong password deletes nothing."""
+    if not password or not user.check_password(password):
+        raise wrong_password()
+    user_delete(user=user)
 
 
 @transaction.atomic
