@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.factories import PASSWORD
 from tests.permissions import (
     DONOR_EMAIL,
     DONOR_NAME,
@@ -268,6 +269,26 @@ MATRIX: dict[str, tuple[str, Url, Data, dict[str, Expect]]] = {
         lambda w: f"/saved-searches/{w.saved_searches['owner'].pk}/delete/",
         {},
         expect(404, anonymous=LOGIN, owner=ok(302)),
+    ),
+    # --- Your data and your account (My page), and the pages about the site ------------------------------------------
+    **{f"{page}_page": ("get", f"/{page}/", None, expect(200)) for page in ("privacy", "terms", "about")},
+    # Each visitor downloads their own data only (there is no id to ask for someone else's): a read.
+    "data_download": ("post", "/profile/data/", {}, expect(200, anonymous=LOGIN)),
+    "data_download_get": ("get", "/profile/data/", None, expect(405, anonymous=LOGIN)),
+    "account_delete_page": ("get", "/profile/delete/", None, expect(200, anonymous=LOGIN)),
+    # Only with the account's own password: a wrong one (or no confirmation) deletes nothing.
+    "account_delete_wrong_password": (
+        "post",
+        "/profile/delete/",
+        {"password": "ikke-min-kode-9220", "confirm": "on"},
+        expect(400, anonymous=LOGIN),
+    ),
+    "account_delete_unconfirmed": ("post", "/profile/delete/", {"password": PASSWORD}, expect(400, anonymous=LOGIN)),
+    "account_delete": (
+        "post",
+        "/profile/delete/",
+        {"password": PASSWORD, "confirm": "on"},
+        expect(ok(302), anonymous=LOGIN),
     ),
     # --- Workshop settings: owners only; 404 to whoever is no member ----------------------------------------------
     "workshop_manage_page": (
