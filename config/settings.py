@@ -285,6 +285,8 @@ REST_FRAMEWORK = {
         "invite": os.environ.get("THROTTLE_INVITE", "30/hour"),
         # The public ORDS export: a differently filtered export is a new build, so each client gets a few a minute.
         "ords_export": os.environ.get("THROTTLE_ORDS_EXPORT", "30/min"),
+        # The period report PDF (GET /api/v1/impact/report.pdf): each one is built afresh, so a few a minute.
+        "impact_report": os.environ.get("THROTTLE_IMPACT_REPORT", "10/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
