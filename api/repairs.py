@@ -431,6 +431,8 @@ class ImpactFiguresOut(serializers.Serializer):
     repairable = serializers.IntegerField()
     end_of_life = serializers.IntegerField()
     items_reused = serializers.IntegerField()
+    items_sold = serializers.IntegerField()
+    items_given_away = serializers.IntegerField()
     waste_prevented_kg = serializers.FloatField()
     co2e_avoided_kg = serializers.FloatField()
     repair_waste_prevented_kg = serializers.FloatField()
@@ -459,9 +461,7 @@ class ImpactMonthOut(ImpactFiguresOut):
 
 class ImpactOut(ImpactFiguresOut):
     by_month = ImpactMonthOut(many=True)
-    # GET /api/v1/impact/ only (not a workshop's page): every item handed over, and the jobs per category.
-    items_sold = serializers.IntegerField(required=False)
-    items_given_away = serializers.IntegerField(required=False)
+    # GET /api/v1/impact/ only (not a workshop's page): the jobs per category.
     by_category = ImpactCategoryOut(many=True, required=False)
 
 

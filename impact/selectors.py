@@ -116,9 +116,14 @@ def _job_aggregates() -> dict[str, Any]:
 
 
 def _reuse_aggregates() -> dict[str, Any]:
+    """Over every item handed over (sold or given away): reuse counts those that did not come out of a repair job
+    (a repaired one counts as its repair); items sold and given away count them all."""
+    as_it_was = Q(source_job__isnull=True)
     return {
-        "items_reused": Count("id"),
-        "reuse_kg": Coalesce(Sum(_reuse_kg()), _ZERO),
+        "items_reused": Count("id", filter=as_it_was),
+        "reuse_kg": Coalesce(Sum(_reuse_kg(), filter=as_it_was), _ZERO),
+        "items_sold": Count("id", filter=Q(kind=Kind.SALE)),
+        "items_given_away": Count("id", filter=Q(kind=Kind.FREE)),
     }
 
 
@@ -144,9 +149,9 @@ def _querysets(
     jobs = RepairJob.objects.filter(status=JobStatus.COMPLETED).filter(
         _in_range("completed_at__date", date_from, date_to)
     )
-    # Reused as it is: sold (or given away) listings that did not come out of a repair job.
+    # Handed over: sold (or given away) listings; reuse counts those that did not come out of a repair job.
     reused = (
-        Listing.objects.filter(status=ListingStatus.SOLD, source_job__isnull=True, kind__in=[Kind.SALE, Kind.FREE])
+        Listing.objects.filter(status=ListingStatus.SOLD, kind__in=[Kind.SALE, Kind.FREE])
         .annotate(sold=Coalesce("sold_at", "updated_at"))
         .filter(_in_range("sold__date", date_from, date_to))
     )
@@ -174,6 +179,8 @@ def _figures(job: dict[str, Any], reuse: dict[str, Any], work: dict[str, Any]) -
         "repairable": job.get("repairable", 0),
         "end_of_life": job.get("end_of_life", 0),
         "items_reused": reuse.get("items_reused", 0),
+        "items_sold": reuse.get("items_sold", 0),
+        "items_given_away": reuse.get("items_given_away", 0),
         "waste_prevented_kg": repair_kg + reuse_kg,
         "co2e_avoided_kg": repair_co2e + reuse_co2e,
         "repair_waste_prevented_kg": repair_kg,
@@ -183,21 +190,6 @@ def _figures(job: dict[str, Any], reuse: dict[str, Any], work: dict[str, Any]) -
         "hours_worked": _q(work.get("hours_worked"), "0.01"),
         "people_engaged": work.get("people_engaged", 0),
     }
-
-
-def _items_handed_over(workshop: Workshop | None, date_from: date | None, date_to: date | None) -> dict[str, int]:
-    """Items sold and given away in the period (by the hand-over date, as reuse counts it), whatever they came
-    from — an upcycled item out of a repair job too; for a workshop, the items it sold or gave away."""
-    listings = (
-        Listing.objects.filter(status=ListingStatus.SOLD, kind__in=[Kind.SALE, Kind.FREE])
-        .annotate(sold=Coalesce("sold_at", "updated_at"))
-        .filter(_in_range("sold__date", date_from, date_to))
-    )
-    if workshop is not None:
-        listings = listings.filter(workshop=workshop)
-    return listings.order_by().aggregate(
-        items_sold=Count("id", filter=Q(kind=Kind.SALE)), items_given_away=Count("id", filter=Q(kind=Kind.FREE))
-    )
 
 
 def _by_category(jobs: QuerySet[RepairJob]) -> list[dict[str, Any]]:
@@ -235,8 +227,8 @@ def impact_summary(
         was done, reuse in the month the hand-over was completed (`sold_at`; for rows sold before that field
     existed or marked sold by hand in the admin, the month the listing was last changed).
 
-    `details` adds, in two more queries, `items_sold` and `items_given_away` (every item handed over, upcycled
-    ones too) and `by_category` (completed jobs per category and outcome) — the API and the period report."""
+    `items_sold` and `items_given_away` count every item handed over, upcycled ones too. `details` adds, in one
+    more query, `by_category` (completed jobs per category and outcome) — for the API and the period report."""
     jobs, reused, logs = _querysets(workshop, date_from, date_to)
     total = _figures(
         jobs.aggregate(**_job_aggregates()),
@@ -259,6 +251,5 @@ def impact_summary(
         for label, parts in sorted(months.items())
     ]
     if details:
-        total.update(_items_handed_over(workshop, date_from, date_to))
         total["by_category"] = _by_category(jobs)
     return total
