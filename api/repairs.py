@@ -7,24 +7,27 @@ from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.selectors import workshops_visible_to
+from accounts.selectors import workshop_get, workshops_visible_to
 from api.outputs import DisplayNameOut, ProvenanceOut, WorkshopRefOut
 from api.pagination import CursorPagination
+from api.renderers import PdfRenderer
 from api.schema import paginated
 from core.errors import InvalidInput
+from impact.report import report_pdf, report_period
 from impact.selectors import impact_summary
 from listings.models import Condition, Listing
 from repairs import ords, selectors, services
+from repairs.certificate import certificate_for, certificate_pdf
 from repairs.errors import JobNotFound
 from repairs.models import (
     Barrier,
@@ -299,6 +302,13 @@ class DataWipeCreateView(APIView):
         return Response(DataWipeOut(wipe).data, status=status.HTTP_201_CREATED)
 
 
+def _certificate(request: Request, job_id: int) -> Any:
+    job = selectors.job_get(user=request.user, job_id=job_id, detail=True)
+    if not selectors.user_may_view_certificate(user=request.user, job=job):
+        raise JobNotFound()
+    return certificate_for(job=job, user=request.user)
+
+
 class CertificateView(APIView):
     """A printable data-erasure certificate (HTML, Danish and English) for the donor and the workshop."""
 
@@ -306,21 +316,33 @@ class CertificateView(APIView):
 
     @extend_schema(responses={(200, "text/html"): OpenApiTypes.STR})
     def get(self, request: Request, job_id: int) -> HttpResponse:
-        job = selectors.job_get(user=request.user, job_id=job_id, detail=True)
-        if not selectors.user_may_view_certificate(user=request.user, job=job):
-            raise JobNotFound()
-        # The certificate is the holding workshop's statement: the wipes it recorded, as the viewer may see them.
-        history = selectors.job_history_visible_to(job=job, user=request.user)
+        certificate = _certificate(request, job_id)
         html = render_to_string(
             "repairs/certificate.html",
             {
-                "job": job,
-                "wipes": [wipe for wipe in history.data_wipes if wipe.workshop_id == job.workshop_id],
-                "satisfied": services.job_wipe_satisfied(job=job),
-                "issued_at": timezone.now(),
+                "job": certificate.job,
+                "wipes": certificate.wipes,
+                "satisfied": certificate.satisfied,
+                "issued_at": certificate.issued_at,
+                "ready": certificate.ready,
             },
         )
         return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+
+class CertificatePdfView(APIView):
+    """The data-erasure certificate as a PDF: the same content as the HTML page, for the same people; 409
+    `certificate_not_ready` until the workshop has recorded a wipe or that the item has no storage."""
+
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer, PdfRenderer]
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request: Request, job_id: int) -> HttpResponse:
+        data = certificate_pdf(_certificate(request, job_id))
+        response = HttpResponse(data, content_type=PdfRenderer.media_type)
+        response["Content-Disposition"] = f'inline; filename="kredslob-certificate-{job_id}.pdf"'
+        return response
 
 
 # --- publishing ---------------------------------------------------------------------------------------------------
@@ -409,6 +431,8 @@ class ImpactFiguresOut(serializers.Serializer):
     repairable = serializers.IntegerField()
     end_of_life = serializers.IntegerField()
     items_reused = serializers.IntegerField()
+    items_sold = serializers.IntegerField()
+    items_given_away = serializers.IntegerField()
     waste_prevented_kg = serializers.FloatField()
     co2e_avoided_kg = serializers.FloatField()
     repair_waste_prevented_kg = serializers.FloatField()
@@ -419,12 +443,26 @@ class ImpactFiguresOut(serializers.Serializer):
     people_engaged = serializers.IntegerField()
 
 
+class ImpactCategoryOut(serializers.Serializer):
+    category = serializers.CharField(help_text="category slug")
+    name_da = serializers.CharField()
+    name_en = serializers.CharField()
+    jobs_completed = serializers.IntegerField()
+    fixed = serializers.IntegerField()
+    repairable = serializers.IntegerField()
+    end_of_life = serializers.IntegerField()
+    waste_prevented_kg = serializers.FloatField()
+    co2e_avoided_kg = serializers.FloatField()
+
+
 class ImpactMonthOut(ImpactFiguresOut):
     month = serializers.CharField(help_text='"YYYY-MM", or "unknown".')
 
 
 class ImpactOut(ImpactFiguresOut):
     by_month = ImpactMonthOut(many=True)
+    # GET /api/v1/impact/ only (not a workshop's page): the jobs per category.
+    by_category = ImpactCategoryOut(many=True, required=False)
 
 
 IMPACT_PARAMETERS = [
@@ -441,7 +479,35 @@ class ImpactView(APIView):
 
     @extend_schema(parameters=IMPACT_PARAMETERS, responses={200: ImpactOut})
     def get(self, request: Request) -> Response:
-        return Response(ImpactOut(impact_summary(**_impact_params(request))).data)
+        return Response(ImpactOut(impact_summary(**_impact_params(request), details=True)).data)
+
+
+class ImpactReportView(APIView):
+    """The period report (PDF, in the reader's language) for one workshop or the whole platform: the figures of
+    `GET /api/v1/impact/` for the same period, with charts and the method."""
+
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer, PdfRenderer]
+    throttle_scope = "impact_report"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("workshop", str, description="workshop slug (none: the whole platform)"),
+            OpenApiParameter("from", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+        ],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        params = request.query_params
+        date_from, date_to = report_period(date_from=params.get("from"), date_to=params.get("to"))
+        slug = params.get("workshop")
+        workshop = workshop_get(user=request.user, slug=slug) if slug else None
+        data = report_pdf(workshop=workshop, date_from=date_from, date_to=date_to)
+        name = f"kredslob-{workshop.slug if workshop else 'all'}-{date_from.isoformat()}-{date_to.isoformat()}.pdf"
+        response = HttpResponse(data, content_type=PdfRenderer.media_type)
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
 
 
 # --- ORDS open-data export ----------------------------------------------------------------------------------------

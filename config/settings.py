@@ -287,6 +287,8 @@ REST_FRAMEWORK = {
         "ords_export": os.environ.get("THROTTLE_ORDS_EXPORT", "30/min"),
         # A person's data download from My page (POST /profile/data/), per account: each one builds a whole export.
         "data_export": os.environ.get("THROTTLE_DATA_EXPORT", "10/hour"),
+        # The period report PDF (GET /api/v1/impact/report.pdf): each one is built afresh, so a few a minute.
+        "impact_report": os.environ.get("THROTTLE_IMPACT_REPORT", "10/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("listings/<int:pk>/", views.listing_detail, name="listing"),
     path("impact/", views.impact, name="impact"),
+    path("impact/report/", views.impact_report, name="impact_report"),
     path("workshops/<slug:slug>/", views.workshop_detail, name="workshop"),
     path("language/", set_language, name="set_language"),
     path("signup/", views.signup, name="signup"),

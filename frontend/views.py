@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,8 +13,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
-from django.utils import translation
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from listings.selectors import category_tree, listing_seller_name
 from repairs.selectors import listing_provenance
 
 from .forms import BrowseForm, LoginForm, ProfileForm, SignupForm
+from .forms_report import ReportForm
 from .refusals import refusals_on, shows_refusals
 from .selectors.browse import browse_listings, category_choices
 from .selectors.charts import impact_summary
@@ -88,6 +90,27 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 def impact(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/impact.html", {"impact": impact_summary()})
+
+
+def impact_report(request: HttpRequest) -> HttpResponse:
+    """The period report's form; a valid choice shows the link to the PDF (`GET /api/v1/impact/report.pdf`)."""
+    workshops = list(
+        account_selectors.workshops_visible_to(user=request.user).order_by("name").values_list("slug", "name")
+    )
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    form = ReportForm(
+        request.GET or None,
+        workshops=workshops,
+        initial={"period": "month", "year": last_month.year, "month": last_month.month, "quarter": 1},
+    )
+    pdf_url = None
+    if form.is_bound and form.is_valid():
+        query = {"from": form.cleaned_data["start"].isoformat(), "to": form.cleaned_data["end"].isoformat()}
+        if form.cleaned_data.get("workshop"):
+            query["workshop"] = form.cleaned_data["workshop"]
+        pdf_url = f"{reverse('api:impact-report')}?{urlencode(query)}"
+    return render(request, "frontend/impact_report.html", {"form": form, "pdf_url": pdf_url})
 
 
 def workshop_detail(request: HttpRequest, slug: str) -> HttpResponse:

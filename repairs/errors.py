@@ -56,3 +56,10 @@ class DonationInRepair(DomainError):
         "A workshop is already repairing this item, so the donation cannot be withdrawn here. Contact the workshop "
         "to get it back."
     )
+
+
+class CertificateNotReady(DomainError):
+    code = "certificate_not_ready"
+    title = _(
+        "There is no certificate yet: the workshop has recorded neither a data wipe nor that the item has no storage."
+    )
