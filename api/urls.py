@@ -30,6 +30,13 @@ urlpatterns = [
     path("repair-jobs/<int:job_id>/data-wipes/", repairs.DataWipeCreateView.as_view(), name="repair-job-data-wipes"),
     path("repair-jobs/<int:job_id>/certificate/", repairs.CertificateView.as_view(), name="repair-job-certificate"),
     path("repair-jobs/<int:job_id>/publish/", repairs.PublishView.as_view(), name="repair-job-publish"),
+    path("repair-jobs/<int:job_id>/quote/", repairs.QuoteView.as_view(), name="repair-job-quote"),
+    path("repair-jobs/<int:job_id>/quote/accept/", repairs.QuoteAcceptView.as_view(), name="repair-job-quote-accept"),
+    path(
+        "repair-jobs/<int:job_id>/quote/decline/", repairs.QuoteDeclineView.as_view(), name="repair-job-quote-decline"
+    ),
+    path("repair-jobs/<int:job_id>/received/", repairs.ReceivedView.as_view(), name="repair-job-received"),
+    path("repair-jobs/<int:job_id>/handed-back/", repairs.HandedBackView.as_view(), name="repair-job-handed-back"),
     path("impact/", repairs.ImpactView.as_view(), name="impact"),
     path("exports/ords.csv", repairs.OrdsExportView.as_view(), name="ords-export"),
     # Marketplace: listings (api/listings.py)

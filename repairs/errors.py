@@ -56,3 +56,18 @@ class DonationInRepair(DomainError):
         "A workshop is already repairing this item, so the donation cannot be withdrawn here. Contact the workshop "
         "to get it back."
     )
+
+
+class NotJobDonor(NotAllowed):
+    code = "not_job_donor"
+    title = _("Only the resident who asked for the repair may answer its quote.")
+
+
+class NotReturnJob(DomainError):
+    code = "not_return_job"
+    title = _("Quotes, receipt and hand-back are only for items to be repaired and handed back.")
+
+
+class QuoteNotAnswerable(DomainError):
+    code = "quote_not_answerable"
+    title = _("There is no quote waiting for an answer on this job (it may just have been answered).")

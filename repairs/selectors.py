@@ -111,6 +111,7 @@ class EventEntry:
     workshop: Workshop | None
     actor: str | None
     note: str
+    step: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,12 +145,19 @@ def job_history_visible_to(*, job: RepairJob, user: User | AnonymousUser) -> Job
     for event in job.events.all():
         if event.workshop_id is None:  # the donor's steps: donated, withdrawn
             actor = "donor" if event.actor_id else None
-            events.append(EventEntry(event.from_status, event.to_status, event.at, None, actor, event.note))
+            events.append(EventEntry(event.from_status, event.to_status, event.at, None, actor, event.note, event.step))
         elif mine(event.workshop_id):
             name = event.actor.display_name if event.actor else None
-            events.append(EventEntry(event.from_status, event.to_status, event.at, event.workshop, name, event.note))
-        elif event.from_status != event.to_status:
-            events.append(EventEntry(event.from_status, event.to_status, event.at, event.workshop, None, ""))
+            events.append(
+                EventEntry(event.from_status, event.to_status, event.at, event.workshop, name, event.note, event.step)
+            )
+        elif event.from_status != event.to_status or event.step:
+            # A step of the "repair and hand back" loop (quote, received, handed back) is the resident's business
+            # too: shown to the donor with its note (the quote's note is written to them), to others without.
+            note = event.note if is_donor and event.step else ""
+            events.append(
+                EventEntry(event.from_status, event.to_status, event.at, event.workshop, None, note, event.step)
+            )
     return JobHistory(
         events=events,
         work_logs=[log for log in job.work_logs.all() if mine(log.workshop_id)],
