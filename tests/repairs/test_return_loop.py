@@ -41,7 +41,7 @@ def _kinds(user) -> list[str]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.django_db
 def test_full_loop_notifies_the_resident_at_every_step_in_their_language(django_capture_on_commit_callbacks):
-    job, workshop, member, donor = _setup(language="da", member_language="en")
+    job, _workshop, member, donor = _setup(language="da", member_language="en")
     staff, resident = client_for(member), client_for(donor)
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(url(job, "quote"), QUOTE, format="json")
@@ -89,7 +89,7 @@ def test_full_loop_notifies_the_resident_at_every_step_in_their_language(django_
 
 @pytest.mark.django_db
 def test_decline_releases_the_job_and_clears_the_quote():
-    job, workshop, member, donor = _setup()
+    job, _workshop, member, donor = _setup()
     assert client_for(member).post(url(job, "quote"), QUOTE, format="json").status_code == 200
     response = client_for(donor).post(url(job, "quote/decline"))
     assert response.status_code == 200
@@ -107,7 +107,7 @@ def test_decline_releases_the_job_and_clears_the_quote():
 
 @pytest.mark.django_db
 def test_only_the_right_people_act():
-    job, workshop, member, donor = _setup()
+    job, _workshop, member, donor = _setup()
     # Only the claiming workshop quotes; the donor may not.
     assert client_for(donor).post(url(job, "quote"), QUOTE, format="json").status_code == 403
     stranger = factories.MembershipFactory(workshop__verified=True, workshop__categories=["laptop"]).user
@@ -148,7 +148,7 @@ def test_donate_mode_job_takes_no_quote():
     ],
 )
 def test_bad_quote_is_400_problem_in_both_languages(body, field):
-    job, workshop, member, donor = _setup()
+    job, _workshop, member, _donor = _setup()
     client = client_for(member)
     for language in ("da", "en"):
         response = client.post(url(job, "quote"), body, format="json", HTTP_ACCEPT_LANGUAGE=language)
@@ -161,7 +161,7 @@ def test_bad_quote_is_400_problem_in_both_languages(body, field):
 
 @pytest.mark.django_db
 def test_workshop_patch_sets_opening_hours_and_dropoff():
-    job, workshop, member, donor = _setup()
+    _job, workshop, member, donor = _setup()
     body = {"opening_hours": "Tirsdag 9–15", "dropoff_instructions": "Indgang fra gården."}
     response = client_for(member).patch(f"/api/v1/workshops/{workshop.slug}/", body, format="json")
     assert response.status_code == 200, response.content
@@ -186,7 +186,9 @@ def _answer_race(job: RepairJob, donor) -> list[int]:  # type: ignore[no-untyped
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=answer, args=(c, a)) for c, a in zip(clients, ("accept", "decline"))]
+    threads = [
+        threading.Thread(target=answer, args=(c, a)) for c, a in zip(clients, ("accept", "decline"), strict=False)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -198,7 +200,7 @@ def _answer_race(job: RepairJob, donor) -> list[int]:  # type: ignore[no-untyped
 def test_accept_and_decline_at_once_exactly_one_wins(transactional_db):
     categories_load()
     for _round in range(5):
-        job, workshop, member, donor = _setup()
+        job, _workshop, member, donor = _setup()
         assert client_for(member).post(url(job, "quote"), QUOTE, format="json").status_code == 200
         statuses = _answer_race(job, donor)
         assert sorted(statuses) == [200, 409]
