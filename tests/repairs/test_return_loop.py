@@ -12,6 +12,7 @@ from django.db import connection
 
 from listings.categories import categories_load
 from notifications.models import Notification
+from notifications.tasks import notification_email
 from repairs.models import JobEvent, JobStatus, JobStep, QuoteStatus, RepairJob
 from tests import factories
 from tests.helpers import client_for
@@ -53,7 +54,9 @@ def test_full_loop_notifies_the_resident_at_every_step_in_their_language(django_
     assert "tilbud" in note.title  # Danish, although the member who sent it reads English
     assert "450,00" in note.body
     assert note.url == f"/repairs/{job.pk}/"
-    assert mail.outbox and mail.outbox[-1].to == [donor.email]
+    notification_email(note.pk)  # the email of the notification, as the worker sends it
+    assert mail.outbox[-1].to == [donor.email] and f"/repairs/{job.pk}/" in mail.outbox[-1].body
+    assert "tilbud" in mail.outbox[-1].subject
 
     with django_capture_on_commit_callbacks(execute=True):
         assert resident.post(url(job, "quote/accept")).status_code == 200
@@ -85,6 +88,17 @@ def test_full_loop_notifies_the_resident_at_every_step_in_their_language(django_
     assert steps == [JobStep.QUOTED, JobStep.QUOTE_ACCEPTED, JobStep.RECEIVED, JobStep.HANDED_BACK]
     history = resident.get(url(job)).json()["events"]
     assert [e["step"] for e in history if e["step"]] == steps
+    # Every step the resident heard of was emailed (owed) and written in Danish.
+    assert all(n.email_wanted for n in Notification.objects.filter(user=donor))
+
+
+@pytest.mark.django_db
+def test_english_resident_hears_in_english_from_a_danish_workshop():
+    job, _workshop, member, donor = _setup(language="en", member_language="da")
+    assert client_for(member).post(url(job, "quote"), QUOTE, format="json").status_code == 200
+    note = Notification.objects.filter(user=donor).latest("pk")
+    assert note.title.endswith(f"sent a quote for your {job.listing.title}")
+    assert "450.00" in note.body
 
 
 @pytest.mark.django_db
