@@ -124,6 +124,7 @@ def _job_context(job: RepairJob, workshops: list[Workshop], user: User, **forms_
     initial_publish = {"title": listing.title if listing else "", "description": listing.description if listing else ""}
     return {
         "job": job,
+        "workshops": workshops,
         "donor_area": (listing.area if listing else "") or "",
         "mine": mine,
         "can_claim": bool(claimers) and job_selectors.job_is_on_board(job=job),

@@ -111,12 +111,12 @@ class RepairJob(models.Model):
     # "Repair and hand back" (mode `return`): the claiming workshop's quote, the resident's answer, the item's
     # arrival at the workshop and its hand-back with the amount paid at the counter (`services_return`).
     quote_status = models.CharField(
-        _("quote"), max_length=10, choices=QuoteStatus.choices, blank=True, default=QuoteStatus.NONE
+        _("quote"), max_length=10, choices=QuoteStatus.choices, blank=True, default=QuoteStatus.NONE, db_default=""
     )
     quote_price_dkk = models.DecimalField(_("price (DKK)"), max_digits=9, decimal_places=2, null=True, blank=True)
     quote_parts_dkk = models.DecimalField(_("parts (DKK)"), max_digits=9, decimal_places=2, null=True, blank=True)
     quote_estimate_days = models.PositiveSmallIntegerField(_("expected days"), null=True, blank=True)
-    quote_note = models.TextField(_("note to the resident"), blank=True, default="")
+    quote_note = models.TextField(_("note to the resident"), blank=True, default="", db_default="")
     quoted_at = models.DateTimeField(null=True, blank=True)
     quote_answered_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(_("received"), null=True, blank=True)
@@ -208,7 +208,8 @@ class JobEvent(models.Model):
     workshop = models.ForeignKey("accounts.Workshop", on_delete=models.SET_NULL, null=True, blank=True)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12)
-    step = models.CharField(max_length=20, choices=JobStep.choices, blank=True, default=JobStep.NONE)
+    # (a database default too: the ORDS import writes jobs and events with raw INSERTs of the columns it knows)
+    step = models.CharField(max_length=20, choices=JobStep.choices, blank=True, default=JobStep.NONE, db_default="")
     note = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True)
 

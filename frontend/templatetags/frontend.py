@@ -29,9 +29,12 @@ def iso_date(value: str) -> datetime | None:
     return parse_datetime(value) if value else None
 
 
-@register.simple_tag
-def acts_for_a_workshop(user: Any) -> bool:
-    """Does the person belong to a verified workshop (so the menu shows the workshop pages)? One query per page."""
+@register.simple_tag(takes_context=True)
+def acts_for_a_workshop(context: Any, user: Any) -> bool:
+    """Does the person belong to a verified workshop (so the menu shows the workshop pages)? The workshop pages
+    pass their verified `workshops` already; other pages ask once."""
     if not getattr(user, "is_authenticated", False):
         return False
+    if context.get("workshops"):
+        return True
     return user_verified_workshops(user=user).exists()
