@@ -90,6 +90,9 @@ class Workshop(models.Model):
     cvr = models.CharField(_("CVR number"), max_length=8, validators=[cvr_validator])
     address = models.CharField(_("address"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # Shown on the profile page, and to a resident whose quote was accepted: where and when to bring the item.
+    opening_hours = models.TextField(_("opening hours"), blank=True, default="", max_length=1000)
+    dropoff_instructions = models.TextField(_("drop-off instructions"), blank=True, default="", max_length=2000)
     categories = models.ManyToManyField(
         "listings.Category", verbose_name=_("categories handled"), related_name="workshops", blank=True
     )

@@ -172,11 +172,20 @@ def workshop_update(
     address: str | None = None,
     description: str | None = None,
     categories: Iterable[Any] | None = None,
+    opening_hours: str | None = None,
+    dropoff_instructions: str | None = None,
 ) -> Workshop:
-    """The owner changes the profile and the categories the workshop handles (the slug and CVR stay)."""
+    """The owner changes the profile (with the opening hours and drop-off instructions residents read when they
+    bring an item to be repaired) and the categories the workshop handles (the slug and CVR stay)."""
     require_owner(workshop=workshop, user=actor)
     fields = []
-    for field, value in (("name", name), ("address", address), ("description", description)):
+    for field, value in (
+        ("name", name),
+        ("address", address),
+        ("description", description),
+        ("opening_hours", opening_hours),
+        ("dropoff_instructions", dropoff_instructions),
+    ):
         if value is not None:
             setattr(workshop, field, value.strip())
             fields.append(field)

@@ -26,7 +26,7 @@ from core.errors import InvalidInput
 from impact.report import report_pdf, report_period
 from impact.selectors import impact_summary
 from listings.models import Condition, Listing
-from repairs import ords, selectors, services
+from repairs import ords, returns, selectors, services
 from repairs.certificate import certificate_for, certificate_pdf
 from repairs.errors import JobNotFound
 from repairs.models import (
@@ -50,6 +50,16 @@ class JobListingOut(serializers.Serializer):
     area = serializers.CharField()
 
 
+class QuoteOut(serializers.Serializer):
+    status = serializers.CharField(source="quote_status", help_text='"sent" (awaiting the answer) or "accepted".')
+    price_dkk = serializers.DecimalField(source="quote_price_dkk", max_digits=9, decimal_places=2)
+    parts_dkk = serializers.DecimalField(source="quote_parts_dkk", max_digits=9, decimal_places=2, allow_null=True)
+    estimate_days = serializers.IntegerField(source="quote_estimate_days")
+    note = serializers.CharField(source="quote_note")
+    quoted_at = serializers.DateTimeField()
+    answered_at = serializers.DateTimeField(source="quote_answered_at", allow_null=True)
+
+
 class JobOut(serializers.Serializer):
     id = serializers.IntegerField()
     listing = JobListingOut(allow_null=True)
@@ -68,6 +78,15 @@ class JobOut(serializers.Serializer):
     claimed_at = serializers.DateTimeField(allow_null=True)
     started_at = serializers.DateTimeField(allow_null=True)
     completed_at = serializers.DateTimeField(allow_null=True)
+    quote = serializers.SerializerMethodField()
+    received_at = serializers.DateTimeField(allow_null=True)
+    handed_back_at = serializers.DateTimeField(allow_null=True)
+    paid_dkk = serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True)
+
+    @extend_schema_field(QuoteOut(allow_null=True))
+    def get_quote(self, job: RepairJob) -> dict[str, Any] | None:
+        """The quote of a "repair and hand back" job (null before one is sent, and after a decline)."""
+        return QuoteOut(job).data if job.quote_status else None
 
 
 class EventOut(serializers.Serializer):
@@ -79,6 +98,7 @@ class EventOut(serializers.Serializer):
     note = serializers.CharField()
     workshop = WorkshopRefOut(allow_null=True)
     actor = serializers.CharField(allow_null=True)
+    step = serializers.CharField(help_text="quoted, quote_accepted, quote_declined, received, handed_back or empty")
 
 
 class WorkLogOut(serializers.Serializer):
@@ -253,6 +273,81 @@ class NoStorageView(APIView):
     def post(self, request: Request, job_id: int) -> Response:
         job = selectors.job_get(user=request.user, job_id=job_id)
         services.job_mark_no_storage(job=job, actor=request.user)  # type: ignore[arg-type]
+        return _detail(request, job_id)
+
+
+# --- repair and hand back: quote, answer, received, handed back ----------------------------------------------------
+
+
+class QuoteIn(serializers.Serializer):
+    # Amounts are checked by `repairs.returns.money_checked` (0 … 100000, two decimals); "299.50" or a number.
+    price_dkk = serializers.DecimalField(max_digits=9, decimal_places=2)
+    parts_dkk = serializers.DecimalField(max_digits=9, decimal_places=2, required=False, allow_null=True)
+    estimate_days = serializers.IntegerField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class QuoteView(APIView):
+    """The claiming workshop sends its quote on a "repair and hand back" job."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=QuoteIn, responses={200: JobDetailOut})
+    def post(self, request: Request, job_id: int) -> Response:
+        data = QuoteIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = selectors.job_get(user=request.user, job_id=job_id)
+        returns.job_quote(job=job, actor=request.user, **data.validated_data)  # type: ignore[arg-type]
+        return _detail(request, job_id)
+
+
+class QuoteAcceptView(APIView):
+    """The resident accepts the quote (409 when it is no longer waiting for an answer)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: JobDetailOut})
+    def post(self, request: Request, job_id: int) -> Response:
+        job = selectors.job_get(user=request.user, job_id=job_id)
+        returns.job_quote_accept(job=job, actor=request.user)  # type: ignore[arg-type]
+        return _detail(request, job_id)
+
+
+class QuoteDeclineView(APIView):
+    """The resident declines the quote: the job is released (open again, no workshop)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: JobDetailOut})
+    def post(self, request: Request, job_id: int) -> Response:
+        job = selectors.job_get(user=request.user, job_id=job_id)
+        returns.job_quote_decline(job=job, actor=request.user)  # type: ignore[arg-type]
+        return _detail(request, job_id)
+
+
+class ReceivedView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: JobDetailOut})
+    def post(self, request: Request, job_id: int) -> Response:
+        job = selectors.job_get(user=request.user, job_id=job_id)
+        returns.job_receive(job=job, actor=request.user)  # type: ignore[arg-type]
+        return _detail(request, job_id)
+
+
+class HandedBackIn(serializers.Serializer):
+    paid_dkk = serializers.DecimalField(max_digits=9, decimal_places=2)
+
+
+class HandedBackView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=HandedBackIn, responses={200: JobDetailOut})
+    def post(self, request: Request, job_id: int) -> Response:
+        data = HandedBackIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = selectors.job_get(user=request.user, job_id=job_id)
+        returns.job_hand_back(job=job, actor=request.user, paid_dkk=data.validated_data["paid_dkk"])  # type: ignore[arg-type]
         return _detail(request, job_id)
 
 

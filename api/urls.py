@@ -35,6 +35,13 @@ urlpatterns = [
         name="repair-job-certificate-pdf",
     ),
     path("repair-jobs/<int:job_id>/publish/", repairs.PublishView.as_view(), name="repair-job-publish"),
+    path("repair-jobs/<int:job_id>/quote/", repairs.QuoteView.as_view(), name="repair-job-quote"),
+    path("repair-jobs/<int:job_id>/quote/accept/", repairs.QuoteAcceptView.as_view(), name="repair-job-quote-accept"),
+    path(
+        "repair-jobs/<int:job_id>/quote/decline/", repairs.QuoteDeclineView.as_view(), name="repair-job-quote-decline"
+    ),
+    path("repair-jobs/<int:job_id>/received/", repairs.ReceivedView.as_view(), name="repair-job-received"),
+    path("repair-jobs/<int:job_id>/handed-back/", repairs.HandedBackView.as_view(), name="repair-job-handed-back"),
     path("impact/", repairs.ImpactView.as_view(), name="impact"),
     path("impact/report.pdf", repairs.ImpactReportView.as_view(), name="impact-report"),
     path("exports/ords.csv", repairs.OrdsExportView.as_view(), name="ords-export"),

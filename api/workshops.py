@@ -39,6 +39,8 @@ class WorkshopDetailOut(WorkshopOut):
     cvr = serializers.CharField()
     address = serializers.CharField()
     description = serializers.CharField()
+    opening_hours = serializers.CharField()
+    dropoff_instructions = serializers.CharField()
     created_at = serializers.DateTimeField()
     verified_at = serializers.DateTimeField(allow_null=True)
     member_count = serializers.SerializerMethodField()
@@ -65,6 +67,8 @@ class WorkshopPatchIn(serializers.Serializer):
     address = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     categories = serializers.ListField(child=serializers.SlugField(), required=False)
+    opening_hours = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    dropoff_instructions = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class WorkshopListView(APIView):

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from listings.models import Condition
-from repairs.models import Barrier, JobStatus, NistLevel, Outcome, WipeResult, WipeTechnique
+from repairs.models import (
+    MAX_ESTIMATE_DAYS,
+    MAX_REPAIR_DKK,
+    Barrier,
+    JobStatus,
+    NistLevel,
+    Outcome,
+    WipeResult,
+    WipeTechnique,
+)
 
 
 class BoardFilterForm(forms.Form):
@@ -117,3 +128,73 @@ class CategoriesForm(forms.Form):
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["categories"].choices = choices  # type: ignore[attr-defined]
+
+
+_DA_AMOUNT = re.compile(r"^(\d{1,3}(\.\d{3})+|\d+)(,\d{1,2})?$")
+_EN_AMOUNT = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
+
+
+def parse_kroner(text: str, *, language: str) -> Decimal:
+    """An amount of kroner as a person types it, read in their language: Danish "1.299,50" (thousands dot,
+    decimal comma; "299.5" too, a dot before one or two digits can only be decimals), English "1,299.50".
+    "kr.", "DKK" and spaces are ignored. ValueError when it is not an amount."""
+    cleaned = re.sub(r"(?i)\s|\u00a0|kr\.?|dkk", "", text)
+    if language.startswith("da"):
+        if _DA_AMOUNT.match(cleaned):
+            return Decimal(cleaned.replace(".", "").replace(",", "."))
+        if re.match(r"^\d+\.\d{1,2}$", cleaned):
+            return Decimal(cleaned)
+    elif _EN_AMOUNT.match(cleaned):
+        return Decimal(cleaned.replace(",", ""))
+    raise ValueError(text)
+
+
+class KronerField(forms.CharField):
+    """A price in kroner, typed in the reader's language (see `parse_kroner`); 0 … 100.000, two decimals at most.
+    The service checks the amount again (`repairs.returns.money_checked`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("widget", forms.TextInput({"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            amount = parse_kroner(text, language=get_language() or "da")
+        except (ValueError, InvalidOperation) as exc:
+            raise forms.ValidationError(_("Enter an amount in kroner, such as 450 or 299,50."), code="invalid") from exc
+        if amount > MAX_REPAIR_DKK:
+            raise forms.ValidationError(
+                _("The amount must be between 0 and %(max)s kr."), params={"max": "100.000"}, code="max_value"
+            )
+        return amount
+
+
+class QuoteForm(forms.Form):
+    price_dkk = KronerField(label=_("Price for the repair (kr.)"))
+    parts_dkk = KronerField(label=_("Of which parts (kr., optional)"), required=False)
+    estimate_days = forms.IntegerField(
+        label=_("Expected days"),
+        min_value=1,
+        max_value=MAX_ESTIMATE_DAYS,
+        widget=forms.NumberInput({"inputmode": "numeric"}),
+    )
+    note = forms.CharField(
+        label=_("Note to the resident (optional)"), max_length=2000, required=False, widget=forms.Textarea({"rows": 2})
+    )
+
+
+class HandBackForm(forms.Form):
+    paid_dkk = KronerField(label=_("Paid at the counter (kr.)"))
+
+
+class WorkshopPracticalForm(forms.Form):
+    opening_hours = forms.CharField(
+        label=_("Opening hours"), max_length=1000, required=False, widget=forms.Textarea({"rows": 3})
+    )
+    dropoff_instructions = forms.CharField(
+        label=_("Drop-off instructions"), max_length=2000, required=False, widget=forms.Textarea({"rows": 3})
+    )

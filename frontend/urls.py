@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from . import views, views_invitations, views_post, views_privacy, views_trade, views_workshop
+from . import views, views_invitations, views_post, views_privacy, views_repairs, views_trade, views_workshop
 
 app_name = "frontend"
 
@@ -44,6 +44,8 @@ urlpatterns = [
     path("reservations/<int:pk>/<slug:action>/", views_trade.reservation_act, name="reservation_act"),
     path("conversations/<int:pk>/", views_trade.conversation_detail, name="conversation"),
     path("notifications/read/", views_trade.notifications_read, name="notifications_read"),
+    path("repairs/<int:pk>/", views_repairs.repair_detail, name="repair"),
+    path("repairs/<int:pk>/quote/<slug:answer>/", views_repairs.repair_quote_answer, name="repair_quote_answer"),
     path("saved-searches/", views_trade.saved_search_create, name="saved_search_create"),
     path("saved-searches/<int:pk>/delete/", views_trade.saved_search_delete, name="saved_search_delete"),
 ]
@@ -61,5 +63,9 @@ urlpatterns += [
     path("workshop/jobs/<int:pk>/complete/", views_workshop.job_complete, name="workshop_job_complete"),
     path("workshop/jobs/<int:pk>/publish/", views_workshop.job_publish, name="workshop_job_publish"),
     path("workshop/jobs/<int:pk>/photos/", views_workshop.job_photo, name="workshop_job_photo"),
+    path("workshop/intake/", views_repairs.intake, name="workshop_intake"),
+    path("workshop/jobs/<int:pk>/quote/", views_repairs.job_quote, name="workshop_job_quote"),
+    path("workshop/jobs/<int:pk>/received/", views_repairs.job_received, name="workshop_job_received"),
+    path("workshop/jobs/<int:pk>/handed-back/", views_repairs.job_handed_back, name="workshop_job_handed_back"),
     path("workshop/<slug:slug>/manage/", views_workshop.workshop_manage, name="workshop_manage"),
 ]

@@ -32,7 +32,14 @@ from .forms_report import ReportForm
 from .refusals import refusals_on, shows_refusals
 from .selectors.browse import browse_listings, category_choices
 from .selectors.charts import impact_summary
-from .selectors.pages import listing_for_page, my_listings, my_notifications, workshop_for_page, workshop_goods
+from .selectors.pages import (
+    listing_for_page,
+    my_listings,
+    my_notifications,
+    my_repairs,
+    workshop_for_page,
+    workshop_goods,
+)
 from .selectors.photos import photo_image
 from .throttling import throttle_posts
 from .views_trade import listing_trade_context, my_page_context
@@ -206,6 +213,7 @@ def profile(request: HttpRequest) -> HttpResponseBase:
     context = {
         "form": form,
         "listings": my_listings(user=user),
+        "repairs": my_repairs(user=user),
         "notifications": my_notifications(user=user),
         "memberships": list(account_selectors.user_memberships(user=user)),
         **my_page_context(user),

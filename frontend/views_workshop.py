@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,16 +33,18 @@ from listings.models import Listing, Photo
 from listings.selectors import category_leaves_named, category_tree
 from repairs import selectors as job_selectors
 from repairs import services as job_services
-from repairs.models import JobStatus, RepairJob
+from repairs.models import JobStatus, RepairJob, RepairMode
 
 from .forms_workshop import (
     BoardFilterForm,
     CategoriesForm,
     CompleteForm,
     DataWipeForm,
+    HandBackForm,
     MemberAddForm,
     PhotoForm,
     PublishForm,
+    QuoteForm,
     ReleaseForm,
     WorkLogForm,
 )
@@ -121,6 +124,7 @@ def _job_context(job: RepairJob, workshops: list[Workshop], user: User, **forms_
     initial_publish = {"title": listing.title if listing else "", "description": listing.description if listing else ""}
     return {
         "job": job,
+        "workshops": workshops,
         "donor_area": (listing.area if listing else "") or "",
         "mine": mine,
         "can_claim": bool(claimers) and job_selectors.job_is_on_board(job=job),
@@ -140,7 +144,17 @@ def _job_context(job: RepairJob, workshops: list[Workshop], user: User, **forms_
         "complete_form": forms_in.get("complete_form") or CompleteForm(),
         "publish_form": forms_in.get("publish_form") or PublishForm(initial=initial_publish),
         "photo_form": forms_in.get("photo_form") or PhotoForm(),
+        "returning": job.mode == RepairMode.RETURN,
+        "quote_form": forms_in.get("quote_form") or QuoteForm(),
+        "handback_form": forms_in.get("handback_form") or HandBackForm(initial=_handback_initial(job)),
     }
+
+
+def _handback_initial(job: RepairJob) -> dict[str, Any]:
+    """The quoted price as the amount to pay at the counter, written as the reader types it."""
+    if job.quote_price_dkk is None:
+        return {}
+    return {"paid_dkk": number_format(job.quote_price_dkk, decimal_pos=2, use_l10n=True)}
 
 
 @login_required

@@ -100,7 +100,8 @@ def messages_notify() -> int:
                 kind="messages",
                 title=subject,
                 body=body,
-                url="/conversations/",
+                # One conversation: its page; several: My page, which lists them (there is no page of all of them).
+                url=f"/conversations/{next(iter(conversations))}/" if len(conversations) == 1 else "/profile/",
                 data={"conversations": list(conversations)},
                 email=not mailed,
             )

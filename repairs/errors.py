@@ -63,3 +63,18 @@ class CertificateNotReady(DomainError):
     title = _(
         "There is no certificate yet: the workshop has recorded neither a data wipe nor that the item has no storage."
     )
+
+
+class NotJobDonor(NotAllowed):
+    code = "not_job_donor"
+    title = _("Only the resident who asked for the repair may answer its quote.")
+
+
+class NotReturnJob(DomainError):
+    code = "not_return_job"
+    title = _("Quotes, receipt and hand-back are only for items to be repaired and handed back.")
+
+
+class QuoteNotAnswerable(DomainError):
+    code = "quote_not_answerable"
+    title = _("There is no quote waiting for an answer on this job (it may just have been answered).")

@@ -45,6 +45,31 @@ class Barrier(models.TextChoices):
 ACTIVE_JOB_STATUSES = (JobStatus.CLAIMED, JobStatus.IN_PROGRESS)
 
 
+class QuoteStatus(models.TextChoices):
+    """A "repair and hand back" job's quote: none yet, sent and awaiting the resident's answer, accepted. A declined
+    quote releases the job and clears the quote (the step stays in the job's events)."""
+
+    NONE = "", _("No quote")
+    SENT = "sent", _("Awaiting the resident's answer")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class JobStep(models.TextChoices):
+    """What a `JobEvent` records besides a status change, for the resident's history."""
+
+    NONE = "", ""
+    QUOTED = "quoted", _("Quote sent")
+    QUOTE_ACCEPTED = "quote_accepted", _("Quote accepted")
+    QUOTE_DECLINED = "quote_declined", _("Quote declined")
+    RECEIVED = "received", _("Received at the workshop")
+    HANDED_BACK = "handed_back", _("Handed back")
+
+
+# Money a workshop may ask or record for one repair: at most this many kroner (a sanity bound, not a price rule).
+MAX_REPAIR_DKK = Decimal("100000")
+MAX_ESTIMATE_DAYS = 365
+
+
 class RepairJob(models.Model):
     # The listing the resident donated. Null only for records imported from another ORDS source.
     listing = models.OneToOneField(
@@ -83,6 +108,20 @@ class RepairJob(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # "Repair and hand back" (mode `return`): the claiming workshop's quote, the resident's answer, the item's
+    # arrival at the workshop and its hand-back with the amount paid at the counter (`services_return`).
+    quote_status = models.CharField(
+        _("quote"), max_length=10, choices=QuoteStatus.choices, blank=True, default=QuoteStatus.NONE, db_default=""
+    )
+    quote_price_dkk = models.DecimalField(_("price (DKK)"), max_digits=9, decimal_places=2, null=True, blank=True)
+    quote_parts_dkk = models.DecimalField(_("parts (DKK)"), max_digits=9, decimal_places=2, null=True, blank=True)
+    quote_estimate_days = models.PositiveSmallIntegerField(_("expected days"), null=True, blank=True)
+    quote_note = models.TextField(_("note to the resident"), blank=True, default="", db_default="")
+    quoted_at = models.DateTimeField(null=True, blank=True)
+    quote_answered_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(_("received"), null=True, blank=True)
+    handed_back_at = models.DateTimeField(_("handed back"), null=True, blank=True)
+    paid_dkk = models.DecimalField(_("paid (DKK)"), max_digits=9, decimal_places=2, null=True, blank=True)
 
     class Meta:
         verbose_name = _("repair job")
@@ -122,6 +161,36 @@ class RepairJob(models.Model):
             models.CheckConstraint(
                 condition=models.Q(barrier="") | models.Q(outcome="end_of_life"), name="job_barrier_only_end_of_life"
             ),
+            models.CheckConstraint(
+                condition=models.Q(quote_status__in=[q.value for q in QuoteStatus]), name="job_quote_status_valid"
+            ),
+            # A quote only on a "repair and hand back" job a workshop holds, with its price.
+            models.CheckConstraint(
+                condition=models.Q(quote_status="")
+                | models.Q(mode="return", workshop__isnull=False, quote_price_dkk__isnull=False),
+                name="job_quote_needs_return_and_workshop",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quote_price_dkk__isnull=True) | models.Q(quote_price_dkk__gte=0),
+                name="job_quote_price_nonnegative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quote_parts_dkk__isnull=True) | models.Q(quote_parts_dkk__gte=0),
+                name="job_quote_parts_nonnegative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(paid_dkk__isnull=True) | models.Q(paid_dkk__gte=0), name="job_paid_nonnegative"
+            ),
+            # Received only after an accepted quote; handed back only once received.
+            models.CheckConstraint(
+                condition=models.Q(received_at__isnull=True) | models.Q(quote_status="accepted"),
+                name="job_received_after_accepted_quote",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(handed_back_at__isnull=True)
+                | models.Q(received_at__isnull=False, status="completed", paid_dkk__isnull=False),
+                name="job_handed_back_after_received",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -139,6 +208,8 @@ class JobEvent(models.Model):
     workshop = models.ForeignKey("accounts.Workshop", on_delete=models.SET_NULL, null=True, blank=True)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12)
+    # (a database default too: the ORDS import writes jobs and events with raw INSERTs of the columns it knows)
+    step = models.CharField(max_length=20, choices=JobStep.choices, blank=True, default=JobStep.NONE, db_default="")
     note = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True)
 

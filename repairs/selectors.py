@@ -9,13 +9,14 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, Workshop
 from accounts.selectors import is_member, workshop_ids_of
 from listings.models import PUBLIC_LISTING_STATUSES, Category, Listing
 
 from .errors import JobNotFound
-from .models import DataWipe, JobEvent, JobStatus, Outcome, RepairJob, RepairMode, WorkLog
+from .models import DataWipe, JobEvent, JobStatus, JobStep, Outcome, QuoteStatus, RepairJob, RepairMode, WorkLog
 
 
 def job_on_board_q() -> Q:
@@ -111,6 +112,11 @@ class EventEntry:
     workshop: Workshop | None
     actor: str | None
     note: str
+    step: str = ""
+
+    @property
+    def step_label(self) -> Any:
+        return JobStep(self.step).label if self.step else ""
 
 
 @dataclass(frozen=True)
@@ -144,12 +150,19 @@ def job_history_visible_to(*, job: RepairJob, user: User | AnonymousUser) -> Job
     for event in job.events.all():
         if event.workshop_id is None:  # the donor's steps: donated, withdrawn
             actor = "donor" if event.actor_id else None
-            events.append(EventEntry(event.from_status, event.to_status, event.at, None, actor, event.note))
+            events.append(EventEntry(event.from_status, event.to_status, event.at, None, actor, event.note, event.step))
         elif mine(event.workshop_id):
             name = event.actor.display_name if event.actor else None
-            events.append(EventEntry(event.from_status, event.to_status, event.at, event.workshop, name, event.note))
-        elif event.from_status != event.to_status:
-            events.append(EventEntry(event.from_status, event.to_status, event.at, event.workshop, None, ""))
+            events.append(
+                EventEntry(event.from_status, event.to_status, event.at, event.workshop, name, event.note, event.step)
+            )
+        elif event.from_status != event.to_status or event.step:
+            # A step of the "repair and hand back" loop (quote, received, handed back) is the resident's business
+            # too: shown to the donor with its note (the quote's note is written to them), to others without.
+            note = event.note if is_donor and event.step else ""
+            events.append(
+                EventEntry(event.from_status, event.to_status, event.at, event.workshop, None, note, event.step)
+            )
     return JobHistory(
         events=events,
         work_logs=[log for log in job.work_logs.all() if mine(log.workshop_id)],
@@ -224,3 +237,81 @@ def listing_provenance(*, listing: Listing) -> dict[str, Any] | None:
             if e.from_status != e.to_status  # transitions only, not notes
         ],
     }
+
+
+# --- repair and hand back: the resident's words, the workshop's intake queue ---------------------------------------
+
+
+def job_stage_for_resident(*, job: RepairJob) -> tuple[str, Any]:
+    """Where the resident's item is, in words meant for them (never the workshop's "open"/"claimed"): a stage code
+    for styling and its label. The resident's page and My page call it."""
+    returning = job.mode == RepairMode.RETURN
+    if job.status == JobStatus.CANCELLED:
+        return "withdrawn", _("Withdrawn")
+    if job.status == JobStatus.OPEN:
+        return "waiting", _("Waiting for a workshop")
+    if job.status == JobStatus.COMPLETED:
+        if returning and job.handed_back_at:
+            return "handed_back", _("Handed back to you")
+        if returning:
+            return "ready", _("Ready for pick-up")
+        return "repaired", _("Repair finished")
+    if returning and job.quote_status == QuoteStatus.NONE:
+        return "quote_coming", _("The workshop is preparing a quote")
+    if returning and job.quote_status == QuoteStatus.SENT:
+        return "quote_waiting", _("A quote is waiting for your answer")
+    if returning and job.received_at is None:
+        return "bring", _("Bring the item to the workshop")
+    if job.status == JobStatus.IN_PROGRESS or (returning and job.received_at):
+        return "repairing", _("Being repaired")
+    return "taken", _("A workshop will repair it")
+
+
+def event_words_for_resident(*, entry: EventEntry) -> Any:
+    """One line of the job's history in words meant for the resident."""
+    if entry.step:
+        return JobStep(entry.step).label
+    if entry.to_status == entry.from_status:
+        return entry.note
+    return {
+        JobStatus.OPEN: _("The workshop gave the job back; it is open for other workshops")
+        if entry.from_status
+        else _("You asked for the repair"),
+        JobStatus.CLAIMED: _("A workshop took on the repair"),
+        JobStatus.IN_PROGRESS: _("The repair started"),
+        JobStatus.COMPLETED: _("The repair is finished"),
+        JobStatus.CANCELLED: _("Withdrawn"),
+    }.get(JobStatus(entry.to_status), entry.to_status)
+
+
+@dataclass(frozen=True)
+class IntakeQueue:
+    """A workshop's counter: items to come in, quotes awaiting the resident's answer, items ready for pick-up."""
+
+    to_receive: list[RepairJob]
+    awaiting_answer: list[RepairJob]
+    ready_for_pickup: list[RepairJob]
+    to_quote: list[RepairJob]
+
+
+def intake_queue(*, user: User) -> IntakeQueue:
+    """The "repair and hand back" jobs of the verified workshops `user` belongs to, by what the counter does next."""
+    jobs = (
+        RepairJob.objects.filter(mode=RepairMode.RETURN, workshop_id__in=workshop_ids_of(user=user, verified_only=True))
+        .select_related("listing", "listing__seller", "category", "workshop")
+        .order_by("claimed_at", "id")
+    )
+    active = jobs.filter(status__in=(JobStatus.CLAIMED, JobStatus.IN_PROGRESS))
+    return IntakeQueue(
+        to_receive=list(active.filter(quote_status=QuoteStatus.ACCEPTED, received_at__isnull=True)[:200]),
+        awaiting_answer=list(active.filter(quote_status=QuoteStatus.SENT)[:200]),
+        ready_for_pickup=list(
+            jobs.filter(status=JobStatus.COMPLETED, received_at__isnull=False, handed_back_at__isnull=True)[:200]
+        ),
+        to_quote=list(active.filter(status=JobStatus.CLAIMED, quote_status=QuoteStatus.NONE)[:200]),
+    )
+
+
+def user_is_job_donor(*, user: User | AnonymousUser, job: RepairJob) -> bool:
+    """Is this person the resident who asked for the repair (who answers its quote, reads its resident page)?"""
+    return bool(user.is_authenticated and job.listing_id and job.listing and job.listing.seller_id == user.pk)

@@ -40,6 +40,7 @@ from .models import (
     JobStatus,
     NistLevel,
     Outcome,
+    QuoteStatus,
     RepairJob,
     RepairMode,
     WipeResult,
@@ -169,6 +170,8 @@ def _transition(
     updates: dict[str, Any],
     note: str = "",
     require_workshop: Workshop | None = None,
+    step: str = "",
+    extra_filter: dict[str, Any] | None = None,
 ) -> bool:
     """UPDATE the job to `to` only if it is still in one of `from_statuses` (and, when given, still held by
     `require_workshop`); record the event. Returns False when the row no longer matched."""
@@ -176,14 +179,39 @@ def _transition(
     rows = RepairJob.objects.filter(pk=job.pk, status__in=from_statuses)
     if require_workshop is not None:
         rows = rows.filter(workshop=require_workshop)
+    if extra_filter:
+        rows = rows.filter(**extra_filter)
     if rows.update(status=to, updated_at=now, **updates) != 1:
         return False
     from_status = from_statuses[0] if len(from_statuses) == 1 else job.status
     job.refresh_from_db()
     JobEvent.objects.create(
-        job=job, actor=actor, workshop=event_workshop, from_status=from_status, to_status=to, note=note[:2000]
+        job=job,
+        actor=actor,
+        workshop=event_workshop,
+        from_status=from_status,
+        to_status=to,
+        step=step,
+        note=note[:2000],
     )
     return True
+
+
+# What releasing a job (by the workshop, or by the resident declining its quote) clears: the workshop, and what was
+# that workshop's word — its no-storage record and its quote.
+RELEASE_UPDATES: dict[str, Any] = {
+    "workshop": None,
+    "claimed_at": None,
+    "no_storage": False,
+    "quote_status": QuoteStatus.NONE,
+    "quote_price_dkk": None,
+    "quote_parts_dkk": None,
+    "quote_estimate_days": None,
+    "quote_note": "",
+    "quoted_at": None,
+    "quote_answered_at": None,
+    "received_at": None,
+}
 
 
 def _notify_donor(
@@ -292,8 +320,8 @@ def job_release(*, job: RepairJob, actor: User, reason: str) -> RepairJob:
         event_workshop=workshop,
         note=reason.strip(),
         require_workshop=workshop,
-        # The no-storage record was the releasing workshop's word; the next one records its own.
-        updates={"workshop": None, "claimed_at": None, "no_storage": False},
+        # The no-storage record and the quote were the releasing workshop's word; the next one gives its own.
+        updates=RELEASE_UPDATES,
     ):
         raise _wrong_status(locked, _("You cannot release a job that is %(status)s."))
     return locked
@@ -350,6 +378,20 @@ def job_complete(*, job: RepairJob, actor: User, outcome: str, barrier: str = ""
     ):  # pragma: no cover — the row is locked above
         raise _wrong_status(locked, _("You cannot complete a job that is %(status)s."))
     transaction.on_commit(ords_export_changed)
+    if locked.mode == RepairMode.RETURN:
+        _notify_donor(
+            locked,
+            "job_ready",
+            _("Your %(title)s is ready for pick-up"),
+            _("Result: %(outcome)s. Pick it up at %(workshop)s, %(address)s. Opening hours: %(hours)s"),
+            {
+                "outcome": Outcome(outcome).label,
+                "workshop": locked.workshop.name if locked.workshop else "",
+                "address": locked.workshop.address if locked.workshop else "",
+                "hours": (locked.workshop.opening_hours if locked.workshop else "") or "–",
+            },
+        )
+        return locked
     _notify_donor(
         locked,
         "job_completed",

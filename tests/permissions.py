@@ -37,6 +37,7 @@ from listings.models import Listing, ListingStatus, Photo, PhotoStatus
 from marketplace import services as trade_services
 from marketplace.models import Conversation, Message, Report, Reservation, SavedSearch
 from notifications.models import Notification
+from repairs import returns
 from repairs import services as repairs
 from repairs.models import DataWipe, JobEvent, RepairJob, WorkLog
 from tests import factories
@@ -154,6 +155,20 @@ def build_world() -> World:
         for name in ("job_open", "job_claimed")
     }
     repairs.job_claim(job=jobs["job_claimed"], workshop=workshop, actor=people["workshop_member"])
+    # …and two laptops to be repaired and handed back, both claimed by W: one without a quote yet, one whose
+    # quote waits for `owner`'s answer.
+    for name in ("ret_claimed", "ret_quoted"):
+        listings[name] = listing(
+            name,
+            ListingStatus.ACTIVE,
+            kind="repair",
+            price_dkk=0,
+            category=factories.category("laptop"),
+            title=f"Bærbar {name}",
+        )
+        jobs[name] = repairs.job_create(listing=listings[name], mode="return", fault_description="Skærmen er død.")
+        repairs.job_claim(job=jobs[name], workshop=workshop, actor=people["workshop_member"])
+    returns.job_quote(job=jobs["ret_quoted"], actor=people["workshop_member"], price_dkk="450", estimate_days=4)
     photos = {
         "draft_ready": _photo(listings["draft"]),
         "active_ready": _photo(listings["active"]),

@@ -13,6 +13,8 @@ from listings.models import Listing, ListingStatus
 from listings.selectors import listing_get, ready_photos_prefetch
 from notifications.models import Notification
 from notifications.selectors import notifications_for
+from repairs.models import RepairJob
+from repairs.selectors import job_stage_for_resident
 
 from .browse import PAGE_SIZE, listing_cards
 
@@ -55,3 +57,14 @@ def my_listings(*, user: Any, limit: int = 50) -> list[Listing]:
 
 def my_notifications(*, user: Any, limit: int = 10) -> list[Notification]:
     return list(notifications_for(user=user).order_by("-created_at", "-id")[:limit])
+
+
+def my_repairs(*, user: Any, limit: int = 20) -> list[tuple[Any, str, Any]]:
+    """The repairs the person asked for, newest first, each with where it is in words meant for them:
+    (job, stage code, stage label) — `repairs.selectors.job_stage_for_resident`."""
+    jobs = (
+        RepairJob.objects.filter(listing__seller=user)
+        .select_related("listing", "category", "workshop")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return [(job, *job_stage_for_resident(job=job)) for job in jobs]

@@ -844,6 +844,11 @@ MISSING = [
     ("get", "repair-jobs/{i}/"),
     ("post", "repair-jobs/{i}/claim/"),
     ("get", "repair-jobs/{i}/certificate/"),
+    ("post", "repair-jobs/{i}/quote/"),
+    ("post", "repair-jobs/{i}/quote/accept/"),
+    ("post", "repair-jobs/{i}/quote/decline/"),
+    ("post", "repair-jobs/{i}/received/"),
+    ("post", "repair-jobs/{i}/handed-back/"),
 ]
 
 
@@ -855,7 +860,14 @@ def test_objects_that_do_not_exist_are_404(persona: str, pk: int) -> None:
     before = db_state()
     for method, path in MISSING:
         url = f"{API}/{path.format(i=pk)}"
-        data: dict[str, Any] = {"reason": "scam", "body": "Hej", "workshop": world.workshop.slug}
+        data: dict[str, Any] = {
+            "reason": "scam",
+            "body": "Hej",
+            "workshop": world.workshop.slug,
+            "price_dkk": "100",
+            "estimate_days": 2,
+            "paid_dkk": "100",
+        }
         if path.endswith("photos/"):
             response = client.post(url, {"file": jpeg()}, format="multipart")
         else:

@@ -188,6 +188,11 @@ REPAIRS = {
     ("post", f"{API}/repair-jobs/{{job_id}}/data-wipes/", 201),
     ("post", f"{API}/repair-jobs/{{job_id}}/complete/", 200),
     ("post", f"{API}/repair-jobs/{{job_id}}/publish/", 201),
+    ("post", f"{API}/repair-jobs/{{job_id}}/quote/", 200),
+    ("post", f"{API}/repair-jobs/{{job_id}}/quote/accept/", 200),
+    ("post", f"{API}/repair-jobs/{{job_id}}/quote/decline/", 200),
+    ("post", f"{API}/repair-jobs/{{job_id}}/received/", 200),
+    ("post", f"{API}/repair-jobs/{{job_id}}/handed-back/", 200),
     ("get", f"{API}/impact/", 200),
 }
 TRADE = {
@@ -381,6 +386,25 @@ def test_repairs_answer_as_documented(schema: dict[str, Any]) -> None:
     assert released["workshop"] is None
     mine = doc.check(client_for(donor).get(f"{API}/repair-jobs/"), 200)["results"]
     assert {j["id"] for j in mine} >= {other.pk}
+
+    # Repair and hand back: a quote declined (the job is released), then claimed again, quoted, accepted,
+    # received, completed and handed back.
+    back = factories.RepairJobFactory(status=JobStatus.OPEN, mode="return", listing__seller=donor)
+    slug = member.workshops.get().slug
+    quote = {"price_dkk": "450.00", "parts_dkk": "120.00", "estimate_days": 4, "note": "Nyt hængsel."}
+    doc.check(client.post(f"{API}/repair-jobs/{back.pk}/claim/", {"workshop": slug}), 200)
+    assert doc.check(client.post(f"{API}/repair-jobs/{back.pk}/quote/", quote, format="json"), 200)["quote"]
+    declined = doc.check(client_for(donor).post(f"{API}/repair-jobs/{back.pk}/quote/decline/"), 200)
+    assert declined["quote"] is None and declined["status"] == "open"
+    doc.check(client.post(f"{API}/repair-jobs/{back.pk}/claim/", {"workshop": slug}), 200)
+    doc.check(client.post(f"{API}/repair-jobs/{back.pk}/quote/", quote, format="json"), 200)
+    doc.check(client_for(donor).post(f"{API}/repair-jobs/{back.pk}/quote/accept/"), 200)
+    assert doc.check(client.post(f"{API}/repair-jobs/{back.pk}/received/"), 200)["received_at"]
+    client.post(f"{API}/repair-jobs/{back.pk}/start/")
+    client.post(f"{API}/repair-jobs/{back.pk}/no-storage/")
+    client.post(f"{API}/repair-jobs/{back.pk}/complete/", {"outcome": "fixed"}, format="json")
+    handed = doc.check(client.post(f"{API}/repair-jobs/{back.pk}/handed-back/", {"paid_dkk": "570.00"}), 200)
+    assert handed["paid_dkk"] == "570.00" and handed["handed_back_at"]
 
     impact = doc.check(APIClient().get(f"{API}/impact/"), 200)
     assert impact["by_month"] and impact["hours_worked"] > 0

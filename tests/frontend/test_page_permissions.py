@@ -83,6 +83,10 @@ def job(name: str, action: str = "") -> Url:
     return lambda w: f"/workshop/jobs/{w.jobs[name].pk}/{action + '/' if action else ''}"
 
 
+def repair(name: str, action: str = "") -> Url:
+    return lambda w: f"/repairs/{w.jobs[name].pk}/{action + '/' if action else ''}"
+
+
 def edit_form(**extra: str) -> dict[str, Any]:
     return {
         "title": "Overtaget",
@@ -381,6 +385,54 @@ MATRIX: dict[str, tuple[str, Url, Data, dict[str, Expect]]] = {
         {"title": "Istandsat", "description": "", "price_dkk": "100", "condition": "good"},
         expect(404, **NOT_WORKSHOP, **dict.fromkeys(WS, 302)),  # not completed: refused with a message
     ),
+    # --- Repair and hand back: the resident's page of a repair, its answers; the workshop's steps and intake ------
+    # The donor reads it; W's members are sent to W's page of the job; everybody else: 404.
+    **{
+        f"repair_{name}_page": (
+            "get",
+            repair(name),
+            None,
+            expect(404, anonymous=LOGIN, owner=200, **dict.fromkeys(WS, 302)),
+        )
+        for name in ("job_claimed", "ret_quoted")
+    },
+    **{
+        f"repair_ret_quoted_{answer}": (
+            "post",
+            repair("ret_quoted", f"quote/{answer}"),
+            {},
+            expect(404, anonymous=LOGIN, owner=ok(302)),
+        )
+        for answer in ("accept", "decline")
+    },
+    # Nothing waits for an answer on a job without a quote: refused with a message, nothing changes.
+    "repair_ret_claimed_accept": (
+        "post",
+        repair("ret_claimed", "quote/accept"),
+        {},
+        expect(404, anonymous=LOGIN, owner=302),
+    ),
+    "job_ret_claimed_quote": (
+        "post",
+        job("ret_claimed", "quote"),
+        {"price_dkk": "1.299,50", "estimate_days": "3", "note": "Ny skærm"},
+        expect(404, **NOT_WORKSHOP, **{w: ok(302) for w in WS}),
+    ),
+    # Not accepted yet: the workshop's "received" is refused with a message.
+    "job_ret_quoted_received": (
+        "post",
+        job("ret_quoted", "received"),
+        {},
+        expect(404, **NOT_WORKSHOP, **dict.fromkeys(WS, 302)),
+    ),
+    # Not completed: refused with a message.
+    "job_ret_quoted_handed_back": (
+        "post",
+        job("ret_quoted", "handed-back"),
+        {"paid_dkk": "450"},
+        expect(404, **NOT_WORKSHOP, **dict.fromkeys(WS, 302)),
+    ),
+    "workshop_intake": ("get", lambda w: "/workshop/intake/", None, expect(200, **NOT_WORKSHOP)),
     "job_claimed_photo": (
         "post",
         job("job_claimed", "photos"),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from listings.models import Listing
-from repairs import services
+from repairs import returns, services
 from repairs.models import JobStatus, RepairJob
 from tests import factories
 from tests.helpers import client_for
@@ -36,7 +36,8 @@ def build(state: str):  # type: ignore[no-untyped-def]
     claiming = factories.MembershipFactory(workshop__categories=["laptop"])
     other = factories.MembershipFactory(workshop__categories=["laptop"])
     unverified = factories.MembershipFactory(workshop__categories=["laptop"], workshop__verified=False)
-    job = make_job("laptop")
+    returning = state.startswith("ret_")
+    job = make_job("laptop", mode="return" if returning else "donate")
     people = {
         "donor": job.listing.seller,
         "other_resident": factories.UserFactory(),
@@ -45,6 +46,10 @@ def build(state: str):  # type: ignore[no-untyped-def]
         "unverified_member": unverified.user,
     }
     member = claiming.user
+    if returning:
+        _return_state(job, state, member, claiming.workshop)
+        job.refresh_from_db()
+        return job, people, {"claiming_member": claiming.workshop, "other_verified_member": other.workshop}
     if state != "open":
         services.job_claim(job=job, workshop=claiming.workshop, actor=member)
     if state in ("in_progress", "completed"):
@@ -56,6 +61,23 @@ def build(state: str):  # type: ignore[no-untyped-def]
     workshops = {"claiming_member": claiming.workshop, "other_verified_member": other.workshop}
     workshops["unverified_member"] = unverified.workshop
     return job, people, workshops
+
+
+def _return_state(job: RepairJob, state: str, member, workshop) -> None:  # type: ignore[no-untyped-def]
+    """A "repair and hand back" job: claimed (ret_claimed), quoted, accepted, or completed after receipt."""
+    services.job_claim(job=job, workshop=workshop, actor=member)
+    if state == "ret_claimed":
+        return
+    returns.job_quote(job=job, actor=member, price_dkk="450", estimate_days=4)
+    if state == "ret_quoted":
+        return
+    returns.job_quote_accept(job=job, actor=job.listing.seller)
+    if state == "ret_accepted":
+        return
+    returns.job_receive(job=job, actor=member)
+    services.job_start(job=job, actor=member)
+    services.job_mark_no_storage(job=job, actor=member)
+    services.job_complete(job=job, actor=member, outcome="fixed")
 
 
 def client(persona: str, people) -> APIClient:  # type: ignore[no-untyped-def]
@@ -132,6 +154,36 @@ MATRIX = {
     ),
     "detail_claimed": ("claimed", "get", "", None, {**SEEN_BY_HOLDER, "donor": 200, "claiming_member": 200}),
     "certificate": ("completed", "get", "certificate", None, {**SEEN_BY_HOLDER, "donor": 200, "claiming_member": 200}),
+    # Repair and hand back: the claiming workshop quotes, receives and hands back; only the donor answers.
+    "quote": (
+        "ret_claimed",
+        "post",
+        "quote",
+        {"price_dkk": "450", "estimate_days": 3},
+        {**SEEN_BY_HOLDER, "claiming_member": 200},
+    ),
+    "quote_accept": (
+        "ret_quoted",
+        "post",
+        "quote/accept",
+        {},
+        {**SEEN_BY_HOLDER, "donor": 200, "claiming_member": 403},
+    ),
+    "quote_decline": (
+        "ret_quoted",
+        "post",
+        "quote/decline",
+        {},
+        {**SEEN_BY_HOLDER, "donor": 200, "claiming_member": 403},
+    ),
+    "received": ("ret_accepted", "post", "received", {}, {**SEEN_BY_HOLDER, "claiming_member": 200}),
+    "handed_back": (
+        "ret_completed",
+        "post",
+        "handed-back",
+        {"paid_dkk": "450"},
+        {**SEEN_BY_HOLDER, "claiming_member": 200},
+    ),
 }
 
 
@@ -156,8 +208,15 @@ def test_permission_matrix(action, persona):
             before.workshop_id,
             before.no_storage,
         )
+        assert (after.quote_status, after.quote_price_dkk, after.received_at, after.handed_back_at) == (
+            before.quote_status,
+            before.quote_price_dkk,
+            before.received_at,
+            before.handed_back_at,
+        )
         assert after.work_logs.count() == before.work_logs.count()
         assert after.data_wipes.count() == (1 if state == "completed" else 0)
+        assert after.events.count() == before.events.count()
         assert not Listing.objects.filter(source_job=job).exists()
 
 
