@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "listings",
     "notifications",
     "repairs",
+    "donations",
     "marketplace",
     "impact",
     "privacy",
@@ -285,6 +286,8 @@ REST_FRAMEWORK = {
         "invite": os.environ.get("THROTTLE_INVITE", "30/hour"),
         # The public ORDS export: a differently filtered export is a new build, so each client gets a few a minute.
         "ords_export": os.environ.get("THROTTLE_ORDS_EXPORT", "30/min"),
+        # The public certificate check /verify/<code>/, per client address (codes are 128 bits; no guessing).
+        "verify": os.environ.get("THROTTLE_VERIFY", "30/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
