@@ -279,3 +279,24 @@ class BatchCertificateView(APIView):
         response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{certificate_filename(batch)}"'
         return response
+
+
+class LotUseIn(serializers.Serializer):
+    listing = serializers.IntegerField(min_value=1)
+
+
+class LotUseView(APIView):
+    """A member of the accepting workshop records that one of their listings is made from a lot: the listing's page
+    says so, and the lot's kg count in the impact figures."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=LotUseIn, responses={200: LotOut})
+    def post(self, request: Request, batch_id: int, lot_id: int) -> Response:
+        data = LotUseIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        batch = selectors.batch_get(user=request.user, batch_id=batch_id)
+        lot = selectors.batch_lot(batch=batch, lot_id=lot_id)
+        listing = selectors.own_listing(user=request.user, listing_id=data.validated_data["listing"])
+        lot = services.lot_use(lot=lot, listing=listing, actor=request.user)  # type: ignore[arg-type]
+        return Response(LotOut(lot).data)

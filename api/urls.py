@@ -54,6 +54,9 @@ urlpatterns = [
     path("donation-batches/<int:batch_id>/collected/", donations.BatchCollectedView.as_view(), name="batch-collected"),
     path("donation-batches/<int:batch_id>/received/", donations.BatchReceivedView.as_view(), name="batch-received"),
     path(
+        "donation-batches/<int:batch_id>/lots/<int:lot_id>/use/", donations.LotUseView.as_view(), name="batch-lot-use"
+    ),
+    path(
         "donation-batches/<int:batch_id>/certificate.pdf",
         donations.BatchCertificateView.as_view(),
         name="batch-certificate",

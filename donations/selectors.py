@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from accounts.organisations import organisation_ids_of
 from accounts.selectors import workshop_ids_of
+from core.errors import NotFound
 from listings.models import Category, Listing
 from repairs.models import JobStatus, NistLevel, WipeResult
 
@@ -186,3 +187,18 @@ def batch_certificate_for(*, user: Any, batch: DonationBatch) -> Certificate:
     if batch.workshop_id is None:
         raise BatchWrongStatus(_("A batch has a certificate once a workshop has accepted it."))
     return batch_certificate(batch=batch)
+
+
+def batch_lot(*, batch: DonationBatch, lot_id: int) -> MaterialLot:
+    lot = batch.lots.filter(pk=lot_id).first()
+    if lot is None:
+        raise NotFound(_("This batch has no such lot."), code="lot_not_found")
+    return lot
+
+
+def own_listing(*, user: Any, listing_id: int) -> Listing:
+    """One of the user's own listings (a product made from a lot), or 404."""
+    listing = Listing.objects.filter(pk=listing_id, seller_id=getattr(user, "pk", None)).first()
+    if listing is None:
+        raise NotFound(_("Listing not found."), code="listing_not_found")
+    return listing
