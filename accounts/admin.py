@@ -7,7 +7,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import TokenProxy
 
-from .models import User, Workshop, WorkshopInvitation, WorkshopMembership
+from .models import Organisation, OrganisationMembership, User, Workshop, WorkshopInvitation, WorkshopMembership
+from .organisations import organisation_verify
 from .services import workshop_verify
 
 
@@ -89,3 +90,27 @@ class WorkshopInvitationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class OrganisationMembershipInline(admin.TabularInline):
+    model = OrganisationMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "cvr", "kind", "verified", "verified_at", "created_at"]
+    list_filter = ["verified", "kind"]
+    search_fields = ["name", "slug", "cvr", "address"]
+    readonly_fields = ["verified_at", "created_at"]
+    inlines = [OrganisationMembershipInline]
+    actions = ["verify"]
+
+    @admin.action(description=_("Verify the selected organisations"))
+    def verify(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+        for organisation in queryset:
+            organisation_verify(organisation=organisation)
+        self.message_user(
+            request, _("%(count)d organisation(s) verified.") % {"count": queryset.count()}, messages.SUCCESS
+        )

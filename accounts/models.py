@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -185,3 +186,99 @@ class WorkshopInvitation(models.Model):
         if self.expires_at <= timezone.now():
             return InvitationStatus.EXPIRED
         return InvitationStatus.OPEN
+
+
+def cvr_check(value: str) -> None:
+    """A CVR number: 8 digits whose weighted sum (weights 2 7 6 5 4 3 2 1) is divisible by 11 (modulus 11)."""
+    if not (len(value) == 8 and value.isdigit()):
+        raise ValidationError(_("A CVR number has exactly 8 digits."), code="cvr_format")
+    if sum(int(d) * w for d, w in zip(value, (2, 7, 6, 5, 4, 3, 2, 1), strict=True)) % 11:
+        raise ValidationError(
+            _("This is not a valid CVR number (the check digit does not match). Check it on cvr.dk."),
+            code="cvr_checksum",
+        )
+
+
+class OrganisationKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    HOUSING_ASSOCIATION = "housing_association", _("Housing association")
+    PUBLIC_BODY = "public_body", _("Public body")
+
+
+class Organisation(models.Model):
+    """A company, housing association or public body that donates equipment and materials in batches."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    cvr = models.CharField(_("CVR number"), max_length=8, validators=[cvr_check])
+    address = models.CharField(_("address"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    # Whether products made from its materials may name it ("made from surplus textiles from …").
+    may_be_named = models.BooleanField(_("may be named on products"), default=False)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="OrganisationMembership", related_name="organisations"
+    )
+    verified = models.BooleanField(_("verified"), default=False)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["company", "housing_association", "public_body"]),
+                name="organisation_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationMembership(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="org_memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
+    created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation membership")
+        verbose_name_plural = _("organisation memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="org_membership_unique"),
+            models.CheckConstraint(condition=models.Q(role__in=["owner", "staff"]), name="org_membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.role})"
+
+
+class OrganisationInvitation(models.Model):
+    """As `WorkshopInvitation`: an owner invites an address; the mailed token is kept only as its SHA-256 hash."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation invitation")
+        verbose_name_plural = _("organisation invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=models.Q(accepted_at__isnull=True),
+                name="org_invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"

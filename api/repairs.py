@@ -534,6 +534,7 @@ class ImpactFiguresOut(serializers.Serializer):
     repair_co2e_avoided_kg = serializers.FloatField()
     reuse_kg = serializers.FloatField()
     reuse_co2e_avoided_kg = serializers.FloatField()
+    upcycled_kg = serializers.FloatField(help_text="kg of organisations' surplus materials made into products.")
     hours_worked = serializers.FloatField()
     people_engaged = serializers.IntegerField()
 

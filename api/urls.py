@@ -2,7 +2,19 @@
 
 from django.urls import path
 
-from . import accounts, categories, invitations, listings, photos, privacy, repairs, trade, workshops
+from . import (
+    accounts,
+    categories,
+    donations,
+    invitations,
+    listings,
+    organisations,
+    photos,
+    privacy,
+    repairs,
+    trade,
+    workshops,
+)
 
 app_name = "api"
 
@@ -19,6 +31,36 @@ urlpatterns = [
     path("invitations/<str:token>/", invitations.InvitationDetailView.as_view(), name="invitation"),
     path("invitations/<str:token>/accept/", invitations.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("invitations/<str:token>/decline/", invitations.InvitationDeclineView.as_view(), name="invitation-decline"),
+    # Organisations and their donation batches (issue 13)
+    path("organisations/", organisations.OrganisationListView.as_view(), name="organisations"),
+    path("organisations/<slug:slug>/", organisations.OrganisationDetailView.as_view(), name="organisation"),
+    path(
+        "organisations/<slug:slug>/members/",
+        organisations.OrganisationMemberView.as_view(),
+        name="organisation-members",
+    ),
+    path(
+        "organisation-invitations/<str:token>/accept/",
+        organisations.OrganisationInvitationAcceptView.as_view(),
+        name="organisation-invitation-accept",
+    ),
+    path("donation-batches/", donations.BatchListView.as_view(), name="donation-batches"),
+    path("donation-batches/<int:batch_id>/", donations.BatchDetailView.as_view(), name="donation-batch"),
+    path("donation-batches/<int:batch_id>/devices/", donations.BatchDevicesView.as_view(), name="batch-devices"),
+    path(
+        "donation-batches/<int:batch_id>/devices.csv", donations.BatchDevicesCsvView.as_view(), name="batch-devices-csv"
+    ),
+    path("donation-batches/<int:batch_id>/accept/", donations.BatchAcceptView.as_view(), name="batch-accept"),
+    path("donation-batches/<int:batch_id>/collected/", donations.BatchCollectedView.as_view(), name="batch-collected"),
+    path("donation-batches/<int:batch_id>/received/", donations.BatchReceivedView.as_view(), name="batch-received"),
+    path(
+        "donation-batches/<int:batch_id>/lots/<int:lot_id>/use/", donations.LotUseView.as_view(), name="batch-lot-use"
+    ),
+    path(
+        "donation-batches/<int:batch_id>/certificate.pdf",
+        donations.BatchCertificateView.as_view(),
+        name="batch-certificate",
+    ),
     path("repair-jobs/", repairs.JobListView.as_view(), name="repair-jobs"),
     path("repair-jobs/<int:job_id>/", repairs.JobDetailView.as_view(), name="repair-job"),
     path("repair-jobs/<int:job_id>/claim/", repairs.ClaimView.as_view(), name="repair-job-claim"),

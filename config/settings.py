@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "listings",
     "notifications",
     "repairs",
+    "donations",
     "marketplace",
     "impact",
     "privacy",
@@ -289,6 +290,8 @@ REST_FRAMEWORK = {
         "data_export": os.environ.get("THROTTLE_DATA_EXPORT", "10/hour"),
         # The period report PDF (GET /api/v1/impact/report.pdf): each one is built afresh, so a few a minute.
         "impact_report": os.environ.get("THROTTLE_IMPACT_REPORT", "10/min"),
+        # The public certificate check /verify/<code>/, per client address (codes are 128 bits; no guessing).
+        "verify": os.environ.get("THROTTLE_VERIFY", "30/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -1,7 +1,16 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from . import views, views_invitations, views_post, views_privacy, views_repairs, views_trade, views_workshop
+from . import (
+    views,
+    views_donations,
+    views_invitations,
+    views_post,
+    views_privacy,
+    views_repairs,
+    views_trade,
+    views_workshop,
+)
 
 app_name = "frontend"
 
@@ -68,4 +77,25 @@ urlpatterns += [
     path("workshop/jobs/<int:pk>/received/", views_repairs.job_received, name="workshop_job_received"),
     path("workshop/jobs/<int:pk>/handed-back/", views_repairs.job_handed_back, name="workshop_job_handed_back"),
     path("workshop/<slug:slug>/manage/", views_workshop.workshop_manage, name="workshop_manage"),
+]
+
+# --- Organisations and donation batches (views_donations.py, issue 13) ------------------------------------------
+urlpatterns += [
+    path("verify/<str:code>/", views_donations.verify, name="verify"),
+    path("organisations/new/", views_donations.organisation_new, name="organisation_new"),
+    path(
+        "organisations/invitations/<str:token>/",
+        views_donations.organisation_invitation,
+        name="organisation_invitation",
+    ),
+    path("organisations/<slug:slug>/", views_donations.organisation_detail, name="organisation"),
+    path("organisations/<slug:slug>/invite/", views_donations.organisation_invite, name="organisation_invite"),
+    path("organisations/<slug:slug>/batches/", views_donations.batch_new, name="batch_new"),
+    path("donations/", views_donations.batch_list, name="batches"),
+    path("donations/<int:pk>/", views_donations.batch_detail, name="batch"),
+    path("donations/<int:pk>/devices.csv", views_donations.batch_csv, name="batch_csv"),
+    path("donations/<int:pk>/accept/", views_donations.batch_accept, name="batch_accept"),
+    path("donations/<int:pk>/collected/", views_donations.batch_collected, name="batch_collected"),
+    path("donations/<int:pk>/received/", views_donations.batch_received, name="batch_received"),
+    path("donations/<int:pk>/certificate.pdf", views_donations.batch_certificate, name="batch_certificate"),
 ]

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import User
+from donations.selectors import listing_material_origin
 from impact.selectors import listing_impact
 from listings.selectors import category_tree, listing_seller_name
 from repairs.selectors import listing_provenance
@@ -88,6 +89,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         "listing": listing,
         "photos": photos,
         "provenance": listing_provenance(listing=listing),
+        "material_origin": listing_material_origin(listing=listing),
         "seller_name": listing_seller_name(listing=listing, user=request.user),
         "savings": listing_impact(listing=listing),
         **listing_trade_context(request, listing),

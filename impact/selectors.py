@@ -10,6 +10,7 @@ from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q,
 from django.db.models.functions import Coalesce, TruncMonth
 
 from accounts.models import Workshop
+from donations.models import MaterialLot
 from listings.models import Category, Kind, Listing, ListingStatus
 from repairs.models import JobStatus, Outcome, RepairJob, WorkLog
 
@@ -169,8 +170,20 @@ def _q(value: Decimal | float | int | None, places: str = "0.001") -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal(places))
 
 
-def _figures(job: dict[str, Any], reuse: dict[str, Any], work: dict[str, Any]) -> dict[str, Any]:
+def _lots(workshop: Workshop | None, date_from: date | None, date_to: date | None) -> QuerySet[MaterialLot]:
+    """Organisations' material lots made into products (`donations.services.lot_use`), by the month first used."""
+    lots = MaterialLot.objects.filter(used_at__isnull=False).filter(_in_range("used_at__date", date_from, date_to))
+    if workshop is not None:
+        lots = lots.filter(batch__workshop=workshop)
+    return lots.order_by()
+
+
+def _figures(
+    job: dict[str, Any], reuse: dict[str, Any], work: dict[str, Any], lots: dict[str, Any] | None = None
+) -> dict[str, Any]:
     reuse_kg = _q(reuse.get("reuse_kg"))
+    # Surplus materials made into products count by weight (no CO2e factor is claimed for them).
+    upcycled_kg = _q((lots or {}).get("upcycled_kg"))
     reuse_co2e = _q(reuse_kg * REUSE_CO2E_PER_KG)
     repair_kg, repair_co2e = _q(job.get("repair_kg")), _q(job.get("repair_co2e"))
     return {
@@ -181,12 +194,13 @@ def _figures(job: dict[str, Any], reuse: dict[str, Any], work: dict[str, Any]) -
         "items_reused": reuse.get("items_reused", 0),
         "items_sold": reuse.get("items_sold", 0),
         "items_given_away": reuse.get("items_given_away", 0),
-        "waste_prevented_kg": repair_kg + reuse_kg,
+        "waste_prevented_kg": repair_kg + reuse_kg + upcycled_kg,
         "co2e_avoided_kg": repair_co2e + reuse_co2e,
         "repair_waste_prevented_kg": repair_kg,
         "repair_co2e_avoided_kg": repair_co2e,
         "reuse_kg": reuse_kg,
         "reuse_co2e_avoided_kg": reuse_co2e,
+        "upcycled_kg": upcycled_kg,
         "hours_worked": _q(work.get("hours_worked"), "0.01"),
         "people_engaged": work.get("people_engaged", 0),
     }
@@ -230,16 +244,20 @@ def impact_summary(
     `items_sold` and `items_given_away` count every item handed over, upcycled ones too. `details` adds, in one
     more query, `by_category` (completed jobs per category and outcome) — for the API and the period report."""
     jobs, reused, logs = _querysets(workshop, date_from, date_to)
+    lots = _lots(workshop, date_from, date_to)
+    lot_kg = {"upcycled_kg": Coalesce(Sum("kg"), Value(Decimal(0), output_field=_KG))}
     total = _figures(
         jobs.aggregate(**_job_aggregates()),
         reused.aggregate(**_reuse_aggregates()),
         logs.aggregate(**_work_aggregates()),
+        lots.aggregate(**lot_kg),
     )
     months: dict[str, dict[str, dict[str, Any]]] = {}
     for key, rows in (
         ("job", jobs.annotate(m=TruncMonth("completed_at")).values("m").annotate(**_job_aggregates())),
         ("reuse", reused.annotate(m=TruncMonth("sold")).values("m").annotate(**_reuse_aggregates())),
         ("work", logs.annotate(m=TruncMonth("date")).values("m").annotate(**_work_aggregates())),
+        ("lots", lots.annotate(m=TruncMonth("used_at")).values("m").annotate(**lot_kg)),
     ):
         for row in rows:
             values: dict[str, Any] = dict(row)
@@ -247,7 +265,10 @@ def impact_summary(
             label = month.strftime("%Y-%m") if month else "unknown"
             months.setdefault(label, {})[key] = values
     total["by_month"] = [
-        {"month": label, **_figures(parts.get("job", {}), parts.get("reuse", {}), parts.get("work", {}))}
+        {
+            "month": label,
+            **_figures(parts.get("job", {}), parts.get("reuse", {}), parts.get("work", {}), parts.get("lots", {})),
+        }
         for label, parts in sorted(months.items())
     ]
     if details:

@@ -71,6 +71,28 @@ def job_create(
     return job
 
 
+def job_create_held(
+    *, workshop: Workshop, category: Any, actor: User, brand: str = "", description: str = "", no_storage: bool = False
+) -> RepairJob:
+    """A job that a workshop holds from the start, with no listing: one device of an organisation's donation batch
+    the workshop accepted (`donations.services.batch_accept` calls it inside its own transaction). Claimed by
+    `workshop`; the rest of the lifecycle (start, wipes, complete) is as for any job."""
+    now = timezone.now()
+    job = RepairJob.objects.create(
+        category=category,
+        mode=RepairMode.DONATE,
+        fault_description=description,
+        public_problem=public_text(description, donor=None),
+        brand=brand[:80],
+        status=JobStatus.CLAIMED,
+        workshop=workshop,
+        claimed_at=now,
+        no_storage=no_storage,
+    )
+    JobEvent.objects.create(job=job, actor=actor, workshop=workshop, from_status="", to_status=JobStatus.CLAIMED)
+    return job
+
+
 @transaction.atomic
 def donation_create(*, seller: User, repair_mode: str, fault_description: str = "", **fields: Any) -> Listing:
     """A resident donates an item for repair: its listing (kind `repair`, no price) and its repair job, together."""
