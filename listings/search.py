@@ -3,20 +3,21 @@
 One filter set serves browse (`GET /api/v1/listings/`) and saved searches: `listing_filters_clean` turns raw
 strings into typed values (or raises `InvalidInput`), `listing_filters_apply` narrows a queryset.
 
+What a search matches is decided once for both databases (`search_terms.query_terms`): every word of `q`, with
+its synonyms and the categories named by them, must match the title, description, brand or model (Danish
+stemming) or the category. docs/marketplace.md, "Browse and search", has the whole story.
+
 Search backends:
-- **PostgreSQL**: `to_tsvector('danish', title || ' ' || description)` (a stored generated column,
-  `search_document`) matched with a `websearch` query in the
-  Danish configuration (Snowball stemming: "stole" finds "stol", "computere" finds "computer"; lower-casing
-  that knows æ/ø/å), ranked with `ts_rank`. Migration `trade.0002_listing_search_indexes` adds the column, a GIN
-  index on it and a pg_trgm GIN index on the title. Typo tolerance, as a fallback: when the
-  full text finds fewer than `TYPO_FALLBACK_BELOW` listings (one cheap counting query, LIMITed), a title
-  whose trigram *word similarity* to the query passes pg_trgm's threshold (`%>`, 0.6) matches too, ranked
-  below every full-text hit (its rank is the similarity scaled down). Both conditions then use their own
-  index (a BitmapOr). The fallback is decided per request from the data, so a cursor stays consistent as
-  long as the matches do.
-- **SQLite** (development default): every word of the query must occur in the title or the description
-  (`LIKE`). SQLite's `LIKE` folds case for ASCII only, so each word is also tried lower-cased, capitalised and
-  upper-cased — enough for "BLÅ" to find "blå". No stemming, no ranking (relevance orders newest first).
+- **PostgreSQL**: the generated, GIN-indexed column `search_document` = `to_tsvector('danish', title || ' ' ||
+  description || ' ' || brand || ' ' || model)` (migration `listings.0008_listing_search_fts`), one
+  `plainto_tsquery` per word OR-ed within a term, a category subquery OR-ed in, ranked with `ts_rank`. Typo
+  tolerance, as a fallback: when the full text finds fewer than `TYPO_FALLBACK_BELOW` listings (one cheap
+  counting query, LIMITed), a title whose trigram *word similarity* to the query passes pg_trgm's threshold
+  (`%>`, 0.6) matches too, ranked below every full-text hit. The fallback is decided per request from the data,
+  so a cursor stays consistent as long as the matches do.
+- **SQLite** (development default, `make run`): an FTS5 table of the same words stemmed in Python by the same
+  Snowball stemmer, kept current on every save of a listing (`search_index_listing`), ranked by `bm25`; the
+  fallback is a title containing every typed word ("cykel" in "Herrecykel").
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.db.models import BooleanField, F, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
@@ -37,10 +38,10 @@ from django.utils.translation import gettext as _
 from core.errors import InvalidInput
 
 from .models import Category, Condition, Kind, Listing
-from .search_terms import Term, query_terms, stem_text, suggestion_for
+from .search_terms import Term, query_terms, stem, stem_text, suggestion_for
 
-# The generated, GIN-indexed column `to_tsvector('danish', title || ' ' || description)` that migration
-# `trade.0002_listing_search_indexes` adds on PostgreSQL (Django's model does not declare it: not portable).
+# The generated, GIN-indexed column over title, description, brand and model that migration
+# `listings.0008_listing_search_fts` makes on PostgreSQL (Django's model does not declare it: not portable).
 FTS_SQL = '"listings_listing"."search_document"'
 # SQLite's FTS5 table (migration `listings.0008_listing_search_fts`, SQLite only): rowid = the listing's id.
 SQLITE_FTS_TABLE = "listings_listing_fts"
@@ -189,14 +190,25 @@ def _fts5_any(stems: Iterable[str]) -> str:
 
 
 def _category_q(term: Term) -> Q:
-    """Listings in a category named by the term (a parent slug standing for its leaves): a subquery, so the page
-    costs no extra query."""
+    """Listings in a category named by the term (a parent slug standing for its leaves), in the same query: no
+    extra query per page. On PostgreSQL `category_id = ANY(ARRAY(subquery))`: the array is an InitPlan computed
+    once, so the condition is a bitmap index scan OR-ed with the full-text index (an `IN (subquery)` beside an
+    OR would be a filter on every row: a sequential scan of the whole table)."""
+    if is_postgres():
+        sql = (
+            '"listings_listing"."category_id" = ANY(ARRAY(SELECT c.id FROM listings_category c '
+            "LEFT JOIN listings_category p ON p.id = c.parent_id WHERE c.slug = ANY(%s) OR p.slug = ANY(%s)))"
+        )
+        slugs = list(term.categories)
+        return Q(RawSQL(sql, [slugs, slugs], output_field=BooleanField()))  # noqa: S611  # nosec B611
     named = Category.objects.filter(Q(slug__in=term.categories) | Q(parent__slug__in=term.categories)).values("pk")
     return Q(category_id__in=named)
 
 
 def _pg_any(words: Iterable[str]) -> SearchQuery:
-    queries = [SearchQuery(word, config="danish", search_type="plain") for word in words]
+    """A tsquery matching any of the words (one per Danish stem: "computer" and "computere" are one lexeme)."""
+    distinct = {stem(word): word for word in reversed(list(words))}  # the first word of each stem wins
+    queries = [SearchQuery(word, config="danish", search_type="plain") for word in reversed(distinct.values())]
     combined = queries[0]
     for query in queries[1:]:
         combined = combined | query
