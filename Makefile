@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXTRAS ?= dev,bench
 
-.PHONY: run test test-faults lint security audit format demo migrate messages lock bench bench-images bench-api bench-ords clean
+.PHONY: run test test-search-sqlite test-faults lint security audit format demo migrate messages lock bench bench-images bench-api bench-ords clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kredsløb needs Python 3.11 or newer (set PYTHON=python3.x)")'
@@ -30,6 +30,12 @@ run: demo
 ## missing server fail the run instead of skipping.
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Search on SQLite, as `make run` searches (FTS5 and the Danish stemmer in Python): the search tests again without
+## DATABASE_URL, whatever the environment says (the suite runs them on PostgreSQL when DATABASE_URL is set).
+SEARCH_TESTS := tests/listings/test_search.py tests/demo/test_demo_search.py tests/api/test_browse.py
+test-search-sqlite: $(STAMP)
+	env -u DATABASE_URL $(BIN)/python -m pytest $(SEARCH_TESTS) $(PYTEST_ARGS)
 
 ## Fault tests: Redis stopped during uploads, workers SIGKILLed mid-task, PostgreSQL restarted under traffic.
 ## Each starts its own PostgreSQL cluster and Redis server (needs their server binaries), never the shared ones.

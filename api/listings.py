@@ -6,7 +6,7 @@ from functools import cached_property
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
@@ -17,7 +17,7 @@ from core.errors import NotAllowed
 from impact.selectors import listing_impact
 from listings import selectors, services
 from listings.models import Category, Condition, Kind, Listing
-from listings.search import FILTER_FIELDS, listing_filters_clean, order_key
+from listings.search import FILTER_FIELDS, listing_filters_clean, order_key, search_suggestion
 from marketplace.models import ReportReason
 from marketplace.services import report_create
 from repairs.models import RepairMode
@@ -26,7 +26,6 @@ from repairs.services import donation_create
 
 from .keyset import KeysetPagination
 from .outputs import DisplayNameOut, IsoDateTimeField, PhotoVariantOut, ProvenanceOut, WorkshopRefOut
-from .schema import paginated
 
 
 class ThumbnailOut(serializers.Serializer):
@@ -203,7 +202,18 @@ class ListingListView(APIView):
     @extend_schema(
         operation_id="listings_list",
         parameters=BROWSE_PARAMETERS,
-        responses={200: paginated(ListingItemOut, "PaginatedListingItemList")},
+        responses={
+            200: inline_serializer(
+                "PaginatedListingItemList",
+                {
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "results": ListingItemOut(many=True),
+                    # "Did you mean …?" for a search text with a typo (`listings.search.search_suggestion`).
+                    "suggestion": serializers.CharField(allow_null=True),
+                },
+            )
+        },
     )
     def get(self, request: Request) -> Response:
         filters = listing_filters_clean(request.query_params)
@@ -212,7 +222,9 @@ class ListingListView(APIView):
         rows = paginator.paginate(
             selectors.listing_browse(filters=filters), request, fields=key.fields, descending=key.descending
         )
-        return paginator.get_paginated_response(ListingItemOut(rows, many=True).data)
+        response = paginator.get_paginated_response(ListingItemOut(rows, many=True).data)
+        response.data["suggestion"] = search_suggestion(filters)
+        return response
 
     @extend_schema(request=ListingIn, responses={201: ListingDetailOut})
     def post(self, request: Request) -> Response:

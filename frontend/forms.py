@@ -70,12 +70,32 @@ class BrowseForm(forms.Form):
     free = forms.BooleanField(label=_("Free only"), required=False)
     upcycled = forms.BooleanField(label=_("Upcycled only"), required=False)
     area = forms.CharField(label=_("Area"), max_length=80, required=False)
+    ordering = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("", _("Best match when searching, else newest")),
+            ("relevance", _("Best match")),
+            ("newest", _("Newest first")),
+            ("price", _("Price, lowest first")),
+            ("-price", _("Price, highest first")),
+        ],
+    )
 
     def __init__(self, *args: Any, categories: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("All categories")), *categories]  # type: ignore[attr-defined]
         for name in ("min_price", "max_price"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "step": "1"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("min_price"), data.get("max_price")
+        if low is not None and high is not None and low > high:
+            # Not silently dropped: the person is told, and neither bound is applied until they fix it.
+            self.add_error("max_price", _("The highest price is below the lowest price."))
+            data.pop("min_price", None)
+        return data
 
     def filters(self) -> BrowseFilters:
         """The valid filters; a field with a bad value is simply left out (browsing never fails)."""
@@ -89,6 +109,10 @@ class BrowseForm(forms.Form):
             free_only=bool(data.get("free")),
             upcycled_only=bool(data.get("upcycled")),
             area=(data.get("area") or "").strip(),
+            # Best match needs a search text: without one the default order (newest) applies.
+            ordering=""
+            if data.get("ordering") == "relevance" and not (data.get("q") or "").strip()
+            else (data.get("ordering") or ""),
         )
 
     @property

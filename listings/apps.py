@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,9 +11,22 @@ class ListingsConfig(AppConfig):
 
     def ready(self) -> None:
         # Django requires models, and modules that import them, to be imported once the app registry is ready.
-        from .models import Photo
+        from .models import Listing, Photo
         from .photos import photo_deleted
+        from .search import search_index_listing, search_unindex_listing
 
         # Storage housekeeping, not a state change: a deleted photo row takes its files along, whichever way
         # it was deleted (see photos.photo_files_delete_later).
         post_delete.connect(photo_deleted, sender=Photo, dispatch_uid="listings.photo_files")
+
+        # SQLite's full-text table follows every saved listing, whoever saves it (services, admin, demo loader);
+        # on PostgreSQL the search column is generated and these do nothing (listings.search).
+        def index(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+            if update_fields is None or set(update_fields) & {"title", "description", "brand", "model"}:
+                search_index_listing(instance)
+
+        def unindex(sender: Any, instance: Any, **kwargs: Any) -> None:
+            search_unindex_listing(instance.pk)
+
+        post_save.connect(index, sender=Listing, dispatch_uid="listings.search_index", weak=False)
+        post_delete.connect(unindex, sender=Listing, dispatch_uid="listings.search_unindex", weak=False)

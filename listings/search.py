@@ -3,24 +3,26 @@
 One filter set serves browse (`GET /api/v1/listings/`) and saved searches: `listing_filters_clean` turns raw
 strings into typed values (or raises `InvalidInput`), `listing_filters_apply` narrows a queryset.
 
+What a search matches is decided once for both databases (`search_terms.query_terms`): every word of `q`, with
+its synonyms and the categories named by them, must match the title, description, brand or model (Danish
+stemming) or the category. docs/marketplace.md, "Browse and search", has the whole story.
+
 Search backends:
-- **PostgreSQL**: `to_tsvector('danish', title || ' ' || description)` (a stored generated column,
-  `search_document`) matched with a `websearch` query in the
-  Danish configuration (Snowball stemming: "stole" finds "stol", "computere" finds "computer"; lower-casing
-  that knows æ/ø/å), ranked with `ts_rank`. Migration `trade.0002_listing_search_indexes` adds the column, a GIN
-  index on it and a pg_trgm GIN index on the title. Typo tolerance, as a fallback: when the
-  full text finds fewer than `TYPO_FALLBACK_BELOW` listings (one cheap counting query, LIMITed), a title
-  whose trigram *word similarity* to the query passes pg_trgm's threshold (`%>`, 0.6) matches too, ranked
-  below every full-text hit (its rank is the similarity scaled down). Both conditions then use their own
-  index (a BitmapOr). The fallback is decided per request from the data, so a cursor stays consistent as
-  long as the matches do.
-- **SQLite** (development default): every word of the query must occur in the title or the description
-  (`LIKE`). SQLite's `LIKE` folds case for ASCII only, so each word is also tried lower-cased, capitalised and
-  upper-cased — enough for "BLÅ" to find "blå". No stemming, no ranking (relevance orders newest first).
+- **PostgreSQL**: the generated, GIN-indexed column `search_document` = `to_tsvector('danish', title || ' ' ||
+  description || ' ' || brand || ' ' || model)` (migration `listings.0008_listing_search_fts`), one
+  `plainto_tsquery` per word OR-ed within a term, a category subquery OR-ed in, ranked with `ts_rank`. Typo
+  tolerance, as a fallback: when the full text finds fewer than `TYPO_FALLBACK_BELOW` listings (one cheap
+  counting query, LIMITed), a title whose trigram *word similarity* to the query passes pg_trgm's threshold
+  (`%>`, 0.6) matches too, ranked below every full-text hit. The fallback is decided per request from the data,
+  so a cursor stays consistent as long as the matches do.
+- **SQLite** (development default, `make run`): an FTS5 table of the same words stemmed in Python by the same
+  Snowball stemmer, kept current on every save of a listing (`search_index_listing`), ranked by `bm25`; the
+  fallback is a title containing every typed word ("cykel" in "Herrecykel").
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -28,7 +30,7 @@ from typing import Any
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.db.models import BooleanField, F, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
@@ -36,10 +38,14 @@ from django.utils.translation import gettext as _
 from core.errors import InvalidInput
 
 from .models import Category, Condition, Kind, Listing
+from .search_terms import Term, query_terms, stem, stem_text, suggestion_for
 
-# The generated, GIN-indexed column `to_tsvector('danish', title || ' ' || description)` that migration
-# `trade.0002_listing_search_indexes` adds on PostgreSQL (Django's model does not declare it: not portable).
+# The generated, GIN-indexed column over title, description, brand and model that migration
+# `listings.0008_listing_search_fts` makes on PostgreSQL (Django's model does not declare it: not portable).
 FTS_SQL = '"listings_listing"."search_document"'
+# SQLite's FTS5 table (migration `listings.0008_listing_search_fts`, SQLite only): rowid = the listing's id.
+SQLITE_FTS_TABLE = "listings_listing_fts"
+SQLITE_LISTING_ID = '"listings_listing"."id"'
 TYPO_FALLBACK_BELOW = 5  # fewer full-text hits than this (within the other filters) → add trigram matches
 TRIGRAM_RANK_SCALE = 0.01  # trigram-only hits rank below any full-text hit (ts_rank of a hit is ≥ ~0.06)
 
@@ -171,31 +177,132 @@ def listing_filters_to_json(filters: dict[str, Any]) -> dict[str, Any]:
     return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in filters.items()}
 
 
-def _text_search(qs: QuerySet[Listing], q: str) -> QuerySet[Listing]:
+def _fts_sqlite(match: str) -> Q:
+    """Listings whose FTS5 document (SQLite) matches an FTS5 expression (a bound parameter, never SQL)."""
+    sql = f"SELECT rowid FROM {SQLITE_FTS_TABLE} WHERE {SQLITE_FTS_TABLE} MATCH %s"  # noqa: S608  # nosec B608
+    return Q(pk__in=RawSQL(sql, [match]))  # noqa: S611  # nosec B611
+
+
+def _fts5_any(stems: Iterable[str]) -> str:
+    """An FTS5 expression matching any of the stems: each a quoted string (a `"` doubled), so nothing the user
+    typed is read as FTS5 syntax."""
+    return " OR ".join('"' + s.replace('"', '""') + '"' for s in stems)
+
+
+def _category_q(term: Term) -> Q:
+    """Listings in a category named by the term (a parent slug standing for its leaves), in the same query: no
+    extra query per page. On PostgreSQL `category_id = ANY(ARRAY(subquery))`: the array is an InitPlan computed
+    once, so the condition is a bitmap index scan OR-ed with the full-text index (an `IN (subquery)` beside an
+    OR would be a filter on every row: a sequential scan of the whole table)."""
     if is_postgres():
-        query = SearchQuery(q, config="danish", search_type="websearch")
+        sql = (
+            '"listings_listing"."category_id" = ANY(ARRAY(SELECT c.id FROM listings_category c '
+            "LEFT JOIN listings_category p ON p.id = c.parent_id WHERE c.slug = ANY(%s) OR p.slug = ANY(%s)))"
+        )
+        slugs = list(term.categories)
+        return Q(RawSQL(sql, [slugs, slugs], output_field=BooleanField()))  # noqa: S611  # nosec B611
+    named = Category.objects.filter(Q(slug__in=term.categories) | Q(parent__slug__in=term.categories)).values("pk")
+    return Q(category_id__in=named)
+
+
+def _pg_any(words: Iterable[str]) -> SearchQuery:
+    """A tsquery matching any of the words (one per Danish stem: "computer" and "computere" are one lexeme)."""
+    distinct = {stem(word): word for word in reversed(list(words))}  # the first word of each stem wins
+    queries = [SearchQuery(word, config="danish", search_type="plain") for word in reversed(distinct.values())]
+    combined = queries[0]
+    for query in queries[1:]:
+        combined = combined | query
+    return combined
+
+
+def _text_search(qs: QuerySet[Listing], q: str) -> QuerySet[Listing]:
+    """Every term of `q` (`search_terms.query_terms`: the word, its synonyms, its categories) must match."""
+    terms = query_terms(q)
+    if not terms:  # no word at all (only punctuation): nothing matches
+        return qs.none().annotate(rank=Value(0.0, output_field=FloatField()))
+    every_word = [w for term in terms for w in term.words]
+    if is_postgres():
         # A constant SQL text with no user input: the user's words only go into the bound SearchQuery.
         fts = RawSQL(FTS_SQL, [], output_field=SearchVectorField())  # type: ignore[arg-type]  # noqa: S611  # nosec B611
         qs = qs.annotate(document=fts)
-        full_text = qs.filter(document=query)
+        condition = Q()
+        for term in terms:
+            word_q = Q(document=_pg_any(term.words))
+            condition &= (word_q | _category_q(term)) if term.categories else word_q
+        full_text = qs.filter(condition)
+        ranked_by = _pg_any(every_word)
         if full_text[:TYPO_FALLBACK_BELOW].count() >= TYPO_FALLBACK_BELOW:
             # ts_rank is a float4, printed rounded: as float8 the cursor round-trips it exactly.
-            return full_text.annotate(rank=Cast(SearchRank(F("document"), query), FloatField()))
+            return full_text.annotate(rank=Cast(SearchRank(F("document"), ranked_by), FloatField()))
         # The full text finds little: let titles similar to the query (typos) in, ranked below real hits.
         # (The lookup class itself: `title__trigram_word_similar` needs django.contrib.postgres installed.)
         typo = TrigramWordSimilar(F("title"), Value(q))
-        return qs.filter(Q(document=query) | Q(typo)).annotate(
-            rank=Cast(SearchRank(F("document"), query), FloatField())
+        return qs.filter(condition | Q(typo)).annotate(
+            rank=Cast(SearchRank(F("document"), ranked_by), FloatField())
             + Cast(TrigramWordSimilarity(q, "title"), FloatField()) * Value(TRIGRAM_RANK_SCALE)
         )
     condition = Q()
-    for word in q.split()[:10]:
-        variants = {word, word.lower(), word.upper(), word.capitalize()}
+    for term in terms:
+        word_q = _fts_sqlite(_fts5_any(term.stems))
+        condition &= (word_q | _category_q(term)) if term.categories else word_q
+    # bm25 is lower for a better match: its negative ranks like ts_rank. A category-only match ranks 0.
+    rank_sql = (
+        f"COALESCE((SELECT -bm25({SQLITE_FTS_TABLE}) FROM {SQLITE_FTS_TABLE} "  # noqa: S608  # nosec B608
+        f"WHERE {SQLITE_FTS_TABLE} MATCH %s AND rowid = {SQLITE_LISTING_ID}), 0.0)"
+    )
+    any_stem = _fts5_any(dict.fromkeys(s for term in terms for s in term.stems))
+    rank = RawSQL(rank_sql, [any_stem], output_field=FloatField())  # noqa: S611  # nosec B611
+    full_text = qs.filter(condition)
+    if full_text[:TYPO_FALLBACK_BELOW].count() >= TYPO_FALLBACK_BELOW:
+        return full_text.annotate(rank=rank)
+    # As on PostgreSQL, a fallback when the full text finds little: titles having every typed word inside a word
+    # ("cykel" in "Herrecykel"; LIKE folds ASCII case only, so each word is tried in three spellings too).
+    inside = Q()
+    for term in terms:
+        variants = {term.word, term.word.upper(), term.word.capitalize()}
         any_variant = Q()
         for variant in variants:
-            any_variant |= Q(title__icontains=variant) | Q(description__icontains=variant)
-        condition &= any_variant
-    return qs.filter(condition).annotate(rank=Value(0.0, output_field=FloatField()))
+            any_variant |= Q(title__contains=variant)
+        inside &= any_variant
+    return qs.filter(condition | inside).annotate(rank=rank)
+
+
+# --- SQLite's full-text table ---------------------------------------------------------------------------------
+
+
+def search_document(*, title: str, description: str, brand: str, model: str) -> str:
+    """What SQLite's FTS5 table holds for a listing: the stemmed words of its title, description, brand and
+    model (PostgreSQL's generated `search_document` column holds the same words, stemmed by the database)."""
+    return stem_text(" ".join((title, description, brand, model)))
+
+
+def search_index_listing(listing: Listing) -> None:
+    """Keep SQLite's FTS5 row of a listing current (a no-op on PostgreSQL, whose column is generated). Called
+    whenever a listing row is saved: `apps.ListingsConfig` connects it to `post_save`, so the services, the admin
+    and the demo loader all keep it in sync."""
+    if is_postgres() or connection.vendor != "sqlite":
+        return
+    document = search_document(
+        title=listing.title, description=listing.description, brand=listing.brand, model=listing.model
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {SQLITE_FTS_TABLE} WHERE rowid = %s", [listing.pk])  # noqa: S608  # nosec B608
+        cursor.execute(
+            f"INSERT INTO {SQLITE_FTS_TABLE} (rowid, document) VALUES (%s, %s)",  # noqa: S608  # nosec B608
+            [listing.pk, document],
+        )
+
+
+def search_unindex_listing(listing_id: int) -> None:
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {SQLITE_FTS_TABLE} WHERE rowid = %s", [listing_id])  # noqa: S608  # nosec B608
+
+
+def search_suggestion(filters: dict[str, Any]) -> str | None:
+    """ "Did you mean …?" for a search (`search_terms.suggestion_for`); None without a search text."""
+    return suggestion_for(filters["q"]) if filters.get("q") else None
 
 
 def listing_filters_apply(qs: QuerySet[Listing], filters: dict[str, Any]) -> QuerySet[Listing]:
@@ -229,6 +336,4 @@ def order_key(filters: dict[str, Any]) -> OrderKey:
     ordering = filters.get("ordering", "newest")
     if ordering == "relevance" and "q" not in filters:
         ordering = "newest"
-    if ordering == "relevance" and not is_postgres():
-        ordering = "newest"  # SQLite has no ranking: see the module docstring
     return ORDER_KEYS[ordering]

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from core import keyset
 from core.errors import InvalidInput
 from listings.models import Category, Kind, Listing, ListingStatus
-from listings.search import listing_filters_clean
+from listings.search import listing_filters_clean, order_key, search_suggestion
 from listings.selectors import BROWSE_FIELDS, listing_browse
 
 from .photos import photo_image
@@ -31,6 +31,7 @@ class BrowseFilters:
     free_only: bool = False
     upcycled_only: bool = False
     area: str = ""
+    ordering: str = ""
 
 
 # The pages page newest first, by the same keyset pagination as the API (`core.keyset`).
@@ -53,6 +54,7 @@ def newest_first_page(qs: QuerySet[Any], *, cursor: str, limit: int) -> tuple[li
 class BrowsePage:
     cards: list[dict[str, Any]]
     next_cursor: str | None
+    suggestion: str | None = None  # "did you mean …?" (`listings.search.search_suggestion`)
 
 
 def listing_cards(listings: list[Listing]) -> list[dict[str, Any]]:
@@ -74,6 +76,7 @@ def browse_query(filters: BrowseFilters) -> dict[str, str]:
         "kind": Kind.FREE if filters.free_only else "",
         "upcycled": "true" if filters.upcycled_only else "",
         "area": filters.area,
+        "ordering": filters.ordering,
     }
     return {k: v for k, v in raw.items() if v}
 
@@ -91,8 +94,10 @@ def browse_filters_clean(filters: BrowseFilters) -> dict[str, Any]:
 
 
 def browse_listings(*, filters: BrowseFilters, cursor: str = "", limit: int = PAGE_SIZE) -> BrowsePage:
-    """Active listings for buyers (no donations for repair), newest first, through the marketplace's
-    `listing_browse` and filter cleaning; keyset pagination on (created_at, id). Two queries."""
+    """Active listings for buyers (no donations for repair) through the marketplace's `listing_browse` and filter
+    cleaning, in the chosen order (`listings.search.order_key`: newest first by default, relevance when
+    searching) by keyset pagination over the order's key, as the API pages. Two queries (three when searching:
+    the typo fallback's count, as in the API)."""
     cleaned = browse_filters_clean(filters)
     qs: QuerySet[Listing] = (
         listing_browse(filters=cleaned)
@@ -101,8 +106,12 @@ def browse_listings(*, filters: BrowseFilters, cursor: str = "", limit: int = PA
         # `only` again replaces the field list: the card also shows the category's name.
         .only(*BROWSE_FIELDS, "category__name_da", "category__name_en")
     )
-    rows, next_cursor = newest_first_page(qs, cursor=cursor, limit=limit)
-    return BrowsePage(cards=listing_cards(rows), next_cursor=next_cursor)
+    key = order_key(cleaned)
+    position = keyset.cursor_decode(cursor, fields=key.fields) if cursor else None
+    page = keyset.keyset_page(qs, fields=key.fields, descending=key.descending, position=position, limit=limit)
+    return BrowsePage(
+        cards=listing_cards(page.rows), next_cursor=page.next_cursor, suggestion=search_suggestion(cleaned)
+    )
 
 
 def category_choices(tree: list[Category]) -> list[tuple[str, str]]:
