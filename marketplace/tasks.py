@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from core.errors import InvalidInput
@@ -18,6 +19,7 @@ from core.mail import MAIL_ERRORS, MAIL_REFUSED, MAIL_UNAVAILABLE, mail_send
 from listings.search import listing_filters_clean
 from listings.selectors import listing_browse, listing_seller_side_users
 from notifications.services import notification_send
+from notifications.texts import text
 
 from .models import Message, Reservation, ReservationStatus, SavedSearch
 from .selectors import messages_awaiting_email
@@ -103,6 +105,7 @@ def messages_notify() -> int:
                 url="/conversations/",
                 data={"conversations": list(conversations)},
                 email=not mailed,
+                title_text=text(gettext_noop("You have new messages on Kredsløb")),
             )
         Message.objects.filter(pk__in=[m.pk for m in batch]).update(notified_at=timezone.now())
     return sent
