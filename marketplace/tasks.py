@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from accounts.models import User
 from core.errors import InvalidInput
@@ -77,7 +77,11 @@ def messages_notify() -> int:
             user = recipients[user_id]
             with translation.override(user.language):
                 lines = [
-                    _("“%(title)s”: %(count)d new message(s) — %(url)s")
+                    ngettext(
+                        "“%(title)s”: %(count)d new message — %(url)s",
+                        "“%(title)s”: %(count)d new messages — %(url)s",
+                        len(messages),
+                    )
                     % {
                         "title": messages[0].conversation.listing.title,
                         "count": len(messages),
