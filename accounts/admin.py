@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from rest_framework.authtoken.models import TokenProxy
 
 from .models import Organisation, OrganisationMembership, User, Workshop, WorkshopInvitation, WorkshopMembership
@@ -48,7 +49,12 @@ class WorkshopAdmin(admin.ModelAdmin):
     def verify(self, request: HttpRequest, queryset: QuerySet[Workshop]) -> None:
         for workshop in queryset:
             workshop_verify(workshop=workshop)
-        self.message_user(request, _("%(count)d workshop(s) verified.") % {"count": queryset.count()}, messages.SUCCESS)
+        n = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%(count)d workshop verified.", "%(count)d workshops verified.", n) % {"count": n},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(WorkshopMembership)

@@ -250,8 +250,8 @@ class ConversationMessagesView(APIView):
 class NotificationOut(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
-    title = serializers.CharField()
-    body = serializers.CharField()
+    title = serializers.CharField(source="shown_title", help_text="In the caller's language (Accept-Language).")
+    body = serializers.CharField(source="shown_body")
     url = serializers.CharField()
     data = serializers.DictField(  # type: ignore[assignment]  # DRF pops declared fields: `.data` stays
         help_text="What the notification is about, by kind (ids of the listing, job…)."

@@ -160,6 +160,8 @@ LOGOUT_REDIRECT_URL = "/"
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "frontend" / "locale"]
+# Short dates as each language writes them ("1. dec. 2026", "1 Dec 2026"); Django's formats fill in the rest.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Language
 from listings.models import Condition
 
+from .fields import NumberField
 from .selectors.browse import BrowseFilters
 
 
@@ -61,10 +62,10 @@ class BrowseForm(forms.Form):
     condition = forms.ChoiceField(
         label=_("Condition"), required=False, choices=[("", _("Any condition")), *Condition.choices]
     )
-    min_price = forms.DecimalField(
+    min_price = NumberField(
         label=_("Lowest price (kr.)"), required=False, min_value=Decimal(0), max_digits=10, decimal_places=2
     )
-    max_price = forms.DecimalField(
+    max_price = NumberField(
         label=_("Highest price (kr.)"), required=False, min_value=Decimal(0), max_digits=10, decimal_places=2
     )
     free = forms.BooleanField(label=_("Free only"), required=False)
@@ -85,8 +86,6 @@ class BrowseForm(forms.Form):
     def __init__(self, *args: Any, categories: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("All categories")), *categories]  # type: ignore[attr-defined]
-        for name in ("min_price", "max_price"):
-            self.fields[name].widget.attrs.update({"inputmode": "numeric", "step": "1"})
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

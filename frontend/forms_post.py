@@ -13,6 +13,8 @@ from listings.models import Category, Condition, Kind
 from marketplace.models import MESSAGE_MAX_LENGTH, ReportReason
 from repairs.models import RepairMode
 
+from .fields import NumberField
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -50,7 +52,7 @@ class ListingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     category = forms.ChoiceField(label=_("Category"))
     condition = forms.ChoiceField(label=_("Condition"), choices=[("", _("Choose…")), *Condition.choices])
-    price_dkk = forms.DecimalField(
+    price_dkk = NumberField(
         label=_("Price (kr.)"),
         required=False,
         min_value=Decimal(0),
@@ -90,10 +92,19 @@ class ListingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.tree = tree
         self.fields["category"].choices = [("", _("Choose…")), *category_groups(tree)]  # type: ignore[attr-defined]
-        self.fields["price_dkk"].widget.attrs.update({"inputmode": "decimal", "step": "1"})
         if editing:  # what kind of listing it is, and its repair job, are fixed once posted
             for name in ("kind", "repair_mode", "fault_description"):
                 del self.fields[name]
+            # only a sale's edit form has a price (the view removes it otherwise): emptied, it is an error, not 0 kr.
+            self.fields["price_dkk"].required = True
+            self.fields["price_dkk"].error_messages["required"] = _("Enter the price in kroner.")
+            self.fields["price_dkk"].help_text = ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == Kind.SALE and data.get("price_dkk") is None and "price_dkk" not in self.errors:
+            self.add_error("price_dkk", _("Enter the price, or choose to give it away."))
+        return data
 
     def clean_category(self) -> Category:
         slug = self.cleaned_data["category"]

@@ -24,6 +24,8 @@ from repairs.models import (
     WipeTechnique,
 )
 
+from .fields import NumberField
+
 
 class BoardFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
@@ -47,13 +49,12 @@ class ReleaseForm(forms.Form):
 
 class WorkLogForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"))
-    hours = forms.DecimalField(
+    hours = NumberField(
         label=_("Hours"),
         max_digits=5,
         decimal_places=2,
         min_value=Decimal("0.01"),
         max_value=Decimal(24),
-        widget=forms.NumberInput({"step": "0.25", "inputmode": "decimal"}),
     )
     note = forms.CharField(label=_("Note (optional)"), max_length=2000, required=False)
 
@@ -68,9 +69,7 @@ class DataWipeForm(forms.Form):
 
     serial_number = forms.CharField(label=_("Serial number"), max_length=100)
     model = forms.CharField(label=_("Model"), max_length=100)
-    size_gb = forms.DecimalField(
-        label=_("Size (GB)"), max_digits=10, decimal_places=1, min_value=Decimal(0), widget=forms.NumberInput()
-    )
+    size_gb = NumberField(label=_("Size (GB)"), max_digits=10, decimal_places=1, min_value=Decimal(0))
     nist_level = forms.ChoiceField(label=_("NIST SP 800-88 level"), choices=NistLevel.choices)
     technique = forms.ChoiceField(label=_("Technique"), choices=WipeTechnique.choices)
     tool = forms.CharField(label=_("Tool and version"), max_length=120)
@@ -101,12 +100,8 @@ class PublishForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), max_length=5000, required=False, widget=forms.Textarea({"rows": 4})
     )
-    price_dkk = forms.DecimalField(
-        label=_("Price (kr.), 0 to give it away"),
-        max_digits=10,
-        decimal_places=2,
-        min_value=Decimal(0),
-        widget=forms.NumberInput({"inputmode": "numeric", "step": "1"}),
+    price_dkk = NumberField(
+        label=_("Price (kr.), 0 to give it away"), max_digits=10, decimal_places=2, min_value=Decimal(0)
     )
     condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices)
 

@@ -161,8 +161,6 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
         del form.fields["price_dkk"]
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
-        if "price_dkk" in fields and fields["price_dkk"] is None:
-            fields["price_dkk"] = Decimal(0)
         with refusals_on(form):
             listing_services.listing_update(listing=listing, actor=_user(request), **fields)
             messages.success(request, _("Your changes are saved."))

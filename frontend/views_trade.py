@@ -26,6 +26,7 @@ from marketplace.models import (
     OPEN_RESERVATION_STATUSES,
     Conversation,
     Reservation,
+    ReservationStatus,
     SavedSearch,
 )
 from notifications import selectors as notification_selectors
@@ -57,6 +58,13 @@ def listing_trade_context(request: HttpRequest, listing: Listing) -> dict[str, A
             .order_by("-created_at")
         )
         context["edit"] = not listing_is_frozen(listing)
+        if not context["reservations"]:  # a sold item says to whom, not "nobody has reserved it yet"
+            context["handed_over"] = (
+                Reservation.objects.filter(listing=listing, status=ReservationStatus.COMPLETED)
+                .select_related("buyer")
+                .order_by("-completed_at", "-id")
+                .first()
+            )
     else:
         mine = Reservation.objects.filter(listing=listing, buyer=user).order_by("-created_at").first()
         context["my_reservation"] = mine

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.errors import DomainError
 
@@ -60,7 +61,12 @@ class ListingAdmin(admin.ModelAdmin):
     def hide(self, request: HttpRequest, queryset: QuerySet[Listing]) -> None:
         for listing in queryset:
             listing_hide(listing=listing, actor=request.user)  # type: ignore[arg-type]
-        self.message_user(request, _("%(count)d listing(s) hidden.") % {"count": queryset.count()}, messages.SUCCESS)
+        n = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%(count)d listing hidden.", "%(count)d listings hidden.", n) % {"count": n},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Show the selected hidden listings again"))
     def restore(self, request: HttpRequest, queryset: QuerySet[Listing]) -> None:
@@ -72,7 +78,12 @@ class ListingAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{listing}: {error.detail}", messages.WARNING)
             else:
                 restored += 1
-        self.message_user(request, _("%(count)d listing(s) shown again.") % {"count": restored}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d listing shown again.", "%(count)d listings shown again.", restored)
+            % {"count": restored},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Photo)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +20,7 @@ from listings.search import listing_filters_clean, listing_filters_to_json
 from listings.selectors import listing_managed_by, listing_seller_side_users
 from listings.services import listing_trade_move
 from notifications.services import notification_send
+from notifications.texts import Stored, render, text
 
 from .models import (
     MESSAGE_MAX_LENGTH,
@@ -77,16 +77,24 @@ def seller_side(*, listing: Listing, user: User) -> bool:
     return listing_managed_by(listing=listing, user=user)
 
 
-def _notify(
-    users: User | list[User] | None, kind: str, title: Callable[[], str], body: Callable[[], str], **data: Any
-) -> None:
-    """One notification per recipient, each in their own language (texts are built inside the override)."""
+def _notify(users: User | list[User] | None, kind: str, title: Stored, body: Stored, **data: Any) -> None:
+    """One notification per recipient. Its texts are kept as message ids (`notifications.texts`), shown in the
+    reader's language; the email is written in the recipient's."""
     url = data.pop("url", "")
     for user in users if isinstance(users, list) else [users]:
         if user is None:
             continue
         with translation.override(user.language):
-            notification_send(user=user, kind=kind, title=title(), body=body(), url=url, data=dict(data))
+            notification_send(
+                user=user,
+                kind=kind,
+                title=render(title),
+                body=render(body),
+                url=url,
+                data=dict(data),
+                title_text=title,
+                body_text=body,
+            )
 
 
 def _listing_url(listing: Listing) -> str:
@@ -149,10 +157,11 @@ def reservation_create(*, listing: Listing, buyer: User) -> Reservation:
     _notify(
         listing_seller_side_users(listing=listing),
         "reservation_created",
-        lambda: _("“%(title)s” was reserved") % {"title": listing.title},
-        lambda: (
-            _("%(buyer)s reserved “%(title)s”. Confirm the hand-over or cancel the reservation.")
-            % {"buyer": buyer.display_name, "title": listing.title}
+        text(gettext_lazy("“%(title)s” was reserved"), title=listing.title),
+        text(
+            gettext_lazy("%(buyer)s reserved “%(title)s”. Confirm the hand-over or cancel the reservation."),
+            buyer=buyer.display_name,
+            title=listing.title,
         ),
         url=_listing_url(listing),
         reservation=reservation.pk,
@@ -183,13 +192,11 @@ def reservation_confirm(*, reservation: Reservation, actor: User) -> Reservation
     _notify(
         reservation.buyer,
         "reservation_confirmed",
-        lambda: _("Your reservation of “%(title)s” is confirmed") % {"title": listing.title},
-        lambda: (
-            _("Pickup details: %(details)s")
-            % {
-                "details": reservation_pickup_details(reservation=reservation, user=reservation.buyer)
-                or _("ask the seller.")
-            }
+        text(gettext_lazy("Your reservation of “%(title)s” is confirmed"), title=listing.title),
+        text(
+            gettext_lazy("Pickup details: %(details)s"),
+            details=reservation_pickup_details(reservation=reservation, user=reservation.buyer)
+            or gettext_lazy("ask the seller."),
         ),
         url=_listing_url(listing),
         reservation=reservation.pk,
@@ -217,8 +224,8 @@ def reservation_complete(*, reservation: Reservation, actor: User) -> Reservatio
     _notify(
         reservation.buyer,
         "reservation_completed",
-        lambda: _("“%(title)s” is yours") % {"title": listing.title},
-        lambda: _("The seller recorded the hand-over of “%(title)s”. Enjoy it!") % {"title": listing.title},
+        text(gettext_lazy("“%(title)s” is yours"), title=listing.title),
+        text(gettext_lazy("The seller recorded the hand-over of “%(title)s”. Enjoy it!"), title=listing.title),
         url=_listing_url(listing),
         reservation=reservation.pk,
     )
@@ -248,14 +255,12 @@ def reservation_cancel(*, reservation: Reservation, actor: User) -> Reservation:
     _notify(
         listing_seller_side_users(listing=listing) if is_buyer else reservation.buyer,
         "reservation_cancelled",
-        lambda: _("The reservation of “%(title)s” was cancelled") % {"title": listing.title},
-        lambda: (
-            (
-                _("The buyer cancelled. “%(title)s” is available again.")
-                if is_buyer
-                else _("The seller cancelled your reservation of “%(title)s”.")
-            )
-            % {"title": listing.title}
+        text(gettext_lazy("The reservation of “%(title)s” was cancelled"), title=listing.title),
+        text(
+            gettext_lazy("The buyer cancelled. “%(title)s” is available again.")
+            if is_buyer
+            else gettext_lazy("The seller cancelled your reservation of “%(title)s”."),
+            title=listing.title,
         ),
         url=_listing_url(listing),
         reservation=reservation.pk,
@@ -279,16 +284,18 @@ def reservation_expire(*, reservation_id: int) -> bool:
         _release(reservation, ReservationStatus.EXPIRED, None)
         listing = reservation.listing
         for user, body in (
-            (reservation.buyer, lambda: _("Your reservation of “%(title)s” ran out.") % {"title": listing.title}),
+            (reservation.buyer, text(gettext_lazy("Your reservation of “%(title)s” ran out."), title=listing.title)),
             (
                 listing_seller_side_users(listing=listing),
-                lambda: _("The reservation of “%(title)s” ran out; it is available again.") % {"title": listing.title},
+                text(
+                    gettext_lazy("The reservation of “%(title)s” ran out; it is available again."), title=listing.title
+                ),
             ),
         ):
             _notify(
                 user,
                 "reservation_expired",
-                lambda: _("Reservation of “%(title)s” expired") % {"title": listing.title},
+                text(gettext_lazy("Reservation of “%(title)s” expired"), title=listing.title),
                 body,
                 url=_listing_url(listing),
                 reservation=reservation.pk,

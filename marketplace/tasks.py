@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from accounts.models import User
 from core.errors import InvalidInput
@@ -18,6 +19,7 @@ from core.mail import MAIL_ERRORS, MAIL_REFUSED, MAIL_UNAVAILABLE, mail_send
 from listings.search import listing_filters_clean
 from listings.selectors import listing_browse, listing_seller_side_users
 from notifications.services import notification_send
+from notifications.texts import text
 
 from .models import Message, Reservation, ReservationStatus, SavedSearch
 from .selectors import messages_awaiting_email
@@ -75,7 +77,11 @@ def messages_notify() -> int:
             user = recipients[user_id]
             with translation.override(user.language):
                 lines = [
-                    _("“%(title)s”: %(count)d new message(s) — %(url)s")
+                    ngettext(
+                        "“%(title)s”: %(count)d new message — %(url)s",
+                        "“%(title)s”: %(count)d new messages — %(url)s",
+                        len(messages),
+                    )
                     % {
                         "title": messages[0].conversation.listing.title,
                         "count": len(messages),
@@ -104,6 +110,7 @@ def messages_notify() -> int:
                 url=f"/conversations/{next(iter(conversations))}/" if len(conversations) == 1 else "/profile/",
                 data={"conversations": list(conversations)},
                 email=not mailed,
+                title_text=text(gettext_noop("You have new messages on Kredsløb")),
             )
         Message.objects.filter(pk__in=[m.pk for m in batch]).update(notified_at=timezone.now())
     return sent

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .texts import render
+
 
 class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
@@ -14,6 +16,11 @@ class Notification(models.Model):
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(max_length=300, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The title and body as message ids and parameters (`notifications.texts`), put into words in the reader's
+    # language when shown; `title` and `body` keep them rendered in the recipient's language (for the email,
+    # and for rows made before these were stored).
+    title_text = models.JSONField(default=dict, blank=True)
+    body_text = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
@@ -42,3 +49,12 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.user_id}"
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (the reader's), or as stored for an older row."""
+        return render(self.title_text)[:200] if self.title_text else self.title
+
+    @property
+    def shown_body(self) -> str:
+        return render(self.body_text) if self.body_text else self.body

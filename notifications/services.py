@@ -12,6 +12,7 @@ from core.queue import enqueue
 
 from .models import Notification
 from .tasks import notification_email
+from .texts import Stored
 
 
 @transaction.atomic
@@ -24,11 +25,14 @@ def notification_send(
     url: str = "",
     data: dict[str, Any] | None = None,
     email: bool = True,
+    title_text: Stored | None = None,
+    body_text: Stored | None = None,
 ) -> Notification:
     """Record a notification for `user` and, if `email`, queue its email once the transaction commits. The
     email is owed until sent (`email_wanted`): if the send fails or the message is lost, `notifications_sweep`
     queues it again. Texts are already translated into the recipient's language by the caller (use
-    `translation.override(user.language)`)."""
+    `translation.override(user.language)`); `title_text` and `body_text` (`notifications.texts.text`) keep them
+    as message ids, so the in-app list shows them in the reader's language of the day."""
     wanted = email and user.is_active
     notification = Notification.objects.create(
         user=user,
@@ -37,6 +41,8 @@ def notification_send(
         body=body,
         url=url,
         data=data or {},
+        title_text=title_text or {},
+        body_text=body_text or {},
         email_wanted=wanted,
         email_last_try_at=timezone.now() if wanted else None,
     )

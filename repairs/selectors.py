@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, Workshop
 from accounts.selectors import is_member, workshop_ids_of
-from listings.models import PUBLIC_LISTING_STATUSES, Category, Listing
+from listings.models import PUBLIC_LISTING_STATUSES, Category, Kind, Listing, ListingStatus
 
 from .errors import JobNotFound
 from .models import DataWipe, JobEvent, JobStatus, JobStep, Outcome, QuoteStatus, RepairJob, RepairMode, WorkLog
@@ -315,3 +315,40 @@ def intake_queue(*, user: User) -> IntakeQueue:
 def user_is_job_donor(*, user: User | AnonymousUser, job: RepairJob) -> bool:
     """Is this person the resident who asked for the repair (who answers its quote, reads its resident page)?"""
     return bool(user.is_authenticated and job.listing_id and job.listing and job.listing.seller_id == user.pk)
+
+
+# What the donor reads about their item, in words meant for them rather than the workshops' board ("Åben",
+# "Taget"): the one place the donor's status texts come from (My page, the listing's status there, its history).
+_DONOR_STATUS = {
+    JobStatus.OPEN: _("Waiting for a workshop"),
+    JobStatus.CLAIMED: _("A workshop has taken it on"),
+    JobStatus.IN_PROGRESS: _("Being repaired"),
+    JobStatus.CANCELLED: _("Withdrawn"),
+}
+_DONOR_DONE = {
+    Outcome.FIXED: _("Repaired"),
+    Outcome.REPAIRABLE: _("Looked at: repairable"),
+    Outcome.END_OF_LIFE: _("Could not be repaired"),
+}
+
+
+def job_status_for_donor(*, status: str, outcome: str = "") -> str:
+    """The status of a donated item's repair job as its donor reads it; a finished job says how it ended."""
+    if status == JobStatus.COMPLETED:
+        return str(_DONOR_DONE.get(outcome, _("Repair finished")))  # type: ignore[call-overload]
+    return str(_DONOR_STATUS.get(status, status))  # type: ignore[call-overload]
+
+
+def job_handed_in_label(*, mode: str) -> str:
+    """The first step of a repair job's history for its donor: donated, or handed in to be repaired and returned."""
+    return str(_("Handed in for repair") if mode == RepairMode.RETURN else _("Donated"))
+
+
+def listing_status_for_owner(*, listing: Listing) -> str:
+    """The status its seller reads beside a listing: a donation for repair says where its repair is (a donated
+    laptop is not "Active" once it is repaired), any other listing its own status. Reads `listing.repair_job`
+    (select it with the listing)."""
+    job = getattr(listing, "repair_job", None) if listing.kind == Kind.REPAIR else None
+    if job is None or listing.status in (ListingStatus.DRAFT, ListingStatus.HIDDEN):
+        return str(listing.get_status_display())
+    return job_status_for_donor(status=job.status, outcome=job.outcome)

@@ -20,6 +20,7 @@ from core.errors import InvalidInput
 from listings.models import Condition, Kind, Listing, ListingStatus
 from listings.services import listing_create
 from notifications.services import notification_send
+from notifications.texts import text
 
 from .errors import (
     AlreadyPublished,
@@ -244,6 +245,7 @@ def _notify_donor(
     if job.listing_id is None or job.listing is None:
         return
     donor = job.listing.seller
+    stored = {"title": _title(job), **(params or {})}
     with translation.override(donor.language):
         values = {"title": _title(job), **{k: str(v) for k, v in (params or {}).items()}}
         notification_send(
@@ -253,6 +255,8 @@ def _notify_donor(
             body=str(body) % values,
             url=url or job.get_absolute_url(),
             data={"job": job.pk},
+            title_text=text(title, **stored),
+            body_text=text(body, **stored),
         )
 
 

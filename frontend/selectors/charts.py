@@ -10,8 +10,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Workshop
 from impact import selectors as impact
@@ -23,6 +24,23 @@ CHART_TOP = 14
 CHART_BASE = 124  # y of the x axis; month labels below it
 CHART_LEFT = 6
 CHART_SLOT = 29  # horizontal space per month
+
+# A chart's month labels: three letters in each language ("sep", "Sep"), not Django's "Sept" or "Sept."
+# ("May" is also the full month's name in Django's catalogue: "maj" in Danish either way).
+MONTH_LABELS = [
+    gettext_lazy("Jan"),
+    gettext_lazy("Feb"),
+    gettext_lazy("Mar"),
+    gettext_lazy("Apr"),
+    gettext_lazy("May"),
+    gettext_lazy("Jun"),
+    gettext_lazy("Jul"),
+    gettext_lazy("Aug"),
+    gettext_lazy("Sep"),
+    gettext_lazy("Oct"),
+    gettext_lazy("Nov"),
+    gettext_lazy("Dec"),
+]
 
 
 @dataclass
@@ -117,7 +135,9 @@ def _column_chart(
             height = max(height, 1.5)
             y -= height
             bars.append(ChartBar(x=_svg(x), y=_svg(y), width=_svg(bar_width), height=_svg(height), css=css))
-        columns.append(ChartColumn(label=dateformat.format(row.month, "M"), label_x=_svg(x + bar_width / 2), bars=bars))
+        columns.append(
+            ChartColumn(label=str(MONTH_LABELS[row.month.month - 1]), label_x=_svg(x + bar_width / 2), bars=bars)
+        )
     return Chart(key=key, title=title, unit=unit, total=total, top=top, columns=columns)
 
 

@@ -52,7 +52,7 @@ def my_listings(*, user: Any, limit: int = 50) -> list[Listing]:
     qs = Listing.objects.filter(seller=user).filter(
         Q(workshop__isnull=True) | Q(workshop_id__in=workshop_ids_of(user=user))
     )
-    return list(qs.select_related("category").order_by("-created_at", "-id")[:limit])
+    return list(qs.select_related("category", "repair_job").order_by("-created_at", "-id")[:limit])
 
 
 def my_notifications(*, user: Any, limit: int = 10) -> list[Notification]:

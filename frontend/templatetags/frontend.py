@@ -9,9 +9,29 @@ from django import template
 from django.utils.dateparse import parse_datetime
 
 from accounts.selectors import user_verified_workshops
+from listings.models import Listing
 from repairs.models import JobStatus
+from repairs.selectors import job_handed_in_label, job_status_for_donor, listing_status_for_owner
 
 register = template.Library()
+
+
+@register.filter
+def donor_status(value: str, outcome: str = "") -> str:
+    """A repair job's status as its donor reads it (`repairs.selectors.job_status_for_donor`)."""
+    return job_status_for_donor(status=value, outcome=outcome or "")
+
+
+@register.filter
+def handed_in(mode: str) -> str:
+    """The first step of a job's history for its donor: "Donated", or "Handed in for repair" to get it back."""
+    return job_handed_in_label(mode=mode)
+
+
+@register.filter
+def owner_status(listing: Listing) -> str:
+    """The status a seller reads beside their listing (`repairs.selectors.listing_status_for_owner`)."""
+    return listing_status_for_owner(listing=listing)
 
 
 @register.filter

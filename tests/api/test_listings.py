@@ -203,3 +203,15 @@ def test_upcycled_listing_shows_provenance_and_repair_savings(api_client):
     assert data["provenance"]["workshop"] == {"slug": workshop.slug, "name": workshop.name}
     # laptop: 1.83 kg, footprint 265.32 kg CO2e × displacement 0.5
     assert data["impact"] == {"co2e_kg": "132.66", "waste_kg": "1.830"}
+
+
+@pytest.mark.parametrize("price", ["299,50", "1.500,00", "1 500"])
+def test_the_api_reads_numbers_in_its_one_documented_format_only(user, price):
+    """docs/API.md: a decimal dot and no thousands separators, whatever the language (issue 15)."""
+    response = client_for(user).post(LISTINGS, body(price_dkk=price), format="json", HTTP_ACCEPT_LANGUAGE="da")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert "price_dkk" in response.json()["errors"]
+    assert not Listing.objects.exists()
+    assert client_for(user).post(LISTINGS, body(price_dkk="1500.50"), format="json").status_code == 201
+    assert Listing.objects.get().price_dkk == Decimal("1500.50")

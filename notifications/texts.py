@@ -1,0 +1,54 @@
+"""A notification's words, kept as a message id and its parameters and put into words in the reader's language
+when shown (the in-app list, the API) — not in the language its recipient had when it was made.
+
+`text(message, **params)` stores a message: `message` is a lazy translation (`gettext_lazy("…%(title)s…")`) or a
+message id marked with `gettext_noop`; a parameter that is itself translatable (an outcome's label) is stored the
+same way, anything else as the text it is (a listing's title, a workshop's name). `render` turns it back into
+words with the active language. Rows made before this was stored keep their rendered title and body (the
+fallback in `Notification.shown_title`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+
+Stored = dict[str, Any]
+
+
+def _message_id(message: str | Promise) -> str:
+    if isinstance(message, Promise):
+        # a lazy gettext keeps its message id as the first argument it was called with
+        args = getattr(message, "_args", ())
+        if args and isinstance(args[0], str):
+            return args[0]
+    return str(message)
+
+
+def _param(value: Any) -> Any:
+    if isinstance(value, Promise):
+        return {"id": _message_id(value), "params": {}}
+    if isinstance(value, dict) and "id" in value:
+        return value
+    return str(value)
+
+
+def text(message: str | Promise, **params: Any) -> Stored:
+    """A message to put into words later; see the module's docstring."""
+    return {"id": _message_id(message), "params": {name: _param(value) for name, value in params.items()}}
+
+
+def render(stored: Stored | str) -> str:
+    """The stored message in the active language; a message whose translation lost a parameter falls back to
+    the message id, never raises."""
+    if not isinstance(stored, dict) or "id" not in stored:
+        return str(stored)
+    params = {name: render(value) for name, value in (stored.get("params") or {}).items()}
+    translated = gettext(stored["id"]) if stored["id"] else ""
+    if not params:
+        return translated
+    try:
+        return translated % params
+    except (KeyError, ValueError, TypeError):
+        return str(stored["id"]) % params
