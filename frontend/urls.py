@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from . import views, views_invitations, views_post, views_trade, views_workshop
+from . import views, views_invitations, views_post, views_social, views_trade, views_workshop
 
 app_name = "frontend"
 
@@ -35,7 +35,13 @@ urlpatterns = [
     path("listings/<int:pk>/reserve/", views_trade.listing_reserve, name="listing_reserve"),
     path("listings/<int:pk>/message/", views_trade.listing_message, name="listing_message"),
     path("listings/<int:pk>/report/", views_trade.listing_report, name="listing_report"),
+    path("reservations/<int:pk>/rating/", views_social.reservation_rate, name="reservation_rate"),
     path("reservations/<int:pk>/<slug:action>/", views_trade.reservation_act, name="reservation_act"),
+    path("listings/<int:pk>/favourite/", views_social.listing_favourite, name="listing_favourite"),
+    path("listings/<int:pk>/offer/", views_social.listing_offer, name="listing_offer"),
+    path("offers/<int:pk>/<slug:action>/", views_social.offer_act, name="offer_act"),
+    path("people/<int:pk>/", views_social.public_profile, name="public_profile"),
+    path("ratings/<int:pk>/report/", views_social.rating_report, name="rating_report"),
     path("conversations/<int:pk>/", views_trade.conversation_detail, name="conversation"),
     path("notifications/read/", views_trade.notifications_read, name="notifications_read"),
     path("saved-searches/", views_trade.saved_search_create, name="saved_search_create"),

@@ -539,12 +539,32 @@ def offer_role(*, offer: Offer, user: User) -> str | None:
 
 
 def _offer_for_update(offer: Offer) -> Offer:
+    """The offer's row, locked; an open offer past its time reads as expired (the caller refuses it)."""
     locked = Offer.objects.select_for_update().select_related("listing", "buyer").get(pk=offer.pk)
     if locked.status in OPEN_OFFER_STATUSES and locked.expires_at <= timezone.now():
         locked.status = OfferStatus.EXPIRED
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["status", "decided_at"])
     return locked
+
+
+def _expire_if_due(offer: Offer) -> None:
+    """Mark the offer expired if its time is up, in its own commit: a refusal that follows keeps it."""
+    Offer.objects.filter(pk=offer.pk, status__in=OPEN_OFFER_STATUSES, expires_at__lte=timezone.now()).update(
+        status=OfferStatus.EXPIRED, decided_at=timezone.now()
+    )
+
+
+def _expiring_first(service: Callable[..., Offer]) -> Callable[..., Offer]:
+    """Run an answer to an offer in one transaction, after recording an expiry that is due (which stays recorded
+    when the answer is refused)."""
+
+    def wrapper(*, offer: Offer, **kwargs: Any) -> Offer:
+        _expire_if_due(offer)
+        with transaction.atomic():
+            return service(offer=offer, **kwargs)
+
+    wrapper.__doc__ = service.__doc__
+    wrapper.__name__ = service.__name__
+    return wrapper
 
 
 def _offer_state_error(offer: Offer) -> OfferStateConflict:
@@ -553,14 +573,13 @@ def _offer_state_error(offer: Offer) -> OfferStateConflict:
     return OfferStateConflict(_("The offer has already been answered."))
 
 
-@transaction.atomic
+@_expiring_first
 def offer_accept(*, offer: Offer, actor: User) -> Offer:
     """The seller side accepts a pending offer, or the buyer accepts the seller's counter-offer: the buyer now holds a
     reservation at that price, made by `reservation_create` (its buyer rules and caps apply). Exactly once under
     races: the offer row is locked, and the listing moves active → reserved by one conditional UPDATE, so of two
     offers of one listing accepted at once one wins and the other answers 409."""
-    with transaction.atomic():  # an expiry found on the locked row is kept even when the refusal rolls back
-        offer = _offer_for_update(offer)
+    offer = _offer_for_update(offer)
     role = offer_role(offer=offer, user=actor)
     if role is None:
         raise NotFound(_("No such offer."))
@@ -597,11 +616,10 @@ def offer_accept(*, offer: Offer, actor: User) -> Offer:
     return offer
 
 
-@transaction.atomic
+@_expiring_first
 def offer_decline(*, offer: Offer, actor: User) -> Offer:
     """The seller side declines a pending offer; the buyer declines a counter-offer or withdraws their own offer."""
-    with transaction.atomic():
-        offer = _offer_for_update(offer)
+    offer = _offer_for_update(offer)
     role = offer_role(offer=offer, user=actor)
     if role is None:
         raise NotFound(_("No such offer."))
@@ -624,12 +642,11 @@ def offer_decline(*, offer: Offer, actor: User) -> Offer:
     return offer
 
 
-@transaction.atomic
+@_expiring_first
 def offer_counter(*, offer: Offer, actor: User, price_dkk: Decimal) -> Offer:
     """The seller side answers a pending offer with a price of their own: above the offer, below the asking
     price. The buyer may then accept or decline it; it expires like an offer."""
-    with transaction.atomic():
-        offer = _offer_for_update(offer)
+    offer = _offer_for_update(offer)
     role = offer_role(offer=offer, user=actor)
     if role is None:
         raise NotFound(_("No such offer."))
