@@ -12,6 +12,7 @@ from . import (
     photos,
     privacy,
     repairs,
+    social,
     trade,
     workshops,
 )
@@ -109,6 +110,18 @@ urlpatterns = [
     path("notifications/read/", trade.NotificationReadView.as_view(), name="notifications-read"),
     path("saved-searches/", trade.SavedSearchListView.as_view(), name="saved-searches"),
     path("saved-searches/<int:pk>/", trade.SavedSearchDetailView.as_view(), name="saved-search"),
+    # Favourites, offers, profiles and ratings (api/social.py)
+    path("listings/<int:pk>/favourite/", social.ListingFavouriteView.as_view(), name="listing-favourite"),
+    path("favourites/", social.FavouriteListView.as_view(), name="favourites"),
+    path("listings/<int:pk>/offers/", social.ListingOfferView.as_view(), name="listing-offers"),
+    path("offers/", social.OfferListView.as_view(), name="offers"),
+    *[
+        path(f"offers/<int:pk>/{action}/", social.OfferActionView.as_view(action=action), name=f"offer-{action}")
+        for action in ("accept", "decline", "counter")
+    ],
+    path("profiles/<int:pk>/", social.ProfileView.as_view(), name="profile"),
+    path("reservations/<int:pk>/rating/", social.ReservationRatingView.as_view(), name="reservation-rating"),
+    path("ratings/<int:pk>/reports/", social.RatingReportView.as_view(), name="rating-reports"),
     path("listings/<int:listing_id>/photos/", photos.ListingPhotoUploadView.as_view(), name="listing-photos"),
     path("photos/<int:photo_id>/", photos.PhotoDetailView.as_view(), name="photo-detail"),
 ]

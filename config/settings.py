@@ -379,12 +379,18 @@ ORDS_EXPORT_CACHE_SECONDS = env_int("ORDS_EXPORT_CACHE_SECONDS", 300)
 # reserving again an item whose reservation they cancelled or let expire: no account can hold the marketplace.
 RESERVATION_MAX_OPEN_PER_BUYER = env_int("RESERVATION_MAX_OPEN_PER_BUYER", 5)
 RESERVATION_RETRY_AFTER_MINUTES = env_int("RESERVATION_RETRY_AFTER_MINUTES", 60)
+# How long an offer ("Giv et bud") or a counter-offer stands before it expires.
+OFFER_EXPIRY_HOURS = env_int("OFFER_EXPIRY_HOURS", 48)
 LCA_CSV = BASE_DIR / "listings" / "data" / "lca_categories.csv"
 
 # --- Periodic work (Celery beat) -----------------------------------------------------------------------
 CELERY_BEAT_SCHEDULE["trade-reservations-expire"] = {
     "task": "marketplace.tasks.reservations_expire",
     "schedule": env_int("RESERVATION_EXPIRY_EVERY_SECONDS", 300),
+}
+CELERY_BEAT_SCHEDULE["trade-offers-expire"] = {
+    "task": "marketplace.tasks.offers_expire",
+    "schedule": env_int("OFFER_EXPIRY_EVERY_SECONDS", 900),
 }
 CELERY_BEAT_SCHEDULE["trade-messages-notify"] = {
     "task": "marketplace.tasks.messages_notify",

@@ -43,6 +43,7 @@ from .selectors.pages import (
 )
 from .selectors.photos import photo_image
 from .throttling import throttle_posts
+from .views_social import listing_social_context, my_social_context, workshop_ratings_context
 from .views_trade import listing_trade_context, my_page_context
 
 
@@ -93,6 +94,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         "seller_name": listing_seller_name(listing=listing, user=request.user),
         "savings": listing_impact(listing=listing),
         **listing_trade_context(request, listing),
+        **listing_social_context(request, listing),
     }
     return render(request, "frontend/listing_detail.html", context)
 
@@ -130,6 +132,7 @@ def workshop_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "workshop": workshop,
         "goods": workshop_goods(workshop=workshop),
         "impact": impact_summary(workshop=workshop),
+        **workshop_ratings_context(workshop),
     }
     return render(request, "frontend/workshop_detail.html", context)
 
@@ -219,5 +222,6 @@ def profile(request: HttpRequest) -> HttpResponseBase:
         "notifications": my_notifications(user=user),
         "memberships": list(account_selectors.user_memberships(user=user)),
         **my_page_context(user),
+        **my_social_context(user),
     }
     return render(request, "frontend/accounts/profile.html", context)

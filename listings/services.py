@@ -17,7 +17,7 @@ from core.errors import DomainError, InvalidInput, NotAllowed
 from .models import Category, Kind, Listing, ListingStatus
 from .photos import photos_release, photos_withhold
 from .selectors import ListingFrozen, listing_frozen_terms, listing_is_frozen, listing_managed_by
-from .signals import listing_withdrawn
+from .signals import listing_price_changed, listing_withdrawn
 
 
 class ListingStateConflict(DomainError):
@@ -201,6 +201,7 @@ def listing_update(*, listing: Listing, actor: User, **fields: Any) -> Listing:
     if listing_is_frozen(listing):
         raise ListingFrozen()
     changed = {name for name, value in fields.items() if getattr(listing, name) != value}
+    old_price = listing.price_dkk
     if changed & listing_frozen_terms(listing):
         message = _("The listing is reserved: its price and kind cannot change until the reservation ends.")
         raise ListingStateConflict(message, code="listing_reserved")
@@ -211,6 +212,8 @@ def listing_update(*, listing: Listing, actor: User, **fields: Any) -> Listing:
     _check_price(listing.kind, listing.price_dkk)
     _full_clean(listing)
     listing.save(update_fields=[*fields.keys(), "updated_at"])
+    if "price_dkk" in changed:
+        listing_price_changed.send(sender=Listing, listing=listing, old_price=old_price)
     return listing
 
 

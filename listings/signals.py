@@ -11,3 +11,7 @@ from django.dispatch import Signal
 # The seller side withdrew a listing (status → withdrawn). Arguments: `listing` (the withdrawn row) and `actor`.
 # Repairs cancels the open job of a donation for repair, and refuses while a workshop holds it.
 listing_withdrawn = Signal()
+
+# The seller side changed a listing's price (`services.listing_update`). Arguments: `listing` (the saved row) and
+# `old_price`. Trade tells who saved the listing when the price dropped.
+listing_price_changed = Signal()

@@ -34,6 +34,10 @@ class Reservation(models.Model):
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The price agreed through an accepted offer (`Offer`); empty: the listing's asking price.
+    agreed_price_dkk = models.DecimalField(
+        _("agreed price (DKK)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("reservation")
@@ -133,6 +137,8 @@ class ReportStatus(models.TextChoices):
 
 class Report(models.Model):
     listing = models.ForeignKey("listings.Listing", on_delete=models.CASCADE, related_name="reports")
+    # A report of a rating's text (abuse on a profile) names the rating; the listing is the one it was about.
+    rating = models.ForeignKey("trade.Rating", on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="reports_made"
     )
@@ -179,3 +185,118 @@ class SavedSearch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Favourites, offers and ratings (issue 15) ----------------------------------------------------------------
+
+
+class Favourite(models.Model):
+    """A listing someone saved ("Gem"). Shown only while the listing is public (`selectors.favourites_for`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favourites")
+    listing = models.ForeignKey("listings.Listing", on_delete=models.CASCADE, related_name="favourites")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved listing")
+        verbose_name_plural = _("saved listings")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "listing"], name="favourite_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"Favourite {self.pk} of listing {self.listing_id}"
+
+
+class OfferStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the seller")
+    COUNTERED = "countered", _("Counter-offer from the seller")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+
+
+OPEN_OFFER_STATUSES = (OfferStatus.PENDING, OfferStatus.COUNTERED)
+
+
+class Offer(models.Model):
+    """A buyer's price for a listing for sale ("Giv et bud"); the seller accepts, declines or counters."""
+
+    listing = models.ForeignKey("listings.Listing", on_delete=models.CASCADE, related_name="offers")
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="offers")
+    price_dkk = models.DecimalField(_("offered price (DKK)"), max_digits=10, decimal_places=2)
+    counter_price_dkk = models.DecimalField(
+        _("counter-offer (DKK)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(_("status"), max_length=10, choices=OfferStatus.choices, default=OfferStatus.PENDING)
+    expires_at = models.DateTimeField(_("expires"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reservation = models.OneToOneField(
+        Reservation, on_delete=models.SET_NULL, null=True, blank=True, related_name="offer"
+    )
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "expires_at"], name="offer_expiry")]
+        constraints = [
+            # One open offer per buyer and listing.
+            models.UniqueConstraint(
+                fields=["listing", "buyer"],
+                condition=models.Q(status__in=["pending", "countered"]),
+                name="offer_one_open_per_buyer_listing",
+            ),
+            models.CheckConstraint(condition=models.Q(price_dkk__gt=0), name="offer_price_positive"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in OfferStatus]), name="offer_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Offer {self.pk} on listing {self.listing_id} ({self.status})"
+
+
+class RatingSide(models.TextChoices):
+    BUYER = "buyer", _("Buyer")
+    SELLER = "seller", _("Seller")
+
+
+RATING_TEXT_MAX_LENGTH = 500
+
+
+class Rating(models.Model):
+    """After a completed hand-over each side rates the other once: `side` is the side of who rated. The buyer rates
+    the seller (the workshop, for a workshop's listing); the seller side rates the buyer."""
+
+    reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="ratings")
+    side = models.CharField(_("rated by"), max_length=6, choices=RatingSide.choices)
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="ratings_given"
+    )
+    rated_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="ratings_received"
+    )
+    rated_workshop = models.ForeignKey(
+        "accounts.Workshop", on_delete=models.CASCADE, null=True, blank=True, related_name="ratings_received"
+    )
+    stars = models.PositiveSmallIntegerField(_("stars"))
+    text = models.CharField(_("text"), max_length=RATING_TEXT_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["reservation", "side"], name="rating_once_per_side"),
+            models.CheckConstraint(condition=models.Q(stars__gte=1, stars__lte=5), name="rating_stars_1_to_5"),
+            models.CheckConstraint(
+                condition=models.Q(rated_user__isnull=False, rated_workshop__isnull=True)
+                | models.Q(rated_user__isnull=True, rated_workshop__isnull=False),
+                name="rating_rates_one",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rating {self.pk} ({self.stars})"

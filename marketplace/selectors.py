@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from typing import Any
+
+from django.db.models import Avg, Case, Count, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from core.errors import NotFound
-from listings.selectors import listing_managed_by, listing_managed_by_q
+from accounts.models import User, Workshop
+from core.errors import DomainError, NotAllowed, NotFound
+from listings.models import PUBLIC_LISTING_STATUSES, Kind, Listing, ListingStatus
+from listings.selectors import listing_managed_by, listing_managed_by_q, public_listings, ready_photos_prefetch
 
-from .models import Conversation, Message, Reservation, ReservationStatus, SavedSearch
+from .models import (
+    OPEN_OFFER_STATUSES,
+    Conversation,
+    Favourite,
+    Message,
+    Offer,
+    OfferStatus,
+    Rating,
+    RatingSide,
+    Reservation,
+    ReservationStatus,
+    SavedSearch,
+)
 
 
 def reservations_for(*, user: User) -> QuerySet[Reservation]:
@@ -98,3 +114,174 @@ def messages_awaiting_email() -> QuerySet[Message]:
         .select_related("conversation__started_by", "sender")
         .order_by("conversation_id", "created_at", "id")
     )
+
+
+# --- Favourites, offers, profiles and ratings (issue 15) -----------------------------------------------------
+
+
+def favourites_for(*, user: User) -> QuerySet[Favourite]:
+    """The listings `user` saved, while they are public: a listing that is withdrawn or hidden leaves the list (and
+    comes back if it is public again)."""
+    return Favourite.objects.filter(user=user, listing__status__in=PUBLIC_LISTING_STATUSES).select_related(
+        "listing", "listing__category", "listing__seller", "listing__workshop"
+    )
+
+
+def favourite_listing_ids(*, user: Any, listing_ids: list[int] | None = None) -> set[int]:
+    """Which of these listings `user` saved (for the heart buttons), in one query."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    rows = Favourite.objects.filter(user=user)
+    if listing_ids is not None:
+        rows = rows.filter(listing_id__in=listing_ids)
+    return set(rows.values_list("listing_id", flat=True))
+
+
+class OfferNotPossible(DomainError):
+    code = "offer_not_possible"
+
+
+def offer_may_be_made(*, listing: Listing, user: Any, raise_error: bool = False) -> bool:
+    """Who may make an offer on a listing ("Giv et bud"): a signed-in person who is not its seller side, on an active
+    listing for sale with a price (not a free or donated item, not a reserved, sold or frozen one). The API, the
+    listing page's form and `services.offer_create` ask this."""
+    if not getattr(user, "is_authenticated", False):
+        if raise_error:
+            raise NotAllowed(_("Log in to make an offer."))
+        return False
+    if listing_managed_by(listing=listing, user=user):
+        if raise_error:
+            raise NotAllowed(_("You cannot make an offer on your own listing."), code="own_listing")
+        return False
+    if listing.kind != Kind.SALE or listing.price_dkk <= 0:
+        if raise_error:
+            raise OfferNotPossible(_("Offers can only be made on items for sale with a price."))
+        return False
+    if listing.status != ListingStatus.ACTIVE:
+        if raise_error:
+            raise OfferNotPossible(_("The listing is not available: it is already reserved, sold or taken down."))
+        return False
+    return True
+
+
+def offers_for(*, user: User) -> QuerySet[Offer]:
+    """Offers `user` made, and offers on listings they sell (also as a workshop's member). An open offer past its
+    time reads as expired even before the beat task has marked it (`effective_status`)."""
+    now = timezone.now()
+    return (
+        Offer.objects.filter(Q(buyer=user) | listing_managed_by_q(user=user, prefix="listing__"))
+        .select_related("listing", "listing__seller", "listing__workshop", "buyer")
+        .annotate(
+            effective_status=Case(
+                When(status__in=OPEN_OFFER_STATUSES, expires_at__lte=now, then=Value(OfferStatus.EXPIRED.value)),
+                default="status",
+            )
+        )
+    )
+
+
+def offer_get(*, pk: int, user: User) -> Offer:
+    offer = offers_for(user=user).filter(pk=pk).first()
+    if offer is None:
+        raise NotFound(_("No such offer."))
+    return offer
+
+
+class RatingNotPossible(DomainError):
+    code = "rating_not_possible"
+    title = _("You cannot rate this trade.")
+
+
+def rating_side_of(*, reservation: Reservation, user: Any) -> str | None:
+    if reservation.buyer_id == getattr(user, "pk", None):
+        return RatingSide.BUYER
+    if listing_managed_by(listing=reservation.listing, user=user):
+        return RatingSide.SELLER
+    return None
+
+
+def rating_may_be_given(*, reservation: Reservation, user: Any, raise_error: bool = False) -> str | None:
+    """Who may rate a trade: after a completed hand-over, the buyer (rating the seller, or the workshop that sold
+    it) and the seller side (rating the buyer), each side once. Returns the side, or None. The API, the pages'
+    rating form and `services.rating_create` ask this."""
+    side = rating_side_of(reservation=reservation, user=user)
+    if side is None:
+        if raise_error:
+            raise NotFound(_("No such reservation."))
+        return None
+    if reservation.status != ReservationStatus.COMPLETED:
+        if raise_error:
+            raise RatingNotPossible(_("You can rate the other side once the hand-over is recorded."))
+        return None
+    if Rating.objects.filter(reservation=reservation, side=side).exists():
+        if raise_error:
+            raise RatingNotPossible(_("You have already rated this trade."), code="rating_exists")
+        return None
+    return side
+
+
+def profile_user(*, pk: int) -> User:
+    """A person's public profile: any active account (a deleted or deactivated one is 404)."""
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None:
+        raise NotFound(_("No such profile."))
+    return user
+
+
+def profile_listings(*, user: User) -> QuerySet[Listing]:
+    """What a person's profile lists: their own public listings — not a workshop's they published as a member, and
+    never an item donated for repair (a donor is named to nobody: `listings.selectors.listing_seller_name`)."""
+    return (
+        public_listings()
+        .filter(seller=user, workshop__isnull=True)
+        .exclude(kind=Kind.REPAIR)
+        .select_related("category", "seller")
+        .order_by("-published_at", "-id")
+    )
+
+
+def workshop_listings(*, workshop: Workshop) -> QuerySet[Listing]:
+    return (
+        public_listings()
+        .filter(workshop=workshop)
+        .select_related("category", "seller", "workshop")
+        .order_by("-published_at", "-id")
+    )
+
+
+def ratings_of(*, user: User | None = None, workshop: Workshop | None = None) -> QuerySet[Rating]:
+    """The ratings a person (or a workshop) received, newest first."""
+    rows = (
+        Rating.objects.filter(rated_user=user) if user is not None else Rating.objects.filter(rated_workshop=workshop)
+    )
+    return rows.select_related("rater", "reservation__listing__workshop")
+
+
+def rating_rater_name(rating: Rating) -> str:
+    """Who gave a rating, as the public reads it: the buyer's name; for the seller side of a workshop's listing, the
+    workshop's name."""
+    listing = rating.reservation.listing
+    if rating.side == RatingSide.SELLER and listing.workshop_id:
+        return listing.workshop.name
+    return rating.rater.display_name if rating.rater else ""
+
+
+def profile_public(*, pk: int) -> dict[str, Any]:
+    """Everything a person's public profile shows (`GET /api/v1/profiles/{id}/` and the profile page)."""
+    user = profile_user(pk=pk)
+    ratings = ratings_of(user=user)
+    return {
+        "id": user.pk,
+        "display_name": user.display_name,
+        "date_joined": user.date_joined,
+        "listings": list(profile_listings(user=user).prefetch_related(ready_photos_prefetch())[:60]),
+        "rating": rating_summary(ratings),
+        "ratings": list(ratings[:50]),
+    }
+
+
+def rating_summary(ratings: QuerySet[Rating]) -> dict[str, Any]:
+    """`{count, average}` (average None without ratings), in one query."""
+    row = ratings.aggregate(count=Count("id"), average=Avg("stars"))
+    average = row["average"]
+    return {"count": row["count"], "average": round(float(average), 1) if average is not None else None}

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,16 +26,28 @@ from notifications.texts import Stored, render, text
 
 from .models import (
     MESSAGE_MAX_LENGTH,
+    OPEN_OFFER_STATUSES,
     OPEN_RESERVATION_STATUSES,
+    RATING_TEXT_MAX_LENGTH,
     Conversation,
+    Favourite,
     Message,
+    Offer,
+    OfferStatus,
+    Rating,
+    RatingSide,
     Report,
     ReportReason,
     Reservation,
     ReservationStatus,
     SavedSearch,
 )
-from .selectors import conversation_visible_to, reservation_pickup_details
+from .selectors import (
+    conversation_visible_to,
+    offer_may_be_made,
+    rating_may_be_given,
+    reservation_pickup_details,
+)
 
 
 @transaction.atomic
@@ -128,7 +142,7 @@ def _check_buyer_may_hold(*, listing: Listing, buyer: User) -> None:
 
 
 @transaction.atomic
-def reservation_create(*, listing: Listing, buyer: User) -> Reservation:
+def reservation_create(*, listing: Listing, buyer: User, agreed_price_dkk: Decimal | None = None) -> Reservation:
     """A buyer holds an active listing for `RESERVATION_HOURS`. Exactly one buyer wins when many try at once:
     the listing row is switched active → reserved by a conditional UPDATE (the row lock serialises the
     contenders; every loser sees 0 rows), and the partial unique index on open reservations backs it up. One
@@ -150,6 +164,7 @@ def reservation_create(*, listing: Listing, buyer: User) -> Reservation:
                 buyer=buyer,
                 status=ReservationStatus.PENDING,
                 expires_at=timezone.now() + timedelta(hours=settings.RESERVATION_HOURS),
+                agreed_price_dkk=agreed_price_dkk,
             )
     except IntegrityError as exc:  # an open reservation already exists (a row fixed by hand, say)
         raise ListingNotReservable(_("The listing is already reserved.")) from exc
@@ -166,6 +181,7 @@ def reservation_create(*, listing: Listing, buyer: User) -> Reservation:
         url=_listing_url(listing),
         reservation=reservation.pk,
     )
+    favourites_notify(listing=listing, event="reserved", skip=buyer)
     return reservation
 
 
@@ -400,3 +416,335 @@ def saved_search_unsubscribe(*, token: str) -> SavedSearch | None:
         saved_search.email_digest = False
         saved_search.save(update_fields=["email_digest"])
     return saved_search
+
+
+# --- Favourites ("Gem") ----------------------------------------------------------------------------------------
+
+
+def favourite_add(*, listing: Listing, user: User) -> tuple[Favourite, bool]:
+    """Save a public listing; saving it again changes nothing. (True when it was new.) A listing that is not public
+    (a draft its seller sees, say) cannot be saved: 409."""
+    if not listing.is_public:
+        raise ListingNotReservable(_("Only a published listing can be saved."), code="listing_not_public")
+    favourite, created = Favourite.objects.get_or_create(user=user, listing=listing)
+    return favourite, created
+
+
+def favourite_remove(*, listing: Listing, user: User) -> bool:
+    """Unsave; idempotent."""
+    return bool(Favourite.objects.filter(user=user, listing=listing).delete()[0])
+
+
+def favourites_notify(
+    *, listing: Listing, event: str, skip: User | None = None, old_price: Decimal | None = None
+) -> int:
+    """Tell who saved a listing that it was reserved (`event="reserved"`) or that its price dropped
+    (`event="price_drop"`): in-app and by email, each in their own language. Not the seller side, nor `skip`."""
+    if not listing.is_public:
+        return 0
+    sellers = {u.pk for u in listing_seller_side_users(listing=listing)}
+    users = [
+        f.user
+        for f in Favourite.objects.filter(listing=listing).select_related("user")
+        if f.user.is_active and f.user_id not in sellers and (skip is None or f.user_id != skip.pk)
+    ]
+    if event == "reserved":
+        _notify(
+            users,
+            "favourite_reserved",
+            lambda: _("“%(title)s”, which you saved, was reserved") % {"title": listing.title},
+            lambda: (
+                _("Someone reserved “%(title)s”. If the reservation ends, it is available again.")
+                % {"title": listing.title}
+            ),
+            url=_listing_url(listing),
+            listing=listing.pk,
+        )
+    else:
+        _notify(
+            users,
+            "favourite_price_drop",
+            lambda: _("“%(title)s”, which you saved, is cheaper now") % {"title": listing.title},
+            lambda: (
+                _("The price went down from %(old)s kr. to %(new)s kr.")
+                % {"old": formats.number_format(old_price, 2), "new": formats.number_format(listing.price_dkk, 2)}
+            ),
+            url=_listing_url(listing),
+            listing=listing.pk,
+        )
+    return len(users)
+
+
+def listing_price_changed(*, listing: Listing, old_price: Decimal | None) -> int:
+    """After a listing's price was changed (`listings.services.listing_update`, through its signal): a drop is news
+    for who saved it."""
+    if old_price is None or listing.price_dkk >= old_price:
+        return 0
+    return favourites_notify(listing=listing, event="price_drop", old_price=old_price)
+
+
+def on_listing_price_changed(sender: Any, *, listing: Listing, old_price: Decimal | None, **kwargs: Any) -> None:
+    """The receiver of `listings.signals.listing_price_changed`."""
+    listing_price_changed(listing=listing, old_price=old_price)
+
+
+# --- Offers ("Giv et bud") --------------------------------------------------------------------------------------
+
+
+class OfferStateConflict(DomainError):
+    code = "offer_state"
+    title = gettext_lazy("The offer cannot be answered now.")
+
+
+def _offer_expiry() -> Any:
+    return timezone.now() + timedelta(hours=settings.OFFER_EXPIRY_HOURS)
+
+
+def _check_offer_price(*, listing: Listing, price: Decimal, field: str = "price_dkk") -> None:
+    if price is None or price <= 0 or price >= listing.price_dkk:
+        error = _("An offer must be more than 0 kr. and less than the asking price of %(price)s kr.") % {
+            "price": formats.number_format(listing.price_dkk, 2)
+        }
+        raise InvalidInput(error, errors={field: [error]})
+
+
+@transaction.atomic
+def offer_create(*, listing: Listing, buyer: User, price_dkk: Decimal) -> Offer:
+    """A buyer offers a price below the asking price of an active listing for sale (`selectors.offer_may_be_made`
+    says which). One open offer per buyer and listing (409)."""
+    offer_may_be_made(listing=listing, user=buyer, raise_error=True)
+    _check_offer_price(listing=listing, price=price_dkk)
+    offers_expire()
+    try:
+        with transaction.atomic():
+            offer = Offer.objects.create(listing=listing, buyer=buyer, price_dkk=price_dkk, expires_at=_offer_expiry())
+    except IntegrityError as exc:
+        raise OfferStateConflict(
+            _("You already have an open offer on this item. Wait for the answer or withdraw it."), code="offer_open"
+        ) from exc
+    _notify(
+        listing_seller_side_users(listing=listing),
+        "offer_made",
+        lambda: _("New offer on “%(title)s”") % {"title": listing.title},
+        lambda: (
+            _("%(buyer)s offers %(price)s kr. for “%(title)s”. Accept, decline or make a counter-offer.")
+            % {"buyer": buyer.display_name, "price": formats.number_format(price_dkk, 2), "title": listing.title}
+        ),
+        url=reverse("frontend:profile") + "#offers",
+        offer=offer.pk,
+    )
+    return offer
+
+
+def offer_role(*, offer: Offer, user: User) -> str | None:
+    """ "buyer", "seller" (the listing's seller side) or None."""
+    if offer.buyer_id == user.pk:
+        return "buyer"
+    if seller_side(listing=offer.listing, user=user):
+        return "seller"
+    return None
+
+
+def _offer_for_update(offer: Offer) -> Offer:
+    """The offer's row, locked; an open offer past its time reads as expired (the caller refuses it)."""
+    locked = Offer.objects.select_for_update().select_related("listing", "buyer").get(pk=offer.pk)
+    if locked.status in OPEN_OFFER_STATUSES and locked.expires_at <= timezone.now():
+        locked.status = OfferStatus.EXPIRED
+    return locked
+
+
+def _expire_if_due(offer: Offer) -> None:
+    """Mark the offer expired if its time is up, in its own commit: a refusal that follows keeps it."""
+    Offer.objects.filter(pk=offer.pk, status__in=OPEN_OFFER_STATUSES, expires_at__lte=timezone.now()).update(
+        status=OfferStatus.EXPIRED, decided_at=timezone.now()
+    )
+
+
+def _expiring_first(service: Callable[..., Offer]) -> Callable[..., Offer]:
+    """Run an answer to an offer in one transaction, after recording an expiry that is due (which stays recorded
+    when the answer is refused)."""
+
+    def wrapper(*, offer: Offer, **kwargs: Any) -> Offer:
+        _expire_if_due(offer)
+        with transaction.atomic():
+            return service(offer=offer, **kwargs)
+
+    wrapper.__doc__ = service.__doc__
+    wrapper.__name__ = service.__name__
+    return wrapper
+
+
+def _offer_state_error(offer: Offer) -> OfferStateConflict:
+    if offer.status == OfferStatus.EXPIRED:
+        return OfferStateConflict(_("The offer has expired."), code="offer_expired")
+    return OfferStateConflict(_("The offer has already been answered."))
+
+
+@_expiring_first
+def offer_accept(*, offer: Offer, actor: User) -> Offer:
+    """The seller side accepts a pending offer, or the buyer accepts the seller's counter-offer: the buyer now holds a
+    reservation at that price, made by `reservation_create` (its buyer rules and caps apply). Exactly once under
+    races: the offer row is locked, and the listing moves active → reserved by one conditional UPDATE, so of two
+    offers of one listing accepted at once one wins and the other answers 409."""
+    offer = _offer_for_update(offer)
+    role = offer_role(offer=offer, user=actor)
+    if role is None:
+        raise NotFound(_("No such offer."))
+    wanted = OfferStatus.PENDING if role == "seller" else OfferStatus.COUNTERED
+    if offer.status != wanted:
+        if offer.status in OPEN_OFFER_STATUSES:
+            raise OfferStateConflict(
+                _("Only the seller can accept an offer; you can accept the seller's counter-offer.")
+                if role == "buyer"
+                else _("You made a counter-offer: now the buyer answers.")
+            )
+        raise _offer_state_error(offer)
+    price = offer.price_dkk if role == "seller" else offer.counter_price_dkk
+    listing = Listing.objects.get(pk=offer.listing_id)
+    if listing.status != ListingStatus.ACTIVE:
+        raise ListingNotReservable(_("The listing is not available: it is already reserved, sold or taken down."))
+    reservation = reservation_create(listing=listing, buyer=offer.buyer, agreed_price_dkk=price)
+    offer.status = OfferStatus.ACCEPTED
+    offer.decided_at = timezone.now()
+    offer.reservation = reservation
+    offer.save(update_fields=["status", "decided_at", "reservation"])
+    _notify(
+        offer.buyer if role == "seller" else listing_seller_side_users(listing=listing),
+        "offer_accepted",
+        lambda: _("The offer on “%(title)s” was accepted") % {"title": listing.title},
+        lambda: (
+            _("%(price)s kr. it is: “%(title)s” is reserved for the buyer.")
+            % {"price": formats.number_format(price, 2), "title": listing.title}
+        ),
+        url=_listing_url(listing),
+        offer=offer.pk,
+        reservation=reservation.pk,
+    )
+    return offer
+
+
+@_expiring_first
+def offer_decline(*, offer: Offer, actor: User) -> Offer:
+    """The seller side declines a pending offer; the buyer declines a counter-offer or withdraws their own offer."""
+    offer = _offer_for_update(offer)
+    role = offer_role(offer=offer, user=actor)
+    if role is None:
+        raise NotFound(_("No such offer."))
+    if offer.status not in OPEN_OFFER_STATUSES:
+        raise _offer_state_error(offer)
+    if role == "seller" and offer.status != OfferStatus.PENDING:
+        raise OfferStateConflict(_("You made a counter-offer: now the buyer answers."))
+    offer.status = OfferStatus.DECLINED
+    offer.decided_at = timezone.now()
+    offer.save(update_fields=["status", "decided_at"])
+    listing = offer.listing
+    _notify(
+        offer.buyer if role == "seller" else listing_seller_side_users(listing=listing),
+        "offer_declined",
+        lambda: _("The offer on “%(title)s” was declined") % {"title": listing.title},
+        lambda: _("No deal this time on “%(title)s”.") % {"title": listing.title},
+        url=_listing_url(listing) if listing.is_public else "",
+        offer=offer.pk,
+    )
+    return offer
+
+
+@_expiring_first
+def offer_counter(*, offer: Offer, actor: User, price_dkk: Decimal) -> Offer:
+    """The seller side answers a pending offer with a price of their own: above the offer, below the asking
+    price. The buyer may then accept or decline it; it expires like an offer."""
+    offer = _offer_for_update(offer)
+    role = offer_role(offer=offer, user=actor)
+    if role is None:
+        raise NotFound(_("No such offer."))
+    if role != "seller":
+        raise NotAllowed(_("Only the seller can make a counter-offer."))
+    if offer.status != OfferStatus.PENDING:
+        raise (
+            _offer_state_error(offer)
+            if offer.status not in OPEN_OFFER_STATUSES
+            else OfferStateConflict(_("You made a counter-offer: now the buyer answers."))
+        )
+    listing = offer.listing
+    _check_offer_price(listing=listing, price=price_dkk)
+    if price_dkk <= offer.price_dkk:
+        error = _("A counter-offer must be more than the buyer's offer of %(price)s kr.") % {
+            "price": formats.number_format(offer.price_dkk, 2)
+        }
+        raise InvalidInput(error, errors={"price_dkk": [error]})
+    offer.status = OfferStatus.COUNTERED
+    offer.counter_price_dkk = price_dkk
+    offer.expires_at = _offer_expiry()
+    offer.save(update_fields=["status", "counter_price_dkk", "expires_at"])
+    _notify(
+        offer.buyer,
+        "offer_countered",
+        lambda: _("Counter-offer on “%(title)s”") % {"title": listing.title},
+        lambda: (
+            _("The seller asks %(price)s kr. for “%(title)s”. Accept or decline it.")
+            % {"price": formats.number_format(price_dkk, 2), "title": listing.title}
+        ),
+        url=reverse("frontend:profile") + "#offers",
+        offer=offer.pk,
+    )
+    return offer
+
+
+def offers_expire() -> int:
+    """Open offers past their time expire (the beat task `offers_expire`; reads check the time too)."""
+    return Offer.objects.filter(status__in=OPEN_OFFER_STATUSES, expires_at__lte=timezone.now()).update(
+        status=OfferStatus.EXPIRED, decided_at=timezone.now()
+    )
+
+
+# --- Ratings --------------------------------------------------------------------------------------------------
+
+
+class RatingExists(DomainError):
+    code = "rating_exists"
+    title = gettext_lazy("You have already rated this trade.")
+
+
+@transaction.atomic
+def rating_create(*, reservation: Reservation, rater: User, stars: int, text: str = "") -> Rating:
+    """After a completed hand-over each side rates the other once (`selectors.rating_may_be_given`): the buyer
+    rates the seller (the workshop, for a workshop's listing), the seller side rates the buyer. A second rating by
+    the same side is 409, also under races (the unique constraint)."""
+    reservation = _reservation_for_update(reservation)
+    side = rating_may_be_given(reservation=reservation, user=rater, raise_error=True)
+    if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
+        error = _("Give 1 to 5 stars.")
+        raise InvalidInput(error, errors={"stars": [error]})
+    text = (text or "").strip()
+    if len(text) > RATING_TEXT_MAX_LENGTH:
+        error = _("A rating's text can be at most %(limit)d characters.") % {"limit": RATING_TEXT_MAX_LENGTH}
+        raise InvalidInput(error, errors={"text": [error]})
+    listing = reservation.listing
+    rated: dict[str, Any]
+    if side == RatingSide.BUYER:
+        rated = {"rated_workshop_id": listing.workshop_id} if listing.workshop_id else {"rated_user": listing.seller}
+    else:
+        rated = {"rated_user": reservation.buyer}
+    try:
+        with transaction.atomic():
+            rating = Rating.objects.create(
+                reservation=reservation, side=side, rater=rater, stars=stars, text=text, **rated
+            )
+    except IntegrityError as exc:
+        raise RatingExists() from exc
+    return rating
+
+
+@transaction.atomic
+def rating_report(*, rating: Rating, reporter: User, reason: str, details: str = "") -> Report:
+    """Anyone signed in reports a rating's text to the moderators (the Reports queue, about the listing traded)."""
+    if reason not in ReportReason.values:
+        message = _("Choose one of the listed reasons.")
+        raise InvalidInput(message, errors={"reason": [message]})
+    return Report.objects.create(
+        listing_id=rating.reservation.listing_id,
+        rating=rating,
+        reporter=reporter,
+        reason=reason,
+        details=details[:2000],
+    )

@@ -23,6 +23,7 @@ from notifications.texts import text
 
 from .models import Message, Reservation, ReservationStatus, SavedSearch
 from .selectors import messages_awaiting_email
+from .services import offers_expire as offers_expire_now
 from .services import reservation_expire
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,12 @@ def reservations_expire() -> int:
 
     due = Reservation.objects.filter(status=ReservationStatus.PENDING, expires_at__lte=timezone.now())
     return sum(reservation_expire(reservation_id=pk) for pk in due.values_list("pk", flat=True)[:1000])
+
+
+@shared_task(time_limit=120, soft_time_limit=100)
+def offers_expire() -> int:
+    """Open offers and counter-offers past `expires_at` expire (reads already treat them as expired)."""
+    return offers_expire_now()
 
 
 @shared_task(time_limit=300, soft_time_limit=280)

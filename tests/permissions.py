@@ -11,6 +11,8 @@ People ("personas"):
 - `other_workshop_member`: owner of another verified workshop handling the same categories;
 - `unverified_member`: owner of an unverified workshop;
 - `moderator`: staff (`is_staff`), member of nothing.
+`buyer` also bought `owner`'s `sold` listing (a completed reservation it rated), saved `active` and `ws_active` and
+made an open offer on each.
 `owner` also donated two laptops for repair: `job_open`, and `job_claimed` that W claimed.
 Every kind of row also exists for two people who are no persona (`stranger_seller`, `stranger_buyer`): lists must
 leave those out for everybody.
@@ -35,7 +37,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role, User, Workshop, WorkshopInvitation, WorkshopMembership
 from listings.models import Listing, ListingStatus, Photo, PhotoStatus
 from marketplace import services as trade_services
-from marketplace.models import Conversation, Message, Report, Reservation, SavedSearch
+from marketplace.models import Conversation, Favourite, Message, Offer, Rating, Report, Reservation, SavedSearch
 from notifications.models import Notification
 from repairs import returns
 from repairs import services as repairs
@@ -58,6 +60,7 @@ PERSONAS = (
 # Texts that only the people entitled to them may ever receive, in any response.
 PICKUP_SECRET = "Nøglen ligger under måtten ved opgang 7"
 MESSAGE_SECRET = "Mit mobilnummer er 20 30 40 50"
+PICKED_UP = "Hentet i carporten"
 NON_PUBLIC = ("draft", "withdrawn", "hidden", "ws_draft")
 PUBLIC = ("active", "reserved", "sold", "ws_active", "ws_reserved")
 
@@ -75,6 +78,8 @@ class World:
     saved_searches: dict[str, SavedSearch]
     notifications: dict[str, Notification] = field(default_factory=dict)
     jobs: dict[str, RepairJob] = field(default_factory=dict)
+    offers: dict[str, Offer] = field(default_factory=dict)
+    ratings: dict[str, Rating] = field(default_factory=dict)
     # The link token of W's open invitation to an address that is no persona's (so no persona may answer it).
     invitation_token: str = ""
 
@@ -133,7 +138,7 @@ def build_world() -> World:
         "hidden": listing("hidden", ListingStatus.HIDDEN),
         "active": listing("active", ListingStatus.ACTIVE),
         "reserved": listing("reserved", ListingStatus.ACTIVE),  # reserved by `buyer` below
-        "sold": listing("sold", ListingStatus.SOLD),
+        "sold": listing("sold", ListingStatus.ACTIVE),  # bought by `buyer` below: completed, rated by `buyer`
         "ws_draft": listing("ws_draft", ListingStatus.DRAFT, seller=people["workshop_owner"], workshop=workshop),
         "ws_active": listing("ws_active", ListingStatus.ACTIVE, seller=people["workshop_owner"], workshop=workshop),
         "ws_reserved": listing("ws_reserved", ListingStatus.ACTIVE, seller=people["workshop_owner"], workshop=workshop),
@@ -182,8 +187,34 @@ def build_world() -> World:
         "ws_reserved": trade_services.reservation_create(listing=listings["ws_reserved"], buyer=people["buyer"]),
         "stranger": trade_services.reservation_create(listing=listings["stranger"], buyer=stranger_buyer),
     }
-    for name in ("reserved", "ws_reserved", "stranger"):
+    # Handed over: its pickup details are the buyer's to read now, so they are no secret.
+    Listing.objects.filter(pk=listings["sold"].pk).update(pickup_details=PICKED_UP)
+    listings["sold"].pickup_details = PICKED_UP
+    reservations["sold"] = trade_services.reservation_create(listing=listings["sold"], buyer=people["buyer"])
+    trade_services.reservation_complete(reservation=reservations["sold"], actor=people["owner"])
+    reservations["sold"].refresh_from_db()
+    for name in ("reserved", "ws_reserved", "stranger", "sold"):
         listings[name].refresh_from_db()
+    # Favourites, offers and a rating (issue 15): `buyer` saved and made an offer on `owner`'s and W's active
+    # listings and rated `owner` after buying `sold`; the stranger did the same with the stranger's listing.
+    for name, who in (("active", people["buyer"]), ("ws_active", people["buyer"]), ("stranger", stranger_buyer)):
+        Favourite.objects.create(user=who, listing=listings[name])
+    offers = {
+        name: trade_services.offer_create(listing=listings[name], buyer=people["buyer"], price_dkk=Decimal(90))
+        for name in ("active", "ws_active")
+    }
+    # The stranger offered before reserving (made as the service makes it, without its rules and notifications).
+    offers["stranger"] = Offer.objects.create(
+        listing=listings["stranger"],
+        buyer=stranger_buyer,
+        price_dkk=Decimal(90),
+        expires_at=timezone.now() + timedelta(hours=48),
+    )
+    ratings = {
+        "sold": trade_services.rating_create(
+            reservation=reservations["sold"], rater=people["buyer"], stars=5, text="Fin"
+        )
+    }
     conversations = {}
     for name, seller in (("active", people["owner"]), ("ws_active", people["workshop_member"])):
         conversation, _message = trade_services.conversation_start(
@@ -227,6 +258,8 @@ def build_world() -> World:
         notifications=notifications,
         jobs={name: RepairJob.objects.get(pk=job.pk) for name, job in jobs.items()},
         invitation_token=invitation_token,
+        offers=offers,
+        ratings=ratings,
     )
 
 
@@ -262,6 +295,9 @@ def db_state() -> dict[str, Any]:
         "notifications": rows(Notification),
         "saved_searches": rows(SavedSearch),
         "reports": rows(Report),
+        "favourites": rows(Favourite),
+        "offers": rows(Offer),
+        "ratings": rows(Rating),
         "jobs": rows(RepairJob),
         "job_events": rows(JobEvent),
         "work_logs": rows(WorkLog),

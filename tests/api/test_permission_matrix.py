@@ -30,6 +30,7 @@ from tests.permissions import (
     DONOR_NAME,
     MESSAGE_SECRET,
     PERSONAS,
+    PICKED_UP,
     PICKUP_SECRET,
     Expect,
     World,
@@ -62,6 +63,10 @@ def photo(name: str) -> Url:
 
 def reservation(name: str, action: str) -> Url:
     return lambda w: f"{API}/reservations/{w.reservations[name].pk}/{action}/"
+
+
+def offer(name: str, action: str) -> Url:
+    return lambda w: f"{API}/offers/{w.offers[name].pk}/{action}/"
 
 
 def messages(name: str) -> Url:
@@ -338,6 +343,91 @@ MATRIX: dict[str, tuple[str, Url, Body, dict[str, Expect]]] = {
         None,
         expect(404, anonymous=401, owner=ok(204)),
     ),
+    # --- Favourites, offers, profiles and ratings (issue 15) -------------------------------------------------------
+    # Saving needs a login and a listing the person may see; only a public one can be saved (409 otherwise).
+    "listing_active_favourite": (
+        "post",
+        listing("active", "favourite"),
+        None,
+        expect(ok(201), anonymous=401, buyer=200),
+    ),
+    "listing_draft_favourite": (
+        "post",
+        listing("draft", "favourite"),
+        None,
+        expect(**(OWNER_ONLY_WRITE | {"moderator": 409}), owner=409),
+    ),
+    "listing_active_unfavourite": (
+        "delete",
+        listing("active", "favourite"),
+        None,
+        expect(204, anonymous=401, buyer=ok(204)),
+    ),
+    # Offers: not on one's own listing (403), only on an active listing for sale, one open offer per buyer (409).
+    "listing_active_offer": (
+        "post",
+        listing("active", "offers"),
+        {"price_dkk": "100"},
+        expect(ok(201), anonymous=401, owner=403, buyer=409),
+    ),
+    "listing_ws_active_offer": (
+        "post",
+        listing("ws_active", "offers"),
+        {"price_dkk": "100"},
+        expect(ok(201), anonymous=401, workshop_owner=403, workshop_member=403, buyer=409),
+    ),
+    "listing_draft_offer": (
+        "post",
+        listing("draft", "offers"),
+        {"price_dkk": "100"},
+        expect(**(OWNER_ONLY_WRITE | {"moderator": 409}), owner=403),
+    ),
+    "listing_reserved_offer": (
+        "post",
+        listing("reserved", "offers"),
+        {"price_dkk": "100"},
+        expect(409, anonymous=401, owner=403),
+    ),
+    # Answering: the seller side accepts, declines or counters a pending offer; the buyer may withdraw it.
+    "offer_accept": ("post", offer("active", "accept"), None, expect(404, anonymous=401, owner=ok(200), buyer=409)),
+    "offer_decline": (
+        "post",
+        offer("active", "decline"),
+        None,
+        expect(404, anonymous=401, owner=ok(200), buyer=ok(200)),
+    ),
+    "offer_counter": (
+        "post",
+        offer("active", "counter"),
+        {"price_dkk": "120"},
+        expect(404, anonymous=401, owner=ok(200), buyer=403),
+    ),
+    "ws_offer_accept": (
+        "post",
+        offer("ws_active", "accept"),
+        None,
+        expect(404, anonymous=401, workshop_owner=ok(200), workshop_member=ok(200), buyer=409),
+    ),
+    # Profiles are public; a rating waits for the hand-over (409) and is given once per side (409 the second time).
+    "profile_get": ("get", lambda w: f"{API}/profiles/{w.people['owner'].pk}/", None, expect(200)),
+    "reservation_sold_rating": (
+        "post",
+        reservation("sold", "rating"),
+        {"stars": 4, "text": "Fin køber"},
+        expect(404, anonymous=401, owner=ok(201), buyer=409),
+    ),
+    "reservation_reserved_rating": (
+        "post",
+        reservation("reserved", "rating"),
+        {"stars": 4},
+        expect(404, anonymous=401, owner=409, buyer=409),
+    ),
+    "rating_report": (
+        "post",
+        lambda w: f"{API}/ratings/{w.ratings['sold'].pk}/reports/",
+        {"reason": "offensive"},
+        expect(ok(201), anonymous=401, buyer=403),
+    ),
     # --- Workshops: only an owner changes the profile, the categories and the members -----------------------------
     "workshop_patch": (
         "patch",
@@ -492,7 +582,7 @@ def test_browse_thumbnails_and_detail_photos_are_ready_derivatives_only() -> Non
     assert "pickup_details" not in detail
 
 
-LIST_ENDPOINTS = ("reservations", "conversations", "notifications", "saved-searches")
+LIST_ENDPOINTS = ("reservations", "conversations", "notifications", "saved-searches", "favourites", "offers")
 
 
 @pytest.mark.parametrize("endpoint", LIST_ENDPOINTS)
@@ -504,14 +594,21 @@ def test_lists_need_a_login(endpoint: str) -> None:
 
 # persona: names of the world's reservations / conversations / saved searches they are a party to.
 OWN_ROWS = {
-    "owner": {"reservations": {"reserved"}, "conversations": {"active"}, "saved-searches": {"owner"}},
+    "owner": {
+        "reservations": {"reserved", "sold"},
+        "conversations": {"active"},
+        "saved-searches": {"owner"},
+        "offers": {"active"},
+    },
     "buyer": {
-        "reservations": {"reserved", "ws_reserved"},
+        "reservations": {"reserved", "ws_reserved", "sold"},
         "conversations": {"active", "ws_active"},
         "saved-searches": {"buyer"},
+        "offers": {"active", "ws_active"},
+        "favourites": {"active", "ws_active"},
     },
-    "workshop_owner": {"reservations": {"ws_reserved"}, "conversations": {"ws_active"}},
-    "workshop_member": {"reservations": {"ws_reserved"}, "conversations": {"ws_active"}},
+    "workshop_owner": {"reservations": {"ws_reserved"}, "conversations": {"ws_active"}, "offers": {"ws_active"}},
+    "workshop_member": {"reservations": {"ws_reserved"}, "conversations": {"ws_active"}, "offers": {"ws_active"}},
 }
 
 
@@ -524,10 +621,13 @@ def test_lists_hold_only_the_callers_own_rows(persona: str) -> None:
         "reservations": world.reservations,
         "conversations": world.conversations,
         "saved-searches": world.saved_searches,
+        "offers": world.offers,
     }
     for endpoint, rows in objects.items():
         found = ids(every_result(client, f"{API}/{endpoint}/"))
         assert found == {rows[name].pk for name in mine.get(endpoint, set())}, endpoint
+    saved = {row["listing"]["id"] for row in every_result(client, f"{API}/favourites/")}
+    assert saved == {world.listings[name].pk for name in mine.get("favourites", set())}
     # Notifications: the persona's own (the world gives each one, and the services add more), nobody else's.
     found = ids(every_result(client, f"{API}/notifications/"))
     user = world.people[persona]
@@ -545,10 +645,15 @@ def test_reservation_actions_are_listed_by_role_and_pickup_details_wait_for_conf
     def buyer_rows() -> dict[int, dict[str, Any]]:
         return {row["id"]: row for row in every_result(buyer, f"{API}/reservations/")}
 
+    sold = world.reservations["sold"].pk  # handed over: the buyer reads its pickup details
     assert {row["role"] for row in buyer_rows().values()} == {"buyer"}
-    assert all("pickup_details" not in row for row in buyer_rows().values())
+    assert all("pickup_details" not in row for pk, row in buyer_rows().items() if pk != sold)
+    assert buyer_rows()[sold]["pickup_details"] == PICKED_UP
     seller_rows = every_result(owner, f"{API}/reservations/")
-    assert [(row["role"], row["pickup_details"]) for row in seller_rows] == [("seller", PICKUP_SECRET)]
+    assert sorted((row["role"], row["pickup_details"]) for row in seller_rows) == [
+        ("seller", PICKED_UP),
+        ("seller", PICKUP_SECRET),
+    ]
 
     assert owner.post(f"{API}/reservations/{reserved.pk}/confirm/").status_code == 200
     rows = buyer_rows()
@@ -745,7 +850,9 @@ def test_export_holds_the_callers_rows_and_nobody_elses(persona: str) -> None:
     assert data["profile"]["email"] == user.email
     own_listings = {listing.pk for listing in world.listings.values() if listing.seller_id == user.pk}
     assert {row["id"] for row in data["listings"]} == own_listings
-    bought = {world.reservations[name].pk for name in ("reserved", "ws_reserved")} if persona == "buyer" else set()
+    bought = (
+        {world.reservations[name].pk for name in ("reserved", "ws_reserved", "sold")} if persona == "buyer" else set()
+    )
     assert {row["id"] for row in data["reservations"]} == bought
     mine = OWN_ROWS.get(persona, {})
     assert {row["name"] for row in data["saved_searches"]} == {
@@ -838,6 +945,15 @@ MISSING = [
     ("delete", "photos/{i}/"),
     ("post", "reservations/{i}/confirm/"),
     ("post", "reservations/{i}/cancel/"),
+    ("post", "reservations/{i}/rating/"),
+    ("post", "listings/{i}/favourite/"),
+    ("delete", "listings/{i}/favourite/"),
+    ("post", "listings/{i}/offers/"),
+    ("post", "offers/{i}/accept/"),
+    ("post", "offers/{i}/decline/"),
+    ("post", "offers/{i}/counter/"),
+    ("get", "profiles/{i}/"),
+    ("post", "ratings/{i}/reports/"),
     ("get", "conversations/{i}/messages/"),
     ("post", "conversations/{i}/messages/"),
     ("delete", "saved-searches/{i}/"),
@@ -864,15 +980,16 @@ def test_objects_that_do_not_exist_are_404(persona: str, pk: int) -> None:
             "reason": "scam",
             "body": "Hej",
             "workshop": world.workshop.slug,
-            "price_dkk": "100",
+            "price_dkk": "10",
             "estimate_days": 2,
             "paid_dkk": "100",
+            "stars": 3,
         }
         if path.endswith("photos/"):
             response = client.post(url, {"file": jpeg()}, format="multipart")
         else:
             response = getattr(client, method)(url, data if method != "get" else None, format="json")
-        anonymous_reads = method == "get" and path.startswith(("listings", "photos"))
+        anonymous_reads = method == "get" and path.startswith(("listings", "photos", "profiles"))
         expected = 401 if persona == "anonymous" and not anonymous_reads else 404
         assert response.status_code == expected, (persona, method, url, response.content[:200])
         assert response["Content-Type"] == "application/problem+json"
