@@ -29,6 +29,7 @@ urlpatterns = [
     path("repair-jobs/<int:job_id>/work-logs/", repairs.WorkLogCreateView.as_view(), name="repair-job-work-logs"),
     path("repair-jobs/<int:job_id>/data-wipes/", repairs.DataWipeCreateView.as_view(), name="repair-job-data-wipes"),
     path("repair-jobs/<int:job_id>/certificate/", repairs.CertificateView.as_view(), name="repair-job-certificate"),
+    path("repair-jobs/<int:job_id>/messages/", repairs.JobMessagesView.as_view(), name="repair-job-messages"),
     path("repair-jobs/<int:job_id>/publish/", repairs.PublishView.as_view(), name="repair-job-publish"),
     path("impact/", repairs.ImpactView.as_view(), name="impact"),
     path("exports/ords.csv", repairs.OrdsExportView.as_view(), name="ords-export"),

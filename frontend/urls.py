@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from . import views, views_invitations, views_post, views_trade, views_workshop
+from . import views, views_invitations, views_post, views_talk, views_trade, views_workshop
 
 app_name = "frontend"
 
@@ -44,6 +44,7 @@ urlpatterns = [
 
 # --- Workshop pages (views_workshop.py) ---------------------------------------------------------------------------
 urlpatterns += [
+    path("repairs/<int:pk>/messages/", views_talk.job_messages, name="job_messages"),
     path("workshop/", views_workshop.board, name="workshop_board"),
     path("workshop/jobs/<int:pk>/", views_workshop.job_detail, name="workshop_job"),
     path("workshop/jobs/<int:pk>/claim/", views_workshop.job_claim, name="workshop_job_claim"),

@@ -48,6 +48,7 @@ from .forms_workshop import (
 from .refusals import refusals_on, shows_refusals
 from .selectors.browse import category_choices, decode_cursor, newest_first_page
 from .throttling import too_many_requests
+from .views_talk import job_thread_context
 
 BOARD_PAGE = 50
 
@@ -140,6 +141,8 @@ def _job_context(job: RepairJob, workshops: list[Workshop], user: User, **forms_
         "complete_form": forms_in.get("complete_form") or CompleteForm(),
         "publish_form": forms_in.get("publish_form") or PublishForm(initial=initial_publish),
         "photo_form": forms_in.get("photo_form") or PhotoForm(),
+        "pickup_note": job_selectors.job_pickup_note(job=job, user=user),
+        **(job_thread_context(job=job, user=user) if mine else {}),
     }
 
 

@@ -68,6 +68,11 @@ class Conversation(models.Model):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="started_conversations"
     )
+    # A job's conversation is between its donor and one workshop: the one that held the job when it was opened.
+    # Another workshop that claims the job after a release gets a conversation of its own and never reads this one.
+    workshop = models.ForeignKey(
+        "accounts.Workshop", on_delete=models.CASCADE, null=True, blank=True, related_name="job_conversations"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_message_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
@@ -85,6 +90,15 @@ class Conversation(models.Model):
                 fields=["listing", "started_by"],
                 condition=models.Q(listing__isnull=False),
                 name="conversation_one_per_buyer_listing",
+            ),
+            models.UniqueConstraint(
+                fields=["repair_job", "workshop"],
+                condition=models.Q(repair_job__isnull=False),
+                name="conversation_one_per_job_workshop",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(repair_job__isnull=True) | models.Q(workshop__isnull=False),
+                name="conversation_job_has_workshop",
             ),
         ]
 

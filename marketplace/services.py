@@ -33,7 +33,7 @@ from .models import (
     ReservationStatus,
     SavedSearch,
 )
-from .selectors import conversation_visible_to, reservation_pickup_details
+from .selectors import conversation_visible_to, job_talk_allowed, reservation_pickup_details
 
 
 @transaction.atomic
@@ -349,6 +349,47 @@ def message_send(*, conversation: Conversation, sender: User, body: str) -> Mess
     message = Message.objects.create(conversation=conversation, sender=sender, body=body)
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.created_at)
     return message
+
+
+class JobNotHeld(DomainError):
+    status = 409
+    code = "job_not_claimed"
+    title = gettext_lazy("No workshop holds this repair job now, so there is nobody to write to yet.")
+
+
+@transaction.atomic
+def job_message_send(*, job: Any, sender: User, body: str) -> Message:
+    """Write in a repair job's conversation (a `repairs.models.RepairJob`): between its donor and the workshop
+    that holds it, opened by the first message. Only who `selectors.job_talk_allowed` lets in may write, asked of
+    the job's locked row (a job released in between belongs to nobody; one claimed by another workshop opens a
+    conversation of its own). The other side hears about it in the next batched email (`messages_notify`)."""
+    locked = type(job).objects.select_for_update(of=("self",)).filter(pk=job.pk).first()
+    if locked is None:
+        raise NotFound(_("No such repair job."))
+    if locked.workshop_id is None:
+        raise JobNotHeld()
+    if not job_talk_allowed(job=locked, user=sender):
+        raise NotAllowed(_("Only the donor and the workshop repairing the item can write here."), code="not_a_party")
+    conversation = Conversation.objects.filter(repair_job_id=locked.pk, workshop_id=locked.workshop_id).first()
+    if conversation is None:
+        # Under the job's row lock: two first messages at once make one conversation.
+        conversation = Conversation.objects.create(
+            repair_job_id=locked.pk, workshop_id=locked.workshop_id, started_by=sender
+        )
+    return message_send(conversation=conversation, sender=sender, body=body)
+
+
+def job_messages_mark_read(*, job: Any, reader: User) -> int:
+    """Everything the other side wrote in the job's current conversation is read now."""
+    if job.workshop_id is None:
+        return 0
+    return (
+        Message.objects.filter(
+            conversation__repair_job_id=job.pk, conversation__workshop_id=job.workshop_id, read_at__isnull=True
+        )
+        .exclude(sender=reader)
+        .update(read_at=timezone.now())
+    )
 
 
 def conversation_mark_read(*, conversation: Conversation, reader: User) -> int:

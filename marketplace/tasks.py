@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import workshop_members
 from core.errors import InvalidInput
 from core.mail import MAIL_ERRORS, MAIL_REFUSED, MAIL_UNAVAILABLE, mail_send
 from listings.search import listing_filters_clean
@@ -24,6 +25,38 @@ from .selectors import messages_awaiting_email
 from .services import reservation_expire
 
 logger = logging.getLogger(__name__)
+
+
+def _job_recipients(*, conversation: Any, message: Message, workshops: dict[int, list[User]]) -> list[User]:
+    """Who hears of a message in a repair job's conversation: the other side — the donor, or the current members
+    of the workshop — while the conversation's workshop still holds the job (`selectors.job_talk_q`)."""
+    job = conversation.repair_job
+    if job is None or job.workshop_id != conversation.workshop_id:
+        return []
+    donor = job.listing.seller if job.listing_id and job.listing else None
+    if donor is None or message.sender_id != donor.pk:
+        return [donor] if donor is not None else []
+    if conversation.workshop_id not in workshops:
+        workshops[conversation.workshop_id] = list(workshop_members(workshop_id=conversation.workshop_id))
+    return workshops[conversation.workshop_id]
+
+
+def _conversation_title(conversation: Any) -> str:
+    if conversation.listing is not None:
+        return str(conversation.listing.title)
+    job = conversation.repair_job
+    return str(job.listing.title) if job is not None and job.listing is not None else _("Repair")
+
+
+def _conversation_url(conversation: Any, user: User) -> str:
+    """A page the recipient may see: the listing conversation; for a job, the workshop's job page for its
+    members and the donor's thread for the donor."""
+    if conversation.repair_job_id is None:
+        return f"/conversations/{conversation.pk}/"
+    job = conversation.repair_job
+    if job is not None and job.listing is not None and job.listing.seller_id == user.pk:
+        return f"/repairs/{conversation.repair_job_id}/messages/"
+    return f"/workshop/jobs/{conversation.repair_job_id}/#talk-heading"
 
 
 # --- Marketplace periodic work (issue 5). Each is idempotent: the rows' own fields record what is done. ---
@@ -54,18 +87,22 @@ def messages_notify() -> int:
         by_recipient: dict[int, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
         recipients: dict[int, User] = {}
         seller_sides: dict[int, list[User]] = {}
+        workshop_sides: dict[int, list[User]] = {}
         for message in batch:
             conversation = message.conversation
             listing = conversation.listing
-            if listing is None:  # (excluded by the selector; the listing's row is gone)
+            if conversation.repair_job_id is not None:
+                to = _job_recipients(conversation=conversation, message=message, workshops=workshop_sides)
+            elif listing is None:  # (the listing's row is gone)
                 continue
-            buyer = conversation.started_by
-            if buyer is not None and message.sender_id != buyer.pk:
-                to = [buyer]
             else:
-                if listing.pk not in seller_sides:
-                    seller_sides[listing.pk] = listing_seller_side_users(listing=listing)
-                to = seller_sides[listing.pk]
+                buyer = conversation.started_by
+                if buyer is not None and message.sender_id != buyer.pk:
+                    to = [buyer]
+                else:
+                    if listing.pk not in seller_sides:
+                        seller_sides[listing.pk] = listing_seller_side_users(listing=listing)
+                    to = seller_sides[listing.pk]
             for recipient in to:
                 if recipient.pk == message.sender_id or not recipient.is_active:
                     continue
@@ -77,12 +114,14 @@ def messages_notify() -> int:
                 lines = [
                     _("“%(title)s”: %(count)d new message(s) — %(url)s")
                     % {
-                        "title": messages[0].conversation.listing.title,
+                        "title": _conversation_title(messages[0].conversation),
                         "count": len(messages),
-                        "url": f"{settings.SITE_URL}/conversations/{messages[0].conversation_id}/",
+                        "url": f"{settings.SITE_URL}{_conversation_url(messages[0].conversation, user)}",
                     }
                     for messages in conversations.values()
                 ]
+                first = next(iter(conversations.values()))[0].conversation
+                url = _conversation_url(first, user) if len(conversations) == 1 else "/profile/#conversations-heading"
                 subject = _("You have new messages on Kredsløb")
                 body = _("You have unread messages:") + "\n\n" + "\n".join(lines)
             try:
@@ -100,7 +139,7 @@ def messages_notify() -> int:
                 kind="messages",
                 title=subject,
                 body=body,
-                url="/conversations/",
+                url=url,
                 data={"conversations": list(conversations)},
                 email=not mailed,
             )

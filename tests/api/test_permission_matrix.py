@@ -844,6 +844,8 @@ MISSING = [
     ("get", "repair-jobs/{i}/"),
     ("post", "repair-jobs/{i}/claim/"),
     ("get", "repair-jobs/{i}/certificate/"),
+    ("get", "repair-jobs/{i}/messages/"),
+    ("post", "repair-jobs/{i}/messages/"),
 ]
 
 
