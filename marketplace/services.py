@@ -222,7 +222,40 @@ def reservation_complete(*, reservation: Reservation, actor: User) -> Reservatio
         url=_listing_url(listing),
         reservation=reservation.pk,
     )
+    _tell_donor_new_home(listing)
     return reservation
+
+
+def _tell_donor_new_home(listing: Listing) -> None:
+    """A repaired donation sold: its donor hears that it found a new home — with its data-erasure certificate when
+    the workshop wiped it (the donor may read that: `repairs.selectors.user_may_view_certificate`). Never the
+    buyer's name."""
+    job = listing.source_job if listing.source_job_id else None
+    donated = job.listing if job is not None and job.listing_id else None
+    donor = donated.seller if donated is not None else None
+    if job is None or donor is None or not donor.is_active:
+        return
+    wiped = job.data_wipes.filter(workshop_id=job.workshop_id, verified=True, result="success").exists()
+    certificate = f"/api/v1/repair-jobs/{job.pk}/certificate/"
+    url = certificate if wiped else f"/repairs/{job.pk}/messages/"
+    title = donated.title
+
+    def body() -> str:
+        text = _("The “%(title)s” you donated was repaired and has now found a new home. Thank you!") % {"title": title}
+        if wiped:
+            text += " " + _("Your data was erased before it was sold; the certificate: %(url)s") % {
+                "url": f"{settings.SITE_URL}{certificate}"
+            }
+        return text
+
+    _notify(
+        donor,
+        "donation_new_home",
+        lambda: _("Your “%(title)s” has found a new home") % {"title": title},
+        body,
+        url=url,
+        job=job.pk,
+    )
 
 
 def _release(reservation: Reservation, status: str, actor: User | None) -> None:
