@@ -11,3 +11,7 @@ from django.dispatch import Signal
 # The seller side withdrew a listing (status → withdrawn). Arguments: `listing` (the withdrawn row) and `actor`.
 # Repairs cancels the open job of a donation for repair, and refuses while a workshop holds it.
 listing_withdrawn = Signal()
+
+# A listing became public (draft → active). Argument: `listing`. Trade queues the instant saved-search alerts (a task
+# after commit: the receiver writes nothing here).
+listing_published = Signal()

@@ -177,11 +177,22 @@ def new_unsubscribe_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+class AlertFrequency(models.TextChoices):
+    """How a saved search tells about new matches: at once (email and in-app, when a listing goes public) or in
+    the daily digest email."""
+
+    INSTANT = "instant", _("At once")
+    DAILY = "daily", _("Daily")
+
+
 class SavedSearch(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
     name = models.CharField(_("name"), max_length=80)
     query = models.JSONField(_("filters"), default=dict)
     email_digest = models.BooleanField(_("email digest"), default=True)
+    frequency = models.CharField(
+        _("how often"), max_length=10, choices=AlertFrequency.choices, default=AlertFrequency.DAILY
+    )
     unsubscribe_token = models.CharField(max_length=64, unique=True, default=new_unsubscribe_token)
     last_notified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -25,6 +25,7 @@ from notifications.services import notification_send
 from .models import (
     MESSAGE_MAX_LENGTH,
     OPEN_RESERVATION_STATUSES,
+    AlertFrequency,
     Conversation,
     Message,
     Report,
@@ -437,8 +438,15 @@ def conversation_mark_read(*, conversation: Conversation, reader: User) -> int:
 # --- Saved searches ----------------------------------------------------------------------------------
 
 
-def saved_search_create(*, user: User, name: str, query: dict[str, Any], email_digest: bool = True) -> SavedSearch:
-    """Save browse filters (validated exactly like browse's). New matches are mailed by `saved_searches_digest`."""
+def saved_search_create(
+    *, user: User, name: str, query: dict[str, Any], email_digest: bool = True, frequency: str = AlertFrequency.DAILY
+) -> SavedSearch:
+    """Save browse filters (validated exactly like browse's). New matches are mailed by `saved_searches_digest`
+    (`daily`), or told at once, in-app and by email, when a matching listing goes public
+    (`instant`: `tasks.saved_searches_instant`)."""
+    if frequency not in AlertFrequency.values:
+        error = _("Choose how often: at once or daily.")
+        raise InvalidInput(error, errors={"frequency": [error]})
     name = name.strip()
     if not is_one_line(name):  # it becomes the digest's subject line
         error = _("The name must be on one line, without line breaks.")
@@ -450,6 +458,7 @@ def saved_search_create(*, user: User, name: str, query: dict[str, Any], email_d
         name=name[:80],
         query=listing_filters_to_json(filters),
         email_digest=email_digest,
+        frequency=frequency,
         last_notified_at=timezone.now(),
     )
 

@@ -16,11 +16,14 @@ from accounts.models import User
 from accounts.selectors import workshop_members
 from core.errors import InvalidInput
 from core.mail import MAIL_ERRORS, MAIL_REFUSED, MAIL_UNAVAILABLE, mail_send
+from core.queue import enqueue
+from listings.models import Listing
 from listings.search import listing_filters_clean
-from listings.selectors import listing_browse, listing_seller_side_users
+from listings.selectors import listing_browse, listing_seller_side_users, public_listings
+from notifications.models import Notification
 from notifications.services import notification_send
 
-from .models import Message, Reservation, ReservationStatus, SavedSearch
+from .models import AlertFrequency, Message, Reservation, ReservationStatus, SavedSearch
 from .selectors import messages_awaiting_email
 from .services import reservation_expire
 
@@ -170,7 +173,9 @@ def saved_searches_digest_run(*, search_ids: list[int] | None = None) -> tuple[i
     sent = 0
     unavailable: list[int] = []
     run_at = timezone.now()
-    searches = SavedSearch.objects.filter(email_digest=True, user__is_active=True).select_related("user")
+    searches = SavedSearch.objects.filter(
+        email_digest=True, user__is_active=True, frequency=AlertFrequency.DAILY
+    ).select_related("user")
     if search_ids is not None:
         searches = searches.filter(pk__in=search_ids)
     for search in searches.order_by("pk"):
@@ -218,3 +223,70 @@ def saved_searches_digest_run(*, search_ids: list[int] | None = None) -> tuple[i
                 continue
             sent += 1
     return sent, unavailable
+
+
+# --- Saved searches that alert at once (issue 15) ---------------------------------------------------------------
+
+
+def on_listing_published(sender: Any, listing: Listing, **kwargs: Any) -> None:
+    """`listings.signals.listing_published`: queue the instant alerts once the publishing transaction commits."""
+    enqueue(saved_searches_instant, listing.pk)
+
+
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=280)
+def saved_searches_instant(listing_id: int) -> int:
+    return saved_searches_instant_run(listing_id=listing_id)
+
+
+def saved_searches_instant_run(*, listing_id: int) -> int:
+    """Tell the owners of the `instant` saved searches the listing matches — in-app, and by email while the search
+    still sends email (`email_digest`, which its unsubscribe link turns off) — once each. Matching is browse's own
+    (`listings.selectors.listing_browse` with the search's cleaned filters), so only a listing everybody may see
+    (`public_listings`) can match, and never for its own seller side. Idempotent: a search told about the
+    listing already (its notification) is skipped, under the search's row lock. Returns how many were told."""
+    listing = public_listings().filter(pk=listing_id).first()
+    if listing is None:
+        return 0
+    own = {user.pk for user in listing_seller_side_users(listing=listing)} | {listing.seller_id}
+    searches = (
+        SavedSearch.objects.filter(frequency=AlertFrequency.INSTANT, user__is_active=True)
+        .exclude(user_id__in=own)
+        .select_related("user")
+        .order_by("pk")
+    )
+    told = 0
+    for search in searches:
+        try:
+            filters = listing_filters_clean(search.query)
+        except InvalidInput:  # e.g. a category since removed
+            continue
+        if not listing_browse(filters=filters).filter(pk=listing_id).exists():
+            continue
+        with transaction.atomic():
+            SavedSearch.objects.select_for_update().filter(pk=search.pk).first()
+            if Notification.objects.filter(
+                user_id=search.user_id, kind="saved_search_match", data__search=search.pk, data__listing=listing_id
+            ).exists():
+                continue
+            user = search.user
+            with translation.override(user.language):
+                title = _("New for “%(name)s”: %(title)s") % {"name": search.name, "title": listing.title}
+                body = _("A new listing matches your saved search “%(name)s”: %(title)s (%(price)s kr.)") % {
+                    "name": search.name,
+                    "title": listing.title,
+                    "price": listing.price_dkk,
+                }
+                if search.email_digest:
+                    unsubscribe = f"{settings.SITE_URL}/unsubscribe/{search.unsubscribe_token}/"
+                    body += "\n\n" + _("Stop these emails: %(url)s") % {"url": unsubscribe}
+            notification_send(
+                user=user,
+                kind="saved_search_match",
+                title=title,
+                body=body,
+                url=listing.get_absolute_url(),
+                data={"search": search.pk, "listing": listing_id},
+                email=search.email_digest,
+            )
+            told += 1
+    return told

@@ -91,7 +91,9 @@ def test_a_donor_and_the_workshop_talk_about_the_repair(browser, live_server, la
     assert workshop_tab.get_by_text("Opladeren ligger i tasken").is_visible()
     # The donor's name is not shown to the workshop.
     assert "Dorthe" not in workshop_tab.locator(".job-thread").inner_text()
-    workshop_tab.locator(".job-thread").get_by_role("textbox", name=text["field"], exact=True).fill("Tak! Vi henter den torsdag.")
+    workshop_tab.locator(".job-thread").get_by_role("textbox", name=text["field"], exact=True).fill(
+        "Tak! Vi henter den torsdag."
+    )
     workshop_tab.locator(".job-thread").get_by_role("button", name=text["send"]).click()
     workshop_tab.wait_for_url(f"**/workshop/jobs/{job.pk}/**")
     assert workshop_tab.get_by_text("Tak! Vi henter den torsdag.").is_visible()
