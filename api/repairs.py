@@ -18,14 +18,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import workshop_get, workshops_visible_to
-from api.outputs import DisplayNameOut, ProvenanceOut, WorkshopRefOut
+from api.keyset import KeysetPagination
+from api.outputs import DisplayNameOut, IsoDateTimeField, ProvenanceOut, WorkshopRefOut
 from api.pagination import CursorPagination
 from api.renderers import PdfRenderer
 from api.schema import paginated
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotAllowed
 from impact.report import report_pdf, report_period
 from impact.selectors import impact_summary
 from listings.models import Condition, Listing
+from marketplace import selectors as trade_selectors
+from marketplace import services as trade_services
+from marketplace.models import MESSAGE_MAX_LENGTH, Message
 from repairs import ords, returns, selectors, services
 from repairs.certificate import certificate_for, certificate_pdf
 from repairs.errors import JobNotFound
@@ -438,6 +442,85 @@ class CertificatePdfView(APIView):
         response = HttpResponse(data, content_type=PdfRenderer.media_type)
         response["Content-Disposition"] = f'inline; filename="kredslob-certificate-{job_id}.pdf"'
         return response
+
+
+# --- the donor and the workshop talking about the job -------------------------------------------------------------
+
+
+class JobMessageOut(serializers.Serializer):
+    """One message of a job's conversation as a party reads it: `side` says who wrote it ("donor" or
+    "workshop"); a workshop member signs with their name, the donor never (as on the job's timeline)."""
+
+    id = serializers.IntegerField()
+    body = serializers.CharField()
+    side = serializers.SerializerMethodField()
+    sender = serializers.SerializerMethodField()
+    mine = serializers.SerializerMethodField()
+    created_at = IsoDateTimeField()
+    read_at = IsoDateTimeField(allow_null=True)
+
+    @extend_schema_field(serializers.ChoiceField(choices=["donor", "workshop"]))
+    def get_side(self, message: Message) -> str:
+        return trade_selectors.job_talk_side(job=self.context["job"], message=message)
+
+    @extend_schema_field(DisplayNameOut)
+    def get_sender(self, message: Message) -> dict[str, str]:
+        if self.get_side(message) == "donor" or message.sender is None:
+            return {"display_name": ""}
+        return {"display_name": message.sender.display_name}
+
+    def get_mine(self, message: Message) -> bool:
+        return bool(message.sender_id is not None and message.sender_id == self.context["request"].user.pk)
+
+
+class JobMessageIn(serializers.Serializer):
+    body = serializers.CharField(max_length=MESSAGE_MAX_LENGTH)
+
+
+def _job_for_talk(request: Request, job_id: int) -> RepairJob:
+    """The job, if the person may see it (404 otherwise) and talk about it (`job_talk_allowed`; 403 otherwise —
+    a workshop that only sees the job on its board, a member of the workshop that released it). The donor of a
+    job no workshop holds yet reads an empty conversation."""
+    job = selectors.job_get(user=request.user, job_id=job_id)
+    if job.workshop_id is None and selectors.job_donor(job=job) == request.user:
+        return job
+    if not trade_selectors.job_talk_allowed(job=job, user=request.user):  # type: ignore[arg-type]
+        raise NotAllowed(_("Only the donor and the workshop repairing the item can write here."), code="not_a_party")
+    return job
+
+
+class JobMessagesView(APIView):
+    """The conversation between a job's donor and the workshop that holds it, oldest first. Reading it marks the
+    other side's messages read; writing opens it."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="repair_job_messages_list", responses={200: paginated(JobMessageOut, "PaginatedJobMessageList")}
+    )
+    def get(self, request: Request, job_id: int) -> Response:
+        job = _job_for_talk(request, job_id)
+        trade_services.job_messages_mark_read(job=job, reader=request.user)  # type: ignore[arg-type]
+        paginator = KeysetPagination()
+        rows = paginator.paginate(
+            trade_selectors.job_messages(job=job), request, fields=("created_at", "id"), descending=False
+        )
+        context = {"request": request, "job": job}
+        return paginator.get_paginated_response(JobMessageOut(rows, many=True, context=context).data)
+
+    @extend_schema(request=JobMessageIn, responses={201: JobMessageOut})
+    def post(self, request: Request, job_id: int) -> Response:
+        job = _job_for_talk(request, job_id)
+        data = JobMessageIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = trade_services.job_message_send(
+            job=job,
+            sender=request.user,  # type: ignore[arg-type]
+            body=data.validated_data["body"],
+        )
+        return Response(
+            JobMessageOut(message, context={"request": request, "job": job}).data, status=status.HTTP_201_CREATED
+        )
 
 
 # --- publishing ---------------------------------------------------------------------------------------------------

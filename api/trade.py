@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from core.errors import NotFound
 from listings.selectors import listing_get
 from marketplace import selectors, services
-from marketplace.models import MESSAGE_MAX_LENGTH, Conversation, Message, Reservation
+from marketplace.models import MESSAGE_MAX_LENGTH, AlertFrequency, Conversation, Message, Reservation
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 
@@ -314,6 +314,7 @@ class SavedSearchOut(serializers.Serializer):
     name = serializers.CharField()
     query = serializers.DictField(help_text="Listing filters, as `GET /api/v1/listings/` takes them.")
     email_digest = serializers.BooleanField()
+    frequency = serializers.ChoiceField(choices=AlertFrequency.choices)
     last_notified_at = IsoDateTimeField(allow_null=True)
     created_at = IsoDateTimeField()
 
@@ -322,6 +323,12 @@ class SavedSearchIn(serializers.Serializer):
     name = serializers.CharField(max_length=80)
     query = serializers.DictField(required=False, default=dict)
     email_digest = serializers.BooleanField(required=False, default=True)
+    frequency = serializers.ChoiceField(
+        choices=AlertFrequency.choices,
+        required=False,
+        default=AlertFrequency.DAILY,
+        help_text="`instant`: in-app and email as soon as a matching listing goes public; `daily`: the daily digest.",
+    )
 
 
 class SavedSearchListView(APIView):

@@ -77,6 +77,7 @@ urlpatterns = [
         repairs.CertificatePdfView.as_view(),
         name="repair-job-certificate-pdf",
     ),
+    path("repair-jobs/<int:job_id>/messages/", repairs.JobMessagesView.as_view(), name="repair-job-messages"),
     path("repair-jobs/<int:job_id>/publish/", repairs.PublishView.as_view(), name="repair-job-publish"),
     path("repair-jobs/<int:job_id>/quote/", repairs.QuoteView.as_view(), name="repair-job-quote"),
     path("repair-jobs/<int:job_id>/quote/accept/", repairs.QuoteAcceptView.as_view(), name="repair-job-quote-accept"),

@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "frontend.context_processors.unread",
             ],
         },
     },
@@ -394,7 +395,7 @@ CELERY_BEAT_SCHEDULE["trade-offers-expire"] = {
 }
 CELERY_BEAT_SCHEDULE["trade-messages-notify"] = {
     "task": "marketplace.tasks.messages_notify",
-    "schedule": env_int("MESSAGE_EMAIL_EVERY_SECONDS", 900),
+    "schedule": env_int("MESSAGE_EMAIL_EVERY_SECONDS", 300),
 }
 CELERY_BEAT_SCHEDULE["trade-saved-searches-digest"] = {
     "task": "marketplace.tasks.saved_searches_digest",

@@ -43,6 +43,8 @@ from marketplace.models import Report as ListingReport
 from marketplace.services import (
     conversation_mark_read,
     conversation_start,
+    job_message_send,
+    job_messages_mark_read,
     message_send,
     report_create,
     reservation_cancel,
@@ -80,6 +82,7 @@ from .steps import (
     HandOver,
     Hide,
     Item,
+    JobTalk,
     NoStorage,
     Publish,
     Release,
@@ -342,7 +345,7 @@ def _post(posted: Item | Donation, owner: User) -> _Scene:
 
 def _act(step: Step, scene: _Scene, people: dict[str, User], moment: datetime, clock: _Clock) -> None:
     """Carry out one step through the service the site calls for it."""
-    if isinstance(step, (Claim, Release, Start, Work, Wipe, NoStorage, Complete, Publish, WithdrawDonation)):
+    if isinstance(step, (Claim, Release, Start, Work, Wipe, NoStorage, Complete, Publish, WithdrawDonation, JobTalk)):
         _act_on_job(step, scene, people, moment)
     else:
         _act_on_listing(step, scene, people, clock)
@@ -392,6 +395,12 @@ def _act_on_job(step: Step, scene: _Scene, people: dict[str, User], moment: date
             )
             _photo(listing, actor, publish.drawing, publish.background)
             scene.listing, scene.reservation, scene.conversation = listing, None, None
+        case JobTalk(by=by, body=body):
+            donor = scene.job.listing.seller if scene.job.listing else None
+            sender = people[by] if by else donor
+            assert sender is not None
+            job_messages_mark_read(job=job, reader=sender)
+            job_message_send(job=job, sender=sender, body=body)
         case WithdrawDonation():
             scene.listing = listing_withdraw(listing=scene.listing, actor=scene.listing.seller)
         case _:

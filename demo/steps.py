@@ -135,6 +135,14 @@ class Publish(Step):
 
 
 @dataclass(frozen=True, kw_only=True)
+class JobTalk(Step):
+    """A message in the job's conversation: from the donor when `by` is empty, else from that workshop member."""
+
+    body: str
+    by: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class WithdrawDonation(Step):
     """The donor takes the item back before any workshop has claimed it: the job is cancelled."""
 

@@ -24,6 +24,7 @@ from .steps import (
     HandOver,
     Hide,
     Item,
+    JobTalk,
     NoStorage,
     Publish,
     Release,
@@ -666,7 +667,19 @@ REPAIR_STORIES = [
             drawing="desktop",
             day=4,
         ),
-        steps=[Claim(by=IT, day=2)],
+        steps=[
+            Claim(by=IT, day=2),
+            # The donor and the workshop talk about the job (issue 15).
+            JobTalk(
+                by=IT,
+                day=2,
+                hour=11,
+                body="Hej Anna. Vi har taget din PC. Skal regnskaberne gemmes, eller må vi "
+                "slette hele disken med certifikat?",
+            ),
+            JobTalk(day=2, hour=13, body="Hej! Slet det hele, jeg har en kopi. Den står klar i opgang 3."),
+            JobTalk(by=IT, day=1, body="Tak. Vi henter den torsdag efter kl. 16 og sletter disken, før vi går i gang."),
+        ],
     ),
     Story(
         posted=Donation(

@@ -85,7 +85,10 @@ class ListingForm(forms.Form):
         required=False,
         max_length=1000,
         widget=forms.Textarea({"rows": 2}),
-        help_text=_("Shown to the buyer only once you confirm their reservation."),
+        help_text=_(
+            "Shown to the buyer only once you confirm their reservation; for an item donated for repair, to the "
+            "workshop that takes the job."
+        ),
     )
 
     def __init__(self, *args: Any, tree: list[Category], editing: bool = False, **kwargs: Any) -> None:

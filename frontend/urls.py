@@ -9,6 +9,7 @@ from . import (
     views_privacy,
     views_repairs,
     views_social,
+    views_talk,
     views_trade,
     views_workshop,
 )
@@ -68,6 +69,7 @@ urlpatterns = [
 
 # --- Workshop pages (views_workshop.py) ---------------------------------------------------------------------------
 urlpatterns += [
+    path("repairs/<int:pk>/messages/", views_talk.job_messages, name="job_messages"),
     path("workshop/", views_workshop.board, name="workshop_board"),
     path("workshop/jobs/<int:pk>/", views_workshop.job_detail, name="workshop_job"),
     path("workshop/jobs/<int:pk>/claim/", views_workshop.job_claim, name="workshop_job_claim"),

@@ -24,6 +24,7 @@ from marketplace import selectors as trade_selectors
 from marketplace import services as trade_services
 from marketplace.models import (
     OPEN_RESERVATION_STATUSES,
+    AlertFrequency,
     Conversation,
     Reservation,
     ReservationStatus,
@@ -241,8 +242,12 @@ def _search_back(request: HttpRequest) -> str:
 def saved_search_create(request: HttpRequest) -> HttpResponseBase:
     query = _posted_search(request)
     name = (request.POST.get("name") or "").strip() or query.get("q", "") or _("My search")
-    trade_services.saved_search_create(user=_user(request), name=name, query=query)
-    messages.success(request, _("Search saved. We email you when something new matches it."))
+    frequency = request.POST.get("frequency") or AlertFrequency.DAILY
+    trade_services.saved_search_create(user=_user(request), name=name, query=query, frequency=frequency)
+    if frequency == AlertFrequency.INSTANT:
+        messages.success(request, _("Search saved. We tell you at once when something new matches it."))
+    else:
+        messages.success(request, _("Search saved. We email you when something new matches it."))
     return redirect(browse_url(query))
 
 

@@ -51,6 +51,7 @@ from .forms_workshop import (
 from .refusals import refusals_on, shows_refusals
 from .selectors.browse import category_choices, decode_cursor, newest_first_page
 from .throttling import too_many_requests
+from .views_talk import job_thread_context
 
 BOARD_PAGE = 50
 
@@ -147,6 +148,8 @@ def _job_context(job: RepairJob, workshops: list[Workshop], user: User, **forms_
         "returning": job.mode == RepairMode.RETURN,
         "quote_form": forms_in.get("quote_form") or QuoteForm(),
         "handback_form": forms_in.get("handback_form") or HandBackForm(initial=_handback_initial(job)),
+        "pickup_note": job_selectors.job_pickup_note(job=job, user=user),
+        **(job_thread_context(job=job, user=user) if mine else {}),
     }
 
 

@@ -17,7 +17,7 @@ from core.errors import DomainError, InvalidInput, NotAllowed
 from .models import Category, Kind, Listing, ListingStatus
 from .photos import photos_release, photos_withhold
 from .selectors import ListingFrozen, listing_frozen_terms, listing_is_frozen, listing_managed_by
-from .signals import listing_price_changed, listing_withdrawn
+from .signals import listing_price_changed, listing_published, listing_withdrawn
 
 
 class ListingStateConflict(DomainError):
@@ -227,6 +227,7 @@ def listing_publish(*, listing: Listing, actor: User) -> Listing:
     if not updated:
         raise ListingStateConflict(_("Only a draft can be published."))
     listing.refresh_from_db()
+    listing_published.send(sender=Listing, listing=listing)
     return listing
 
 

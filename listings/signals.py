@@ -15,3 +15,6 @@ listing_withdrawn = Signal()
 # The seller side changed a listing's price (`services.listing_update`). Arguments: `listing` (the saved row) and
 # `old_price`. Trade tells who saved the listing when the price dropped.
 listing_price_changed = Signal()
+# A listing became public (draft → active). Argument: `listing`. Trade queues the instant saved-search alerts (a task
+# after commit: the receiver writes nothing here).
+listing_published = Signal()

@@ -72,6 +72,11 @@ class Conversation(models.Model):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="started_conversations"
     )
+    # A job's conversation is between its donor and one workshop: the one that held the job when it was opened.
+    # Another workshop that claims the job after a release gets a conversation of its own and never reads this one.
+    workshop = models.ForeignKey(
+        "accounts.Workshop", on_delete=models.CASCADE, null=True, blank=True, related_name="job_conversations"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_message_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
@@ -89,6 +94,15 @@ class Conversation(models.Model):
                 fields=["listing", "started_by"],
                 condition=models.Q(listing__isnull=False),
                 name="conversation_one_per_buyer_listing",
+            ),
+            models.UniqueConstraint(
+                fields=["repair_job", "workshop"],
+                condition=models.Q(repair_job__isnull=False),
+                name="conversation_one_per_job_workshop",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(repair_job__isnull=True) | models.Q(workshop__isnull=False),
+                name="conversation_job_has_workshop",
             ),
         ]
 
@@ -169,11 +183,22 @@ def new_unsubscribe_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+class AlertFrequency(models.TextChoices):
+    """How a saved search tells about new matches: at once (email and in-app, when a listing goes public) or in
+    the daily digest email."""
+
+    INSTANT = "instant", _("At once")
+    DAILY = "daily", _("Daily")
+
+
 class SavedSearch(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
     name = models.CharField(_("name"), max_length=80)
     query = models.JSONField(_("filters"), default=dict)
     email_digest = models.BooleanField(_("email digest"), default=True)
+    frequency = models.CharField(
+        _("how often"), max_length=10, choices=AlertFrequency.choices, default=AlertFrequency.DAILY
+    )
     unsubscribe_token = models.CharField(max_length=64, unique=True, default=new_unsubscribe_token)
     last_notified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

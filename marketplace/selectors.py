@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Avg, Case, Count, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, F, Func, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User, Workshop
+from accounts.selectors import workshop_ids_of
 from core.errors import DomainError, NotAllowed, NotFound
 from listings.models import PUBLIC_LISTING_STATUSES, Kind, Listing, ListingStatus
 from listings.selectors import listing_managed_by, listing_managed_by_q, public_listings, ready_photos_prefetch
+from notifications.models import Notification
 
 from .models import (
     OPEN_OFFER_STATUSES,
@@ -84,11 +86,90 @@ def conversations_for(*, user: User) -> QuerySet[Conversation]:
 
 
 def conversation_visible_to(*, conversation: Conversation, user: User) -> bool:
-    """May `user` see this conversation? `conversations_for`, for one conversation."""
-    return (
-        bool(getattr(user, "is_authenticated", False))
-        and conversations_for(user=user).filter(pk=conversation.pk).exists()
+    """May `user` see this conversation? `conversations_for`, for one conversation (`job_talk_q` for a job's)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if conversation.repair_job_id is not None:
+        return Conversation.objects.filter(job_talk_q(user=user), pk=conversation.pk).exists()
+    return conversations_for(user=user).filter(pk=conversation.pk).exists()
+
+
+# --- A repair job's conversation: the donor and the workshop that holds the job ------------------------------
+
+
+def job_talk_q(*, user: User, on_jobs: bool = False) -> Q:
+    """The one rule for "may this person read and write a repair job's conversation?", as a filter on
+    conversations (or on repair jobs, `on_jobs`): the donor (the seller of the donated listing) and the current
+    members of the verified workshop that holds the job — the conversation's workshop, while it is the job's. A
+    workshop that released the job, a member who left, a workshop that only sees the job on its board: nobody
+    else. The API, the pages, `job_message_send`, `conversation_visible_to` and the message emails ask it."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if on_jobs:
+        held = Q(workshop__isnull=False)
+        return held & (Q(listing__seller=user) | Q(workshop_id__in=workshop_ids_of(user=user, verified_only=True)))
+    return Q(repair_job__isnull=False, workshop_id=F("repair_job__workshop_id")) & (
+        Q(repair_job__listing__seller=user) | Q(workshop_id__in=workshop_ids_of(user=user, verified_only=True))
     )
+
+
+def job_talk_allowed(*, job: Any, user: User) -> bool:
+    """`job_talk_q` for one job (a `repairs.models.RepairJob`; ask it of the locked row when writing): the
+    donor and the members of the verified workshop that holds it."""
+    if not getattr(user, "is_authenticated", False) or job.workshop_id is None:
+        return False
+    return type(job).objects.filter(job_talk_q(user=user, on_jobs=True), pk=job.pk).exists()
+
+
+def job_conversation(*, job: Any) -> Conversation | None:
+    """The conversation between the job's donor and the workshop that holds it now, if one was started."""
+    if job.workshop_id is None:
+        return None
+    return Conversation.objects.filter(repair_job_id=job.pk, workshop_id=job.workshop_id).first()
+
+
+def job_messages(*, job: Any) -> QuerySet[Message]:
+    """The messages between the job's donor and the workshop that holds it, oldest first (none when it is open)."""
+    if job.workshop_id is None:
+        return Message.objects.none()
+    return Message.objects.filter(
+        conversation__repair_job_id=job.pk, conversation__workshop_id=job.workshop_id
+    ).select_related("sender")
+
+
+def job_talk_side(*, job: Any, message: Message) -> str:
+    """ "donor" or "workshop": who wrote a job message, as the thread labels it (never the donor's name to
+    anyone but themselves; the workshop side signs with the workshop's name)."""
+    donor_id = job.listing.seller_id if job.listing_id and job.listing else None
+    return "donor" if message.sender_id is not None and message.sender_id == donor_id else "workshop"
+
+
+def _count(rows: QuerySet[Any]) -> Subquery:
+    """COUNT(*) of `rows` as a scalar subquery (no GROUP BY: one row)."""
+    return Subquery(rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1])
+
+
+def unread_counts(*, user: User) -> dict[str, int]:
+    """The header's badges in ONE query: unread notifications, and unread messages from others in the
+    conversations `user` may see (listing conversations as `conversations_for` has them, a job's by
+    `job_talk_q`)."""
+    if not getattr(user, "is_authenticated", False):
+        return {"messages": 0, "notifications": 0}
+    visible = Conversation.objects.filter(
+        (Q(listing__isnull=False) & (Q(started_by=user) | listing_managed_by_q(user=user, prefix="listing__")))
+        | job_talk_q(user=user)
+    ).values("pk")
+    unread_messages = Message.objects.filter(conversation_id__in=visible, read_at__isnull=True).exclude(sender=user)
+    unread_notifications = Notification.objects.filter(user=user, read_at__isnull=True)
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(n_messages=_count(unread_messages), n_notifications=_count(unread_notifications))
+        .values_list("n_messages", "n_notifications")
+        .first()
+    )
+    if row is None:
+        return {"messages": 0, "notifications": 0}
+    return {"messages": int(row[0] or 0), "notifications": int(row[1] or 0)}
 
 
 def conversation_get(*, pk: int, user: User) -> Conversation:
@@ -109,8 +190,10 @@ def saved_searches_for(*, user: User) -> QuerySet[SavedSearch]:
 def messages_awaiting_email() -> QuerySet[Message]:
     """Unread messages nobody has been mailed about yet, with what the batch mail needs."""
     return (
-        Message.objects.filter(read_at__isnull=True, notified_at__isnull=True, conversation__listing__isnull=False)
+        Message.objects.filter(read_at__isnull=True, notified_at__isnull=True)
         .select_related("conversation", "conversation__listing", "conversation__listing__seller")
+        .select_related("conversation__repair_job", "conversation__repair_job__listing__seller")
+        .select_related("conversation__workshop")
         .select_related("conversation__started_by", "sender")
         .order_by("conversation_id", "created_at", "id")
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -29,6 +30,7 @@ from .models import (
     OPEN_OFFER_STATUSES,
     OPEN_RESERVATION_STATUSES,
     RATING_TEXT_MAX_LENGTH,
+    AlertFrequency,
     Conversation,
     Favourite,
     Message,
@@ -44,6 +46,7 @@ from .models import (
 )
 from .selectors import (
     conversation_visible_to,
+    job_talk_allowed,
     offer_may_be_made,
     rating_may_be_given,
     reservation_pickup_details,
@@ -245,7 +248,40 @@ def reservation_complete(*, reservation: Reservation, actor: User) -> Reservatio
         url=_listing_url(listing),
         reservation=reservation.pk,
     )
+    _tell_donor_new_home(listing)
     return reservation
+
+
+def _tell_donor_new_home(listing: Listing) -> None:
+    """A repaired donation sold: its donor hears that it found a new home — with its data-erasure certificate when
+    the workshop wiped it (the donor may read that: `repairs.selectors.user_may_view_certificate`). Never the
+    buyer's name."""
+    job = listing.source_job if listing.source_job_id else None
+    donated = job.listing if job is not None and job.listing_id else None
+    donor = donated.seller if donated is not None else None
+    if job is None or donor is None or not donor.is_active:
+        return
+    wiped = job.data_wipes.filter(workshop_id=job.workshop_id, verified=True, result="success").exists()
+    certificate = f"/api/v1/repair-jobs/{job.pk}/certificate/"
+    url = certificate if wiped else f"/repairs/{job.pk}/messages/"
+    title = donated.title
+
+    def body() -> str:
+        text = _("The “%(title)s” you donated was repaired and has now found a new home. Thank you!") % {"title": title}
+        if wiped:
+            text += " " + _("Your data was erased before it was sold; the certificate: %(url)s") % {
+                "url": f"{settings.SITE_URL}{certificate}"
+            }
+        return text
+
+    _notify(
+        donor,
+        "donation_new_home",
+        lambda: _("Your “%(title)s” has found a new home") % {"title": title},
+        body,
+        url=url,
+        job=job.pk,
+    )
 
 
 def _release(reservation: Reservation, status: str, actor: User | None) -> None:
@@ -374,6 +410,47 @@ def message_send(*, conversation: Conversation, sender: User, body: str) -> Mess
     return message
 
 
+class JobNotHeld(DomainError):
+    status = 409
+    code = "job_not_claimed"
+    title = gettext_lazy("No workshop holds this repair job now, so there is nobody to write to yet.")
+
+
+@transaction.atomic
+def job_message_send(*, job: Any, sender: User, body: str) -> Message:
+    """Write in a repair job's conversation (a `repairs.models.RepairJob`): between its donor and the workshop
+    that holds it, opened by the first message. Only who `selectors.job_talk_allowed` lets in may write, asked of
+    the job's locked row (a job released in between belongs to nobody; one claimed by another workshop opens a
+    conversation of its own). The other side hears about it in the next batched email (`messages_notify`)."""
+    locked = type(job).objects.select_for_update(of=("self",)).filter(pk=job.pk).first()
+    if locked is None:
+        raise NotFound(_("No such repair job."))
+    if locked.workshop_id is None:
+        raise JobNotHeld()
+    if not job_talk_allowed(job=locked, user=sender):
+        raise NotAllowed(_("Only the donor and the workshop repairing the item can write here."), code="not_a_party")
+    conversation = Conversation.objects.filter(repair_job_id=locked.pk, workshop_id=locked.workshop_id).first()
+    if conversation is None:
+        # Under the job's row lock: two first messages at once make one conversation.
+        conversation = Conversation.objects.create(
+            repair_job_id=locked.pk, workshop_id=locked.workshop_id, started_by=sender
+        )
+    return message_send(conversation=conversation, sender=sender, body=body)
+
+
+def job_messages_mark_read(*, job: Any, reader: User) -> int:
+    """Everything the other side wrote in the job's current conversation is read now."""
+    if job.workshop_id is None:
+        return 0
+    return (
+        Message.objects.filter(
+            conversation__repair_job_id=job.pk, conversation__workshop_id=job.workshop_id, read_at__isnull=True
+        )
+        .exclude(sender=reader)
+        .update(read_at=timezone.now())
+    )
+
+
 def conversation_mark_read(*, conversation: Conversation, reader: User) -> int:
     """Everything the other party wrote is read now."""
     return (
@@ -386,8 +463,15 @@ def conversation_mark_read(*, conversation: Conversation, reader: User) -> int:
 # --- Saved searches ----------------------------------------------------------------------------------
 
 
-def saved_search_create(*, user: User, name: str, query: dict[str, Any], email_digest: bool = True) -> SavedSearch:
-    """Save browse filters (validated exactly like browse's). New matches are mailed by `saved_searches_digest`."""
+def saved_search_create(
+    *, user: User, name: str, query: dict[str, Any], email_digest: bool = True, frequency: str = AlertFrequency.DAILY
+) -> SavedSearch:
+    """Save browse filters (validated exactly like browse's). New matches are mailed by `saved_searches_digest`
+    (`daily`), or told at once, in-app and by email, when a matching listing goes public
+    (`instant`: `tasks.saved_searches_instant`)."""
+    if frequency not in AlertFrequency.values:
+        error = _("Choose how often: at once or daily.")
+        raise InvalidInput(error, errors={"frequency": [error]})
     name = name.strip()
     if not is_one_line(name):  # it becomes the digest's subject line
         error = _("The name must be on one line, without line breaks.")
@@ -399,6 +483,7 @@ def saved_search_create(*, user: User, name: str, query: dict[str, Any], email_d
         name=name[:80],
         query=listing_filters_to_json(filters),
         email_digest=email_digest,
+        frequency=frequency,
         last_notified_at=timezone.now(),
     )
 

@@ -14,19 +14,55 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from accounts.models import User
+from accounts.selectors import workshop_members
 from core.errors import InvalidInput
 from core.mail import MAIL_ERRORS, MAIL_REFUSED, MAIL_UNAVAILABLE, mail_send
+from core.queue import enqueue
+from listings.models import Listing
 from listings.search import listing_filters_clean
-from listings.selectors import listing_browse, listing_seller_side_users
+from listings.selectors import listing_browse, listing_seller_side_users, public_listings
+from notifications.models import Notification
 from notifications.services import notification_send
 from notifications.texts import text
 
-from .models import Message, Reservation, ReservationStatus, SavedSearch
+from .models import AlertFrequency, Message, Reservation, ReservationStatus, SavedSearch
 from .selectors import messages_awaiting_email
 from .services import offers_expire as offers_expire_now
 from .services import reservation_expire
 
 logger = logging.getLogger(__name__)
+
+
+def _job_recipients(*, conversation: Any, message: Message, workshops: dict[int, list[User]]) -> list[User]:
+    """Who hears of a message in a repair job's conversation: the other side — the donor, or the current members
+    of the workshop — while the conversation's workshop still holds the job (`selectors.job_talk_q`)."""
+    job = conversation.repair_job
+    if job is None or job.workshop_id != conversation.workshop_id:
+        return []
+    donor = job.listing.seller if job.listing_id and job.listing else None
+    if donor is None or message.sender_id != donor.pk:
+        return [donor] if donor is not None else []
+    if conversation.workshop_id not in workshops:
+        workshops[conversation.workshop_id] = list(workshop_members(workshop_id=conversation.workshop_id))
+    return workshops[conversation.workshop_id]
+
+
+def _conversation_title(conversation: Any) -> str:
+    if conversation.listing is not None:
+        return str(conversation.listing.title)
+    job = conversation.repair_job
+    return str(job.listing.title) if job is not None and job.listing is not None else _("Repair")
+
+
+def _conversation_url(conversation: Any, user: User) -> str:
+    """A page the recipient may see: the listing conversation; for a job, the workshop's job page for its
+    members and the donor's thread for the donor."""
+    if conversation.repair_job_id is None:
+        return f"/conversations/{conversation.pk}/"
+    job = conversation.repair_job
+    if job is not None and job.listing is not None and job.listing.seller_id == user.pk:
+        return f"/repairs/{conversation.repair_job_id}/messages/"
+    return f"/workshop/jobs/{conversation.repair_job_id}/#talk-heading"
 
 
 # --- Marketplace periodic work (issue 5). Each is idempotent: the rows' own fields record what is done. ---
@@ -63,18 +99,22 @@ def messages_notify() -> int:
         by_recipient: dict[int, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
         recipients: dict[int, User] = {}
         seller_sides: dict[int, list[User]] = {}
+        workshop_sides: dict[int, list[User]] = {}
         for message in batch:
             conversation = message.conversation
             listing = conversation.listing
-            if listing is None:  # (excluded by the selector; the listing's row is gone)
+            if conversation.repair_job_id is not None:
+                to = _job_recipients(conversation=conversation, message=message, workshops=workshop_sides)
+            elif listing is None:  # (the listing's row is gone)
                 continue
-            buyer = conversation.started_by
-            if buyer is not None and message.sender_id != buyer.pk:
-                to = [buyer]
             else:
-                if listing.pk not in seller_sides:
-                    seller_sides[listing.pk] = listing_seller_side_users(listing=listing)
-                to = seller_sides[listing.pk]
+                buyer = conversation.started_by
+                if buyer is not None and message.sender_id != buyer.pk:
+                    to = [buyer]
+                else:
+                    if listing.pk not in seller_sides:
+                        seller_sides[listing.pk] = listing_seller_side_users(listing=listing)
+                    to = seller_sides[listing.pk]
             for recipient in to:
                 if recipient.pk == message.sender_id or not recipient.is_active:
                     continue
@@ -90,12 +130,14 @@ def messages_notify() -> int:
                         len(messages),
                     )
                     % {
-                        "title": messages[0].conversation.listing.title,
+                        "title": _conversation_title(messages[0].conversation),
                         "count": len(messages),
-                        "url": f"{settings.SITE_URL}/conversations/{messages[0].conversation_id}/",
+                        "url": f"{settings.SITE_URL}{_conversation_url(messages[0].conversation, user)}",
                     }
                     for messages in conversations.values()
                 ]
+                first = next(iter(conversations.values()))[0].conversation
+                url = _conversation_url(first, user) if len(conversations) == 1 else "/profile/#conversations-heading"
                 subject = _("You have new messages on Kredsløb")
                 body = _("You have unread messages:") + "\n\n" + "\n".join(lines)
             try:
@@ -113,8 +155,7 @@ def messages_notify() -> int:
                 kind="messages",
                 title=subject,
                 body=body,
-                # One conversation: its page; several: My page, which lists them (there is no page of all of them).
-                url=f"/conversations/{next(iter(conversations))}/" if len(conversations) == 1 else "/profile/",
+                url=url,
                 data={"conversations": list(conversations)},
                 email=not mailed,
                 title_text=text(gettext_noop("You have new messages on Kredsløb")),
@@ -146,7 +187,9 @@ def saved_searches_digest_run(*, search_ids: list[int] | None = None) -> tuple[i
     sent = 0
     unavailable: list[int] = []
     run_at = timezone.now()
-    searches = SavedSearch.objects.filter(email_digest=True, user__is_active=True).select_related("user")
+    searches = SavedSearch.objects.filter(
+        email_digest=True, user__is_active=True, frequency=AlertFrequency.DAILY
+    ).select_related("user")
     if search_ids is not None:
         searches = searches.filter(pk__in=search_ids)
     for search in searches.order_by("pk"):
@@ -194,3 +237,70 @@ def saved_searches_digest_run(*, search_ids: list[int] | None = None) -> tuple[i
                 continue
             sent += 1
     return sent, unavailable
+
+
+# --- Saved searches that alert at once (issue 15) ---------------------------------------------------------------
+
+
+def on_listing_published(sender: Any, listing: Listing, **kwargs: Any) -> None:
+    """`listings.signals.listing_published`: queue the instant alerts once the publishing transaction commits."""
+    enqueue(saved_searches_instant, listing.pk)
+
+
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=280)
+def saved_searches_instant(listing_id: int) -> int:
+    return saved_searches_instant_run(listing_id=listing_id)
+
+
+def saved_searches_instant_run(*, listing_id: int) -> int:
+    """Tell the owners of the `instant` saved searches the listing matches — in-app, and by email while the search
+    still sends email (`email_digest`, which its unsubscribe link turns off) — once each. Matching is browse's own
+    (`listings.selectors.listing_browse` with the search's cleaned filters), so only a listing everybody may see
+    (`public_listings`) can match, and never for its own seller side. Idempotent: a search told about the
+    listing already (its notification) is skipped, under the search's row lock. Returns how many were told."""
+    listing = public_listings().filter(pk=listing_id).first()
+    if listing is None:
+        return 0
+    own = {user.pk for user in listing_seller_side_users(listing=listing)} | {listing.seller_id}
+    searches = (
+        SavedSearch.objects.filter(frequency=AlertFrequency.INSTANT, user__is_active=True)
+        .exclude(user_id__in=own)
+        .select_related("user")
+        .order_by("pk")
+    )
+    told = 0
+    for search in searches:
+        try:
+            filters = listing_filters_clean(search.query)
+        except InvalidInput:  # e.g. a category since removed
+            continue
+        if not listing_browse(filters=filters).filter(pk=listing_id).exists():
+            continue
+        with transaction.atomic():
+            SavedSearch.objects.select_for_update().filter(pk=search.pk).first()
+            if Notification.objects.filter(
+                user_id=search.user_id, kind="saved_search_match", data__search=search.pk, data__listing=listing_id
+            ).exists():
+                continue
+            user = search.user
+            with translation.override(user.language):
+                title = _("New for “%(name)s”: %(title)s") % {"name": search.name, "title": listing.title}
+                body = _("A new listing matches your saved search “%(name)s”: %(title)s (%(price)s kr.)") % {
+                    "name": search.name,
+                    "title": listing.title,
+                    "price": listing.price_dkk,
+                }
+                if search.email_digest:
+                    unsubscribe = f"{settings.SITE_URL}/unsubscribe/{search.unsubscribe_token}/"
+                    body += "\n\n" + _("Stop these emails: %(url)s") % {"url": unsubscribe}
+            notification_send(
+                user=user,
+                kind="saved_search_match",
+                title=title,
+                body=body,
+                url=listing.get_absolute_url(),
+                data={"search": search.pk, "listing": listing_id},
+                email=search.email_digest,
+            )
+            told += 1
+    return told

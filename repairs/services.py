@@ -19,6 +19,7 @@ from accounts.selectors import is_member
 from core.errors import InvalidInput
 from listings.models import Condition, Kind, Listing, ListingStatus
 from listings.services import listing_create
+from listings.signals import listing_published
 from notifications.services import notification_send
 from notifications.texts import text
 
@@ -587,6 +588,7 @@ def job_publish(
             listing.save()
     except IntegrityError as exc:  # a concurrent publish of the same job
         raise AlreadyPublished() from exc
+    listing_published.send(sender=Listing, listing=listing)
     _notify_donor(
         locked,
         "job_published",

@@ -965,6 +965,8 @@ MISSING = [
     ("post", "repair-jobs/{i}/quote/decline/"),
     ("post", "repair-jobs/{i}/received/"),
     ("post", "repair-jobs/{i}/handed-back/"),
+    ("get", "repair-jobs/{i}/messages/"),
+    ("post", "repair-jobs/{i}/messages/"),
 ]
 
 

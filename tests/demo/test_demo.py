@@ -171,6 +171,19 @@ def test_conversations_reports_and_saved_searches_are_there_for_the_demo_logins(
     assert Reservation.objects.filter(buyer=birgitte, status=ReservationStatus.PENDING).exists()
 
 
+def test_a_donor_and_the_workshop_that_took_the_job_talk_about_it():
+    from marketplace.selectors import job_messages, job_talk_side
+
+    conversation = Conversation.objects.filter(repair_job__isnull=False).select_related("repair_job").get()
+    job = conversation.repair_job
+    rows = list(job_messages(job=job))
+    assert len(rows) >= 3
+    assert {job_talk_side(job=job, message=m) for m in rows} == {"donor", "workshop"}
+    assert conversation.workshop_id == job.workshop_id
+    # The workshop has read the donor's message; the donor has a reply waiting (a badge on My page).
+    assert rows[-1].read_at is None and rows[-1].sender_id != job.listing.seller_id
+
+
 def test_the_impact_page_has_months_of_the_demos_own_history():
     since = timezone.localdate() - timedelta(days=200)
     summary = impact_summary(date_from=since)

@@ -87,6 +87,10 @@ def repair(name: str, action: str = "") -> Url:
     return lambda w: f"/repairs/{w.jobs[name].pk}/{action + '/' if action else ''}"
 
 
+def talk(name: str) -> Url:
+    return lambda w: f"/repairs/{w.jobs[name].pk}/messages/"
+
+
 def edit_form(**extra: str) -> dict[str, Any]:
     return {
         "title": "Overtaget",
@@ -433,6 +437,34 @@ MATRIX: dict[str, tuple[str, Url, Data, dict[str, Expect]]] = {
         expect(404, **NOT_WORKSHOP, **dict.fromkeys(WS, 302)),
     ),
     "workshop_intake": ("get", lambda w: "/workshop/intake/", None, expect(200, **NOT_WORKSHOP)),
+    # --- The donor and the workshop talking about a job (`marketplace.selectors.job_talk_allowed`) ----------------
+    # The donor's page for it; the holding workshop's members write from the job page and are sent back there.
+    "job_claimed_talk_page": (
+        "get",
+        talk("job_claimed"),
+        None,
+        expect(404, anonymous=LOGIN, owner=200, **dict.fromkeys(WS, 302)),
+    ),
+    # A workshop that sees the open job on its board may not talk about it (403); the donor reads an empty page.
+    "job_open_talk_page": (
+        "get",
+        talk("job_open"),
+        None,
+        expect(404, anonymous=LOGIN, owner=200, other_workshop_member=403, **dict.fromkeys(WS, 403)),
+    ),
+    "job_claimed_talk_write": (
+        "post",
+        talk("job_claimed"),
+        {"body": "Hvornår kan I hente den?"},
+        expect(404, anonymous=LOGIN, owner=ok(302), **{w: ok(302) for w in WS}),
+    ),
+    "job_open_talk_write": (
+        "post",
+        talk("job_open"),
+        {"body": "Hej"},
+        # No workshop holds it: the donor hears why (a message), nothing is written.
+        expect(404, anonymous=LOGIN, owner=302, other_workshop_member=403, **dict.fromkeys(WS, 403)),
+    ),
     "job_claimed_photo": (
         "post",
         job("job_claimed", "photos"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from listings.models import Listing
+from marketplace.models import Message
 from repairs import returns, services
 from repairs.models import JobStatus, RepairJob
 from tests import factories
@@ -184,6 +185,38 @@ MATRIX = {
         {"paid_dkk": "450"},
         {**SEEN_BY_HOLDER, "claiming_member": 200},
     ),
+    # The donor and the workshop that holds the job talk (`marketplace.selectors.job_talk_allowed`).
+    "messages_read": ("claimed", "get", "messages", None, {**SEEN_BY_HOLDER, "donor": 200, "claiming_member": 200}),
+    "messages_write": (
+        "in_progress",
+        "post",
+        "messages",
+        {"body": "Hvornår kan I hente den?"},
+        {**SEEN_BY_HOLDER, "donor": 201, "claiming_member": 201},
+    ),
+    "messages_write_completed": (
+        "completed",
+        "post",
+        "messages",
+        {"body": "Tak for reparationen!"},
+        {**SEEN_BY_HOLDER, "donor": 201, "claiming_member": 201},
+    ),
+    # On the board nobody holds the job: the donor reads an empty conversation and may not write yet (409); the
+    # workshops that see it on their board may do neither (403).
+    "messages_read_open": (
+        "open",
+        "get",
+        "messages",
+        None,
+        {**SEEN_BY_HOLDER, "donor": 200, "claiming_member": 403, "other_verified_member": 403},
+    ),
+    "messages_write_open": (
+        "open",
+        "post",
+        "messages",
+        {"body": "Hej"},
+        {**SEEN_BY_HOLDER, "donor": 409, "claiming_member": 403, "other_verified_member": 403},
+    ),
 }
 
 
@@ -215,6 +248,7 @@ def test_permission_matrix(action, persona):
             before.handed_back_at,
         )
         assert after.work_logs.count() == before.work_logs.count()
+        assert not Message.objects.exists()
         assert after.data_wipes.count() == (1 if state == "completed" else 0)
         assert after.events.count() == before.events.count()
         assert not Listing.objects.filter(source_job=job).exists()
