@@ -266,18 +266,21 @@ def _tell_donor_new_home(listing: Listing) -> None:
     url = certificate if wiped else f"/repairs/{job.pk}/messages/"
     title = donated.title
 
-    def body() -> str:
-        text = _("The “%(title)s” you donated was repaired and has now found a new home. Thank you!") % {"title": title}
-        if wiped:
-            text += " " + _("Your data was erased before it was sold; the certificate: %(url)s") % {
-                "url": f"{settings.SITE_URL}{certificate}"
-            }
-        return text
+    body = text(
+        gettext_lazy("The “%(title)s” you donated was repaired and has now found a new home. Thank you!")
+        if not wiped
+        else gettext_lazy(
+            "The “%(title)s” you donated was repaired and has now found a new home. Thank you! Your data was erased "
+            "before it was sold; the certificate: %(url)s"
+        ),
+        title=title,
+        **({"url": f"{settings.SITE_URL}{certificate}"} if wiped else {}),
+    )
 
     _notify(
         donor,
         "donation_new_home",
-        lambda: _("Your “%(title)s” has found a new home") % {"title": title},
+        text(gettext_lazy("Your “%(title)s” has found a new home"), title=title),
         body,
         url=url,
         job=job.pk,
@@ -537,10 +540,10 @@ def favourites_notify(
         _notify(
             users,
             "favourite_reserved",
-            lambda: _("“%(title)s”, which you saved, was reserved") % {"title": listing.title},
-            lambda: (
-                _("Someone reserved “%(title)s”. If the reservation ends, it is available again.")
-                % {"title": listing.title}
+            text(gettext_lazy("“%(title)s”, which you saved, was reserved"), title=listing.title),
+            text(
+                gettext_lazy("Someone reserved “%(title)s”. If the reservation ends, it is available again."),
+                title=listing.title,
             ),
             url=_listing_url(listing),
             listing=listing.pk,
@@ -549,10 +552,11 @@ def favourites_notify(
         _notify(
             users,
             "favourite_price_drop",
-            lambda: _("“%(title)s”, which you saved, is cheaper now") % {"title": listing.title},
-            lambda: (
-                _("The price went down from %(old)s kr. to %(new)s kr.")
-                % {"old": formats.number_format(old_price, 2), "new": formats.number_format(listing.price_dkk, 2)}
+            text(gettext_lazy("“%(title)s”, which you saved, is cheaper now"), title=listing.title),
+            text(
+                gettext_lazy("The price went down from %(old)s kr. to %(new)s kr."),
+                old=formats.number_format(old_price, 2),
+                new=formats.number_format(listing.price_dkk, 2),
             ),
             url=_listing_url(listing),
             listing=listing.pk,
@@ -610,10 +614,12 @@ def offer_create(*, listing: Listing, buyer: User, price_dkk: Decimal) -> Offer:
     _notify(
         listing_seller_side_users(listing=listing),
         "offer_made",
-        lambda: _("New offer on “%(title)s”") % {"title": listing.title},
-        lambda: (
-            _("%(buyer)s offers %(price)s kr. for “%(title)s”. Accept, decline or make a counter-offer.")
-            % {"buyer": buyer.display_name, "price": formats.number_format(price_dkk, 2), "title": listing.title}
+        text(gettext_lazy("New offer on “%(title)s”"), title=listing.title),
+        text(
+            gettext_lazy("%(buyer)s offers %(price)s kr. for “%(title)s”. Accept, decline or make a counter-offer."),
+            buyer=buyer.display_name,
+            price=formats.number_format(price_dkk, 2),
+            title=listing.title,
         ),
         url=reverse("frontend:profile") + "#offers",
         offer=offer.pk,
@@ -696,10 +702,11 @@ def offer_accept(*, offer: Offer, actor: User) -> Offer:
     _notify(
         offer.buyer if role == "seller" else listing_seller_side_users(listing=listing),
         "offer_accepted",
-        lambda: _("The offer on “%(title)s” was accepted") % {"title": listing.title},
-        lambda: (
-            _("%(price)s kr. it is: “%(title)s” is reserved for the buyer.")
-            % {"price": formats.number_format(price, 2), "title": listing.title}
+        text(gettext_lazy("The offer on “%(title)s” was accepted"), title=listing.title),
+        text(
+            gettext_lazy("%(price)s kr. it is: “%(title)s” is reserved for the buyer."),
+            price=formats.number_format(price, 2),
+            title=listing.title,
         ),
         url=_listing_url(listing),
         offer=offer.pk,
@@ -726,8 +733,8 @@ def offer_decline(*, offer: Offer, actor: User) -> Offer:
     _notify(
         offer.buyer if role == "seller" else listing_seller_side_users(listing=listing),
         "offer_declined",
-        lambda: _("The offer on “%(title)s” was declined") % {"title": listing.title},
-        lambda: _("No deal this time on “%(title)s”.") % {"title": listing.title},
+        text(gettext_lazy("The offer on “%(title)s” was declined"), title=listing.title),
+        text(gettext_lazy("No deal this time on “%(title)s”."), title=listing.title),
         url=_listing_url(listing) if listing.is_public else "",
         offer=offer.pk,
     )
@@ -764,10 +771,11 @@ def offer_counter(*, offer: Offer, actor: User, price_dkk: Decimal) -> Offer:
     _notify(
         offer.buyer,
         "offer_countered",
-        lambda: _("Counter-offer on “%(title)s”") % {"title": listing.title},
-        lambda: (
-            _("The seller asks %(price)s kr. for “%(title)s”. Accept or decline it.")
-            % {"price": formats.number_format(price_dkk, 2), "title": listing.title}
+        text(gettext_lazy("Counter-offer on “%(title)s”"), title=listing.title),
+        text(
+            gettext_lazy("The seller asks %(price)s kr. for “%(title)s”. Accept or decline it."),
+            price=formats.number_format(price_dkk, 2),
+            title=listing.title,
         ),
         url=reverse("frontend:profile") + "#offers",
         offer=offer.pk,
