@@ -199,6 +199,8 @@ def test_the_download_is_throttled_per_account(settings) -> None:
     client = signed_in(user)
     assert [client.post("/profile/data/").status_code for _ in range(3)] == [200, 200, 429]
     assert signed_in(UserFactory()).post("/profile/data/").status_code == 200  # per account
+    # The API's export counts with the page's download: one rate per account, whichever face asks.
+    assert client.get("/api/v1/me/export/").status_code == 429
     cache.clear()
 
 
