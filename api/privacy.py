@@ -182,6 +182,8 @@ class MeExportView(APIView):
     """All the caller's data as one JSON document (a download)."""
 
     permission_classes = [IsAuthenticated]
+    # Each one builds the whole export: counted per account, together with My page's download (POST /profile/data/).
+    throttle_scope = "data_export"
 
     @extend_schema(responses={200: ExportOut})
     def get(self, request: Request) -> Response:

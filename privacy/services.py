@@ -37,12 +37,15 @@ def wrong_password() -> InvalidInput:
     return InvalidInput(message, errors={"password": [message]})
 
 
+@transaction.atomic
 def user_delete_confirmed(*, user: User, password: str) -> None:
     """Delete an account from the site: only with the account's own password (a session left open on a shared PC is
-    not enough). A wrong password deletes nothing."""
-    if not password or not user.check_password(password):
+    not enough). A wrong password deletes nothing. The row is locked first, so a form sent twice deletes once (the
+    second finds the password already unusable)."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not password or not locked.check_password(password):
         raise wrong_password()
-    user_delete(user=user)
+    user_delete(user=locked)
 
 
 @transaction.atomic

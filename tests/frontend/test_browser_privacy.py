@@ -29,6 +29,7 @@ TEXT = {
         "wrong": "Adgangskoden er ikke rigtig. Intet er slettet.",
         "deleted": "Din konto er slettet.",
         "cookies": "Cookies",
+        "section": "Dine data og din konto",
     },
     "en": {
         "footer": ("Privacy policy", "Terms", "About and contact"),
@@ -40,6 +41,7 @@ TEXT = {
         "wrong": "The password is not right. Nothing was deleted.",
         "deleted": "Your account is deleted.",
         "cookies": "Cookies",
+        "section": "Your data and your account",
     },
 }
 
@@ -64,6 +66,8 @@ def test_footer_pages_download_my_data_and_delete_my_account(page: Any, live_ser
     # My page: download my data.
     page.get_by_role("link", name=text["my_page"]).first.click()
     page.wait_for_url("**/profile/")
+    assert page.get_by_role("heading", name=text["section"]).is_visible()
+    check_page(page, f"my-page-data-{language}")
     with page.expect_download() as download:
         page.get_by_role("button", name=text["download"]).click()
     data = json.loads(open(download.value.path(), encoding="utf-8").read())  # noqa: SIM115 — Playwright's temp file

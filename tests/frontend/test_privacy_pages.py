@@ -4,13 +4,17 @@ policy, terms, about) in Danish and English; the only cookies are the necessary 
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from accounts.models import User
+from listings.categories import categories_load
 from listings.models import Listing, ListingStatus
 from marketplace import services as trade
 from marketplace.models import Message, Reservation, ReservationStatus, SavedSearch
@@ -18,6 +22,7 @@ from notifications.models import Notification
 from privacy.export import user_export
 from privacy.services import DELETION_KEEPS, DELETION_REMOVES
 from tests.factories import PASSWORD, ListingFactory, UserFactory
+from tests.frontend.test_translations import parse_po, project_po_files
 
 pytestmark = pytest.mark.django_db
 
@@ -89,8 +94,6 @@ def test_the_sign_up_intro_is_printed_once(language) -> None:
 
 def test_no_danish_translation_repeats_itself() -> None:
     """The doubled sign-up intro came from a msgstr pasted twice: no entry of the catalogue is its own half twice."""
-    from tests.frontend.test_translations import parse_po, project_po_files
-
     doubled = []
     for path in project_po_files():
         for entry in parse_po(path):
@@ -196,6 +199,8 @@ def test_the_download_is_throttled_per_account(settings) -> None:
     client = signed_in(user)
     assert [client.post("/profile/data/").status_code for _ in range(3)] == [200, 200, 429]
     assert signed_in(UserFactory()).post("/profile/data/").status_code == 200  # per account
+    # The API's export counts with the page's download: one rate per account, whichever face asks.
+    assert client.get("/api/v1/me/export/").status_code == 429
     cache.clear()
 
 
@@ -204,8 +209,6 @@ def test_the_download_is_throttled_per_account(settings) -> None:
 
 @pytest.mark.parametrize("language", ["da", "en"])
 def test_the_deletion_page_says_what_goes_and_what_stays(language) -> None:
-    from django.utils import translation
-
     html = signed_in(UserFactory(), language).get("/profile/delete/").content.decode()
     with translation.override(language):
         for line in (*DELETION_REMOVES, *DELETION_KEEPS):
@@ -280,3 +283,39 @@ def test_without_the_confirmation_nothing_is_deleted() -> None:
     assert "Sæt kryds for at bekræfte" in response.content.decode()
     user.refresh_from_db()
     assert user.is_active and user.check_password(PASSWORD)
+
+
+# --- The form sent twice at once: one deletion --------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_postgres_the_deletion_form_sent_twice_at_once_deletes_once(transactional_db) -> None:
+    categories_load()  # a transactional test before this one flushed the migration-loaded categories
+    user = UserFactory()
+    seller_listing = ListingFactory(title="Naboens cykel")
+    reservation = trade.reservation_create(listing=seller_listing, buyer=user)
+    clients = [signed_in(user) for _ in range(2)]
+    barrier = threading.Barrier(len(clients))
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def run(client: Client) -> None:
+        try:
+            barrier.wait()
+            code = client.post("/profile/delete/", {"password": PASSWORD, "confirm": "on"}).status_code
+            with lock:
+                statuses.append(code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(statuses) == [302, 400]
+    reservation.refresh_from_db()
+    assert reservation.status == ReservationStatus.CANCELLED
+    # The seller heard of the cancellation once.
+    assert Notification.objects.filter(user=seller_listing.seller).count() == 2  # reserved, then cancelled
