@@ -11,6 +11,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 PAGE = "/impact/report/"
+INVALID_DA, INVALID_EN = "Marker en gyldig valgmulighed", "Select a valid choice"  # Django's own words
 
 
 def page(params=None, language="da"):  # type: ignore[no-untyped-def]
