@@ -40,14 +40,17 @@ def report_period(*, date_from: str | None, date_to: str | None) -> tuple[date, 
         start, end = parsed["from"], parsed["to"]
         if start > end:
             errors["to"] = [gettext_lazy("The end date must be on or after the start date.")]
-        elif _years_later(start, MAX_YEARS) <= end:
+        elif (limit := _years_later(start, MAX_YEARS)) is not None and limit <= end:
             errors["to"] = [gettext_lazy("A report covers at most five years.")]
     if errors:
         raise InvalidInput(str(next(iter(errors.values()))[0]), errors=errors)
     return parsed["from"], parsed["to"]
 
 
-def _years_later(day: date, years: int) -> date:
+def _years_later(day: date, years: int) -> date | None:
+    """The same day `years` later (28 February for 29 February); None past the calendar's end (year 9999)."""
+    if day.year + years > date.max.year:
+        return None
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February

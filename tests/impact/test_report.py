@@ -147,6 +147,13 @@ def test_bad_periods_are_400_in_danish_and_english(api_client, db, params, field
 
 def test_five_years_less_a_day_is_allowed(api_client, db):
     assert api_client.get(REPORT, {"from": "2020-01-01", "to": "2024-12-31"}).status_code == 200
+    assert api_client.get(REPORT, {"from": "2024-02-29", "to": "2029-02-27"}).status_code == 200
+    assert api_client.get(REPORT, {"from": "2024-02-29", "to": "2029-02-28"}).status_code == 400
+
+
+@pytest.mark.parametrize(("start", "end"), [("9999-01-01", "9999-12-31"), ("0001-01-01", "0001-01-31")])
+def test_the_calendars_ends_are_no_server_error(api_client, db, start, end):
+    assert api_client.get(REPORT, {"from": start, "to": end}).status_code == 200
 
 
 def test_an_unknown_or_unverified_workshop_is_404_but_its_members_get_it(api_client, db):
