@@ -7,7 +7,7 @@ for the same period and workshop; this module only checks the period and sets th
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import formats, timezone
@@ -58,7 +58,10 @@ def _years_later(day: date, years: int) -> date | None:
 
 
 def _number(value: Decimal | float | int, places: int = 0) -> str:
-    return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+    """`value` rounded half up to `places` decimals (Django's number_format would cut the rest off), written as
+    the active language writes numbers (Danish: 1.234,5)."""
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return formats.number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 def report_figures(*, workshop: Workshop | None, date_from: date, date_to: date) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pypdf
 import pytest
@@ -28,8 +28,10 @@ def text_of(response) -> str:  # type: ignore[no-untyped-def]
 
 
 def number(value, places: int, language: str) -> str:  # type: ignore[no-untyped-def]
+    """The API's figure, rounded half up and written as the language writes numbers."""
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     with translation.override(language):
-        return formats.number_format(Decimal(str(value)), decimal_pos=places, use_l10n=True, force_grouping=True)
+        return formats.number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 @pytest.fixture
@@ -99,7 +101,9 @@ def test_the_report_holds_the_figures_of_the_impact_api(world, api_client, langu
     for row in figures["by_category"]:
         assert f"{row[name]} {row['jobs_completed']} {row['fixed']} {row['repairable']} {row['end_of_life']}" in text
     for row in figures["by_month"]:
-        assert row["month"] in text
+        assert f"{row['month']} {number(row['co2e_avoided_kg'], 1, language)}" in text
+        assert f"{row['month']} {number(row['hours_worked'], 1, language)}" in text
+    assert number(21.75, 1, "da") == "21,8"  # rounded, not cut off
     heading = {"da": "Effektrapport", "en": "Impact report"}[language]
     assert heading in text
     assert ("Metode og kilder" if language == "da" else "Method and sources") in text
