@@ -436,7 +436,12 @@ class CertificatePdfView(APIView):
     permission_classes = [IsAuthenticated]
     renderer_classes = [JSONRenderer, PdfRenderer]
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (409, "application/problem+json"): {"$ref": "#/components/schemas/Problem"},  # certificate_not_ready
+        }
+    )
     def get(self, request: Request, job_id: int) -> HttpResponse:
         data = certificate_pdf(_certificate(request, job_id))
         response = HttpResponse(data, content_type=PdfRenderer.media_type)

@@ -147,7 +147,7 @@ class Document:
 
     def heading(self, text: str) -> Document:
         pdf = self._pdf
-        if pdf.will_page_break(20):  # a heading never sits alone at the foot of a page
+        if pdf.will_page_break(40):  # a heading never sits alone at the foot of a page
             pdf.add_page()
         pdf.ln(2)
         pdf.set_font(FONT, style="B", size=13)

@@ -7,7 +7,7 @@ for the same period and workshop; this module only checks the period and sets th
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import formats, timezone
@@ -40,14 +40,17 @@ def report_period(*, date_from: str | None, date_to: str | None) -> tuple[date, 
         start, end = parsed["from"], parsed["to"]
         if start > end:
             errors["to"] = [gettext_lazy("The end date must be on or after the start date.")]
-        elif _years_later(start, MAX_YEARS) <= end:
+        elif (limit := _years_later(start, MAX_YEARS)) is not None and limit <= end:
             errors["to"] = [gettext_lazy("A report covers at most five years.")]
     if errors:
         raise InvalidInput(str(next(iter(errors.values()))[0]), errors=errors)
     return parsed["from"], parsed["to"]
 
 
-def _years_later(day: date, years: int) -> date:
+def _years_later(day: date, years: int) -> date | None:
+    """The same day `years` later (28 February for 29 February); None past the calendar's end (year 9999)."""
+    if day.year + years > date.max.year:
+        return None
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
@@ -55,7 +58,10 @@ def _years_later(day: date, years: int) -> date:
 
 
 def _number(value: Decimal | float | int, places: int = 0) -> str:
-    return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+    """`value` rounded half up to `places` decimals (Django's number_format would cut the rest off), written as
+    the active language writes numbers (Danish: 1.234,5)."""
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return formats.number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 def report_figures(*, workshop: Workshop | None, date_from: date, date_to: date) -> dict[str, Any]:

@@ -967,6 +967,7 @@ MISSING = [
     ("post", "repair-jobs/{i}/handed-back/"),
     ("get", "repair-jobs/{i}/messages/"),
     ("post", "repair-jobs/{i}/messages/"),
+    ("get", "repair-jobs/{i}/certificate.pdf"),
 ]
 
 
@@ -996,6 +997,31 @@ def test_objects_that_do_not_exist_are_404(persona: str, pk: int) -> None:
         assert response.status_code == expected, (persona, method, url, response.content[:200])
         assert response["Content-Type"] == "application/problem+json"
     assert db_state() == before
+
+
+# --- The period report PDF: public figures; a workshop only if the caller may see it ----------------------------
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_impact_report_pdf_per_persona(persona: str) -> None:
+    """GET /api/v1/impact/report.pdf: everybody gets the platform's and a verified workshop's report; an unverified
+    workshop's only its members and moderators (404 to everybody else, as the workshop itself is)."""
+    world = build_world()
+    client = world.api(persona)
+    period = {"from": "2025-01-01", "to": "2025-12-31"}
+    for workshop, readers in (
+        (None, PERSONAS),
+        (world.workshop, PERSONAS),
+        (world.unverified_workshop, ("unverified_member", "moderator")),
+    ):
+        params = {**period, "workshop": workshop.slug} if workshop else period
+        response = client.get(f"{API}/impact/report.pdf", params)
+        expected = 200 if persona in readers else 404
+        assert response.status_code == expected, (persona, workshop, response.content[:200])
+        if expected == 200:
+            assert response["Content-Type"] == "application/pdf"
+        else:
+            assert response["Content-Type"] == "application/problem+json"
 
 
 def test_saved_searches_never_show_their_unsubscribe_token_and_a_wrong_one_changes_nothing() -> None:

@@ -41,6 +41,7 @@ JSON = "application/json"
 CONDITIONAL = {
     ("ListingDetailOut", "pickup_details"),  # only for who manages the listing
     ("ReservationOut", "pickup_details"),  # for the buyer only once the seller has confirmed
+    ("ImpactOut", "by_category"),  # GET /api/v1/impact/ only, not a workshop's profile
 }
 # Objects whose keys are data, not a shape (`{"type": "object"}` with any values).
 FREE_FORM = {

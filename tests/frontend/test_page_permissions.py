@@ -65,6 +65,20 @@ def test_the_workshop_pages_never_name_the_donor() -> None:
         assert DONOR_NAME not in html and DONOR_EMAIL not in html, url
 
 
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_report_form_offers_an_unverified_workshop_to_its_members_and_moderators_only(persona: str) -> None:
+    world = build_world()
+    client = world.page(persona)
+    slug = world.unverified_workshop.slug
+    response = client.get("/impact/report/", {"workshop": slug, "period": "year", "year": "2025"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    may = persona in ("unverified_member", "moderator")
+    link = f"/api/v1/impact/report.pdf?from=2025-01-01&amp;to=2025-12-31&amp;workshop={slug}"
+    assert (link in html) == may, persona
+    assert (world.unverified_workshop.name in html) == may, persona
+
+
 # --- The matrix -------------------------------------------------------------------------------------------------
 
 WS = ("workshop_owner", "workshop_member")
@@ -133,6 +147,14 @@ MATRIX: dict[str, tuple[str, Url, Data, dict[str, Expect]]] = {
         expect(404, workshop_owner=200, workshop_member=200, moderator=200),
     ),
     "listing_active_page": ("get", listing("active"), None, expect(200)),
+    # --- The period report's form: public, like the impact figures (an unverified workshop: see below) ------------
+    "impact_report_page": ("get", lambda w: "/impact/report/", None, expect(200)),
+    "impact_report_page_workshop": (
+        "get",
+        lambda w: f"/impact/report/?workshop={w.workshop.slug}&period=year&year=2025",
+        None,
+        expect(200),
+    ),
     # --- The seller's forms ---------------------------------------------------------------------------------------
     "listing_draft_edit_page": ("get", listing("draft", "edit"), None, expect(**SELLER_FORM, owner=200)),
     "listing_active_edit_page": ("get", listing("active", "edit"), None, expect(**SELLER_FORM, owner=200)),

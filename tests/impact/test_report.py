@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pypdf
 import pytest
@@ -28,8 +28,10 @@ def text_of(response) -> str:  # type: ignore[no-untyped-def]
 
 
 def number(value, places: int, language: str) -> str:  # type: ignore[no-untyped-def]
+    """The API's figure, rounded half up and written as the language writes numbers."""
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     with translation.override(language):
-        return formats.number_format(Decimal(str(value)), decimal_pos=places, use_l10n=True, force_grouping=True)
+        return formats.number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 @pytest.fixture
@@ -99,7 +101,9 @@ def test_the_report_holds_the_figures_of_the_impact_api(world, api_client, langu
     for row in figures["by_category"]:
         assert f"{row[name]} {row['jobs_completed']} {row['fixed']} {row['repairable']} {row['end_of_life']}" in text
     for row in figures["by_month"]:
-        assert row["month"] in text
+        assert f"{row['month']} {number(row['co2e_avoided_kg'], 1, language)}" in text
+        assert f"{row['month']} {number(row['hours_worked'], 1, language)}" in text
+    assert number(21.75, 1, "da") == "21,8"  # rounded, not cut off
     heading = {"da": "Effektrapport", "en": "Impact report"}[language]
     assert heading in text
     assert ("Metode og kilder" if language == "da" else "Method and sources") in text
@@ -147,6 +151,13 @@ def test_bad_periods_are_400_in_danish_and_english(api_client, db, params, field
 
 def test_five_years_less_a_day_is_allowed(api_client, db):
     assert api_client.get(REPORT, {"from": "2020-01-01", "to": "2024-12-31"}).status_code == 200
+    assert api_client.get(REPORT, {"from": "2024-02-29", "to": "2029-02-27"}).status_code == 200
+    assert api_client.get(REPORT, {"from": "2024-02-29", "to": "2029-02-28"}).status_code == 400
+
+
+@pytest.mark.parametrize(("start", "end"), [("9999-01-01", "9999-12-31"), ("0001-01-01", "0001-01-31")])
+def test_the_calendars_ends_are_no_server_error(api_client, db, start, end):
+    assert api_client.get(REPORT, {"from": start, "to": end}).status_code == 200
 
 
 def test_an_unknown_or_unverified_workshop_is_404_but_its_members_get_it(api_client, db):

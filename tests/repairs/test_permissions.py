@@ -217,6 +217,21 @@ MATRIX = {
         {"body": "Hej"},
         {**SEEN_BY_HOLDER, "donor": 409, "claiming_member": 403, "other_verified_member": 403},
     ),
+    # The PDF: the same people as the HTML certificate; 409 to them while nothing is recorded to certify.
+    "certificate_pdf": (
+        "completed",
+        "get",
+        "certificate.pdf",
+        None,
+        {**SEEN_BY_HOLDER, "donor": 200, "claiming_member": 200},
+    ),
+    "certificate_pdf_not_ready": (
+        "in_progress",
+        "get",
+        "certificate.pdf",
+        None,
+        {**SEEN_BY_HOLDER, "donor": 409, "claiming_member": 409},
+    ),
 }
 
 
@@ -230,8 +245,11 @@ def test_permission_matrix(action, persona):
     if body and body.get("date") == "TODAY":
         body = {**body, "date": TODAY().isoformat()}
     before = RepairJob.objects.get(pk=job.pk)
-    response = getattr(client(persona, people), method)(url(job, path), body or {}, format="json")
+    target = url(job) + path if path.endswith(".pdf") else url(job, path)
+    response = getattr(client(persona, people), method)(target, body or {}, format="json")
     assert response.status_code == expected[persona], (action, persona, response.content[:300])
+    if response.status_code == 200 and path.endswith(".pdf"):
+        assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF-")
     after = RepairJob.objects.get(pk=job.pk)
     if response.status_code >= 400:
         assert response["Content-Type"] == "application/problem+json"
