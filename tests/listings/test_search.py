@@ -228,3 +228,10 @@ def test_postgres_a_term_with_categories_still_uses_the_fts_index():
     plan = _text_search(Listing.objects.all(), "bærbar computer").order_by().explain()
     assert "listing_fts" in plan
     assert "category_id" in plan
+
+
+def test_an_unknown_order_on_the_page_is_said_not_hidden(client, demo_like):
+    response = client.get("/", {"ordering": "cheapest"}, HTTP_ACCEPT_LANGUAGE="da")
+    assert response.status_code == 200
+    assert 'id="id_ordering-error"' in response.content.decode()
+    assert len(response.context["page"].cards) == 5  # newest first meanwhile
