@@ -235,3 +235,16 @@ def test_an_unknown_order_on_the_page_is_said_not_hidden(client, demo_like):
     assert response.status_code == 200
     assert 'id="id_ordering-error"' in response.content.decode()
     assert len(response.context["page"].cards) == 5  # newest first meanwhile
+
+
+def test_a_relevance_cursor_walks_every_match_once():
+    made = [ListingFactory(title=f"Stol nummer {i}", description="stol " * (i % 3)) for i in range(7)]
+    other = ListingFactory(title="Lænestol", description="")  # a compound: "lænestol" is not "stol" to the stemmer
+    client, url, seen = APIClient(), f"{LISTINGS}?q=stole&ordering=relevance&page_size=2", []
+    while url:
+        page = client.get(url).json()
+        seen += [item["id"] for item in page["results"]]
+        url = page["next"]
+    assert sorted(seen) == sorted(m.pk for m in made)
+    assert len(seen) == len(set(seen))
+    assert other.pk not in seen
