@@ -16,8 +16,8 @@ Search backends:
   (`%>`, 0.6) matches too, ranked below every full-text hit. The fallback is decided per request from the data,
   so a cursor stays consistent as long as the matches do.
 - **SQLite** (development default, `make run`): an FTS5 table of the same words stemmed in Python by the same
-  Snowball stemmer, kept current on every save of a listing (`search_index_listing`), ranked by `bm25`; the
-  fallback is a title containing every typed word ("cykel" in "Herrecykel").
+  Snowball stemmer, kept current on every save of a listing (`search_index_listing`), ranked by `bm25`; a title
+  containing every typed word of 4+ letters matches too ("cykel" in "Herrecykel"), ranked 0.
 """
 
 from __future__ import annotations
@@ -252,19 +252,19 @@ def _text_search(qs: QuerySet[Listing], q: str) -> QuerySet[Listing]:
     )
     any_stem = _fts5_any(dict.fromkeys(s for term in terms for s in term.stems))
     rank = RawSQL(rank_sql, [any_stem], output_field=FloatField())  # noqa: S611  # nosec B611
-    full_text = qs.filter(condition)
-    if full_text[:TYPO_FALLBACK_BELOW].count() >= TYPO_FALLBACK_BELOW:
-        return full_text.annotate(rank=rank)
-    # As on PostgreSQL, a fallback when the full text finds little: titles having every typed word inside a word
-    # ("cykel" in "Herrecykel"; LIKE folds ASCII case only, so each word is tried in three spellings too).
-    inside = Q()
-    for term in terms:
-        variants = {term.word, term.word.upper(), term.word.capitalize()}
-        any_variant = Q()
-        for variant in variants:
-            any_variant |= Q(title__contains=variant)
-        inside &= any_variant
-    return qs.filter(condition | inside).annotate(rank=rank)
+    # Compound words: titles having every typed word (of 4+ letters) inside a word ("cykel" in "Herrecykel";
+    # LIKE folds ASCII case only, so each word is tried in three spellings too), ranked 0, below every FTS hit.
+    # Always OR-ed in (PostgreSQL decides its typo fallback with a count; SQLite serves development and keeps
+    # the query count it always had).
+    if all(len(term.word) >= 4 for term in terms):
+        inside = Q()
+        for term in terms:
+            any_variant = Q()
+            for variant in {term.word, term.word.upper(), term.word.capitalize()}:
+                any_variant |= Q(title__contains=variant)
+            inside &= any_variant
+        condition |= inside
+    return qs.filter(condition).annotate(rank=rank)
 
 
 # --- SQLite's full-text table ---------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The browse grid (the home page): the page's filters in the marketplace's own names and rules
-(`listings.search`), the listings through `listings.selectors.listing_browse`, newest first by the keyset
+(`listings.search`), the listings through `listings.selectors.listing_browse`, in the chosen order by the keyset
 pagination the API uses too (`core.keyset`), and the category choices of the filter form."""
 
 from __future__ import annotations
