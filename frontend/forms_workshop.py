@@ -149,18 +149,18 @@ def parse_kroner(text: str, *, language: str) -> Decimal:
     raise ValueError(text)
 
 
-class KronerField(forms.CharField):
+class KronerField(forms.Field):
     """A price in kroner, typed in the reader's language (see `parse_kroner`); 0 … 100.000, two decimals at most.
     The service checks the amount again (`repairs.returns.money_checked`)."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("widget", forms.TextInput({"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(**kwargs)
+    widget = forms.TextInput
 
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if text in self.empty_values:
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": "decimal", "autocomplete": "off", "maxlength": "20"}
+
+    def to_python(self, value: Any) -> Decimal | None:
+        text = str(value or "").strip()[:40]
+        if not text:
             return None
         try:
             amount = parse_kroner(text, language=get_language() or "da")
