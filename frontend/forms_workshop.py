@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -168,7 +169,9 @@ class KronerField(forms.Field):
             raise forms.ValidationError(_("Enter an amount in kroner, such as 450 or 299,50."), code="invalid") from exc
         if amount > MAX_REPAIR_DKK:
             raise forms.ValidationError(
-                _("The amount must be between 0 and %(max)s kr."), params={"max": "100.000"}, code="max_value"
+                _("The amount must be between 0 and %(max)s kr."),
+                params={"max": number_format(MAX_REPAIR_DKK, decimal_pos=0, use_l10n=True, force_grouping=True)},
+                code="max_value",
             )
         return amount
 
