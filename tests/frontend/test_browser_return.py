@@ -1,7 +1,7 @@
 """'Repair and hand back' in Chromium (`check_page`: axe-core on every page, phone and desktop screenshots in
 var/screenshots/): the workshop quotes in Danish kroner, the resident accepts on their repair page and reads where
 and when to bring the item, the workshop receives it from its intake queue, completes it and hands it back with
-the amount paid — in Danish; the decline path, which releases the job, in English."""
+the amount paid — in Danish and in English; the decline path, which releases the job, in English."""
 
 from __future__ import annotations
 
@@ -148,3 +148,44 @@ def test_declining_the_quote_releases_the_job_in_english(page, live_server):
     job.refresh_from_db()
     assert job.status == JobStatus.OPEN and job.workshop_id is None and job.quote_status == QuoteStatus.NONE
     assert Notification.objects.filter(user=member, kind="quote_declined").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_quote_accept_receive_complete_hand_back_in_english(page, live_server):
+    job, member, resident = _world("en")
+
+    log_in(page, member.email)
+    page.goto(f"/workshop/jobs/{job.pk}/")
+    page.get_by_role("button", name="Claim the job").click()
+    page.get_by_label("Price for the repair (kr.)").fill("450")
+    page.get_by_label("Expected days").fill("2")
+    page.get_by_role("button", name="Send the quote").click()
+    assert page.get_by_role("status").inner_text() == "The quote is sent to the resident."
+
+    log_in(page, resident.email)
+    page.goto(f"/repairs/{job.pk}/")
+    page.get_by_role("button", name="Accept the quote").click()
+    assert page.get_by_role("heading", name="Where and when to bring it").is_visible()
+    check_page(page, "return-resident-bring-en")
+
+    log_in(page, member.email)
+    page.get_by_role("link", name="Intake").click()
+    check_page(page, "return-intake-en")
+    page.get_by_role("button", name=f"Mark #{job.pk} received").click()
+    assert page.get_by_role("status").inner_text() == "The item is marked received."
+    page.goto(f"/workshop/jobs/{job.pk}/")
+    page.get_by_role("button", name="Start", exact=True).click()
+    page.get_by_label("Fixed", exact=True).check()
+    page.get_by_role("button", name="Complete", exact=True).click()
+    assert page.get_by_role("status").inner_text() == "The job is completed."
+    page.get_by_label("Paid at the counter (kr.)").fill("1,450.00")
+    page.get_by_role("button", name="Hand back").click()
+    assert page.get_by_role("status").inner_text() == "The item is handed back."
+
+    log_in(page, resident.email)
+    page.goto(f"/repairs/{job.pk}/")
+    assert page.locator("#repair-stage").inner_text() == "Handed back to you"
+    assert page.get_by_text("Paid at the counter: 1,450.00 kr.").is_visible()
+    check_page(page, "return-resident-handed-back-en")
+    job.refresh_from_db()
+    assert job.paid_dkk == Decimal("1450.00")
