@@ -32,7 +32,7 @@ from django.utils import timezone
 from accounts.invitations import invitation_accept, workshop_invite
 from accounts.models import Role, User, Workshop, WorkshopMembership
 from accounts.selectors import user_verified_workshops
-from accounts.services import user_register, workshop_create, workshop_verify
+from accounts.services import user_register, workshop_create, workshop_update, workshop_verify
 from listings.categories import categories_load
 from listings.models import Category, Kind, Listing, Photo
 from listings.photos import photo_upload
@@ -57,6 +57,7 @@ from marketplace.services import (
 from notifications.models import Notification
 from repairs.models import DataWipe, JobEvent, RepairJob, WipeResult, WorkLog
 from repairs.ords import ords_import
+from repairs.returns import job_quote, job_quote_accept, job_quote_decline
 from repairs.services import (
     datawipe_create,
     donation_create,
@@ -71,6 +72,7 @@ from repairs.services import (
 
 from .drawings import drawing
 from .steps import (
+    AnswerQuote,
     Ask,
     Cancel,
     Claim,
@@ -85,6 +87,7 @@ from .steps import (
     JobTalk,
     NoStorage,
     Publish,
+    Quote,
     Release,
     Reply,
     Report,
@@ -254,6 +257,14 @@ def _workshops(people: dict[str, User], clock: _Clock) -> dict[str, Workshop]:
             if spec.verified_day is not None:
                 with clock.at(_moment(spec.verified_day, 11)):
                     workshop_verify(workshop=workshop)  # the moderator's admin action
+            if spec.opening_hours or spec.dropoff_instructions:
+                with clock.at(_moment(spec.day, 10)):
+                    workshop_update(
+                        workshop=workshop,
+                        actor=owner,
+                        opening_hours=spec.opening_hours,
+                        dropoff_instructions=spec.dropoff_instructions,
+                    )
         for email in spec.staff:
             if not WorkshopMembership.objects.filter(workshop=workshop, user=people[email]).exists():
                 # The owner invites them (a mail with a link), they accept the next morning.
@@ -345,7 +356,10 @@ def _post(posted: Item | Donation, owner: User) -> _Scene:
 
 def _act(step: Step, scene: _Scene, people: dict[str, User], moment: datetime, clock: _Clock) -> None:
     """Carry out one step through the service the site calls for it."""
-    if isinstance(step, (Claim, Release, Start, Work, Wipe, NoStorage, Complete, Publish, WithdrawDonation, JobTalk)):
+    if isinstance(
+        step,
+        (Claim, Release, Quote, AnswerQuote, Start, Work, Wipe, NoStorage, Complete, Publish, WithdrawDonation, JobTalk),
+    ):
         _act_on_job(step, scene, people, moment)
     else:
         _act_on_listing(step, scene, people, clock)
@@ -360,6 +374,18 @@ def _act_on_job(step: Step, scene: _Scene, people: dict[str, User], moment: date
             scene.job = job_claim(job=job, workshop=workshop, actor=people[by])
         case Release(by=by, reason=reason):
             scene.job = job_release(job=job, actor=people[by], reason=reason)
+        case Quote(by=by, price=price, days=days, parts=parts, note=note):
+            scene.job = job_quote(
+                job=job,
+                actor=people[by],
+                price_dkk=Decimal(price),
+                parts_dkk=None if parts is None else Decimal(parts),
+                estimate_days=days,
+                note=note,
+            )
+        case AnswerQuote(accept=accept):
+            answer = job_quote_accept if accept else job_quote_decline
+            scene.job = answer(job=job, actor=scene.listing.seller)
         case Start(by=by):
             scene.job = job_start(job=job, actor=people[by])
         case Work(by=by, hours=hours, note=note):

@@ -81,6 +81,24 @@ class Release(Step):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Quote(Step):
+    """The claiming workshop's quote on a "repair and hand back" job."""
+
+    by: str
+    price: int
+    days: int
+    parts: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnswerQuote(Step):
+    """The donor accepts (or declines) the quote."""
+
+    accept: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
 class Start(Step):
     by: str
 

@@ -27,6 +27,7 @@ from .steps import (
     JobTalk,
     NoStorage,
     Publish,
+    Quote,
     Release,
     Reply,
     Report,
@@ -86,6 +87,8 @@ class WorkshopSpec:
     day: int  # applied, days ago
     verified_day: int | None = None  # verified by the moderator; None: still waiting
     staff: tuple[str, ...] = ()
+    opening_hours: str = ""
+    dropoff_instructions: str = ""
 
 
 WORKSHOPS = [
@@ -109,6 +112,9 @@ WORKSHOPS = [
         day=238,
         verified_day=236,
         staff=(MIKKEL,),
+        opening_hours="Mandag–torsdag 10–16, fredag 10–13",
+        dropoff_instructions="Indgang fra parkeringspladsen, døren ved siden af vaskeriet. Tag oplader med, "
+        "og skriv din adgangskode på en seddel, hvis vi skal teste maskinen.",
     ),
     WorkshopSpec(
         "Systuen Kildeparken",
@@ -121,6 +127,8 @@ WORKSHOPS = [
         day=233,
         verified_day=231,
         staff=(LEYLA,),
+        opening_hours="Tirsdag og torsdag 9–15",
+        dropoff_instructions="Ring på ved opgang 48, kælderen. Store møbler efter aftale.",
     ),
     WorkshopSpec(
         "Cykelsmeden 9220",
@@ -627,6 +635,29 @@ REPAIR_STORIES = [
             drawing="phone",
             day=6,
         )
+    ),
+    Story(  # repair and hand back: IT-Værkstedet's quote waits for Anna's answer (log in as anna@example.dk)
+        posted=Donation(
+            donor=ANNA,
+            title="Bærbar med løst hængsel",
+            category="laptop",
+            mode=RepairMode.RETURN,
+            fault="Venstre hængsel er løst, og skærmen vipper. Jeg vil gerne have den tilbage.",
+            drawing="laptop",
+            background=WALL_BLUE,
+            day=5,
+        ),
+        steps=[
+            Claim(by=IT, day=4),
+            Quote(
+                by=MIKKEL,
+                day=3,
+                price=650,
+                parts=250,
+                days=5,
+                note="Nyt hængselsæt og en ny skrue i bunden. Data bliver ikke rørt.",
+            ),
+        ],
     ),
     Story(  # only Cykelsmeden handles bikes, and it is not verified yet: nobody can claim this one
         posted=Donation(

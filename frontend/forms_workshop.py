@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -144,18 +145,18 @@ def parse_kroner(text: str, *, language: str) -> Decimal:
     raise ValueError(text)
 
 
-class KronerField(forms.CharField):
+class KronerField(forms.Field):
     """A price in kroner, typed in the reader's language (see `parse_kroner`); 0 … 100.000, two decimals at most.
     The service checks the amount again (`repairs.returns.money_checked`)."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("widget", forms.TextInput({"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(**kwargs)
+    widget = forms.TextInput
 
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if text in self.empty_values:
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": "decimal", "autocomplete": "off", "maxlength": "20"}
+
+    def to_python(self, value: Any) -> Decimal | None:
+        text = str(value or "").strip()[:40]
+        if not text:
             return None
         try:
             amount = parse_kroner(text, language=get_language() or "da")
@@ -163,7 +164,9 @@ class KronerField(forms.CharField):
             raise forms.ValidationError(_("Enter an amount in kroner, such as 450 or 299,50."), code="invalid") from exc
         if amount > MAX_REPAIR_DKK:
             raise forms.ValidationError(
-                _("The amount must be between 0 and %(max)s kr."), params={"max": "100.000"}, code="max_value"
+                _("The amount must be between 0 and %(max)s kr."),
+                params={"max": number_format(MAX_REPAIR_DKK, decimal_pos=0, use_l10n=True, force_grouping=True)},
+                code="max_value",
             )
         return amount
 

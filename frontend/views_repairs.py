@@ -38,7 +38,7 @@ def _own_job(request: HttpRequest, pk: int) -> RepairJob:
     return job
 
 
-def _resident_back(request: HttpRequest, pk: int) -> str:
+def _resident_back(request: HttpRequest, pk: int, **_kwargs: Any) -> str:
     return reverse("frontend:repair", kwargs={"pk": pk})
 
 
@@ -85,13 +85,13 @@ def repair_quote_answer(request: HttpRequest, pk: int, answer: str) -> HttpRespo
 
 
 def _workshop_form_action(request: HttpRequest, pk: int, form: Any, form_name: str, act: Any, done: str) -> Any:
+    """As `views_workshop._form_action`: who may not see the job hears so (403/404) before their input is read."""
+    job, workshops = _job_for_member(request, pk)
     if form.is_valid():
-        job, _workshops = _job_for_member(request, pk)
         with refusals_on(form):
             act(job, request.user, form.cleaned_data)
             messages.success(request, done)
             return redirect(reverse("frontend:workshop_job", kwargs={"pk": pk}) + "#return-heading")
-    job, workshops = _job_for_member(request, pk)
     context = _job_context(job, workshops, request.user, **{form_name: form})  # type: ignore[arg-type]
     return render(request, "frontend/workshop/job.html", context, status=400)
 

@@ -47,6 +47,7 @@ from .forms_workshop import (
     QuoteForm,
     ReleaseForm,
     WorkLogForm,
+    WorkshopPracticalForm,
 )
 from .refusals import refusals_on, shows_refusals
 from .selectors.browse import category_choices, decode_cursor, newest_first_page
@@ -331,6 +332,9 @@ def workshop_manage(request: HttpRequest, slug: str) -> HttpResponseBase:
     current = list(workshop.categories.values_list("slug", flat=True))
     member_form = MemberAddForm()
     categories_form = CategoriesForm(initial={"categories": current}, choices=_leaf_choices())
+    practical_form = WorkshopPracticalForm(
+        initial={"opening_hours": workshop.opening_hours, "dropoff_instructions": workshop.dropoff_instructions}
+    )
     status = 200
     if request.method == "POST" and request.POST.get("form") == "member":
         member_form = MemberAddForm(request.POST)
@@ -358,6 +362,14 @@ def workshop_manage(request: HttpRequest, slug: str) -> HttpResponseBase:
                 messages.success(request, _("The categories are saved."))
                 return redirect("frontend:workshop_manage", slug=slug)
         status = 400
+    elif request.method == "POST" and request.POST.get("form") == "practical":
+        practical_form = WorkshopPracticalForm(request.POST)
+        if practical_form.is_valid():
+            with refusals_on(practical_form):
+                account_services.workshop_update(workshop=workshop, actor=user, **practical_form.cleaned_data)
+                messages.success(request, _("The opening hours and drop-off instructions are saved."))
+                return redirect("frontend:workshop_manage", slug=slug)
+        status = 400
     elif request.method == "POST":
         status = 400
     context = {
@@ -366,5 +378,6 @@ def workshop_manage(request: HttpRequest, slug: str) -> HttpResponseBase:
         "invitations": list(account_selectors.workshop_open_invitations(workshop=workshop)),
         "member_form": member_form,
         "categories_form": categories_form,
+        "practical_form": practical_form,
     }
     return render(request, "frontend/workshop/manage.html", context, status=status)

@@ -93,6 +93,15 @@ def user_export(*, user: User) -> dict[str, Any]:
             "outcome",
             "created_at",
             "completed_at",
+            # repair and hand back: the quote they answered, when the item was received and handed back, and what
+            # they paid at the counter
+            "quote_status",
+            "quote_price_dkk",
+            "quote_parts_dkk",
+            "quote_answered_at",
+            "received_at",
+            "handed_back_at",
+            "paid_dkk",
         ),
         "work_logs": _rows(WorkLog.objects.filter(member=user), "job_id", "hours", "date", "note"),
         "data_wipes_operated": _rows(

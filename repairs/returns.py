@@ -42,10 +42,10 @@ def money_checked(value: Any, *, field: str, required: bool = True) -> Decimal |
         message = _("Enter an amount in kroner, such as 450 or 299.50.")
         raise InvalidInput(message, errors={field: [message]}) from exc
     if not amount.is_finite() or amount < 0 or amount > MAX_REPAIR_DKK:
-        message = _("The amount must be between 0 and %(max)s kr.") % {
-            "max": f"{MAX_REPAIR_DKK:,.0f}".replace(",", ".")
+        bounds = _("The amount must be between 0 and %(max)s kr.") % {
+            "max": number_format(MAX_REPAIR_DKK, decimal_pos=0, use_l10n=True, force_grouping=True)
         }
-        raise InvalidInput(message, errors={field: [message]})
+        raise InvalidInput(bounds, errors={field: [bounds]})
     if amount != amount.quantize(Decimal("0.01")):
         message = _("Use at most two decimals (øre).")
         raise InvalidInput(message, errors={field: [message]})

@@ -235,3 +235,21 @@ def test_loading_again_changes_nothing():
     before = _snapshot()
     demo_load()
     assert _snapshot() == before
+
+
+def test_a_repair_and_hand_back_job_awaits_its_quote_answer():
+    """Anna's laptop: IT-Værkstedet's quote waits for her answer on her repair page, which shows the price and the
+    buttons; the workshop publishes its opening hours and drop-off instructions."""
+    from django.test import Client
+
+    from repairs.models import QuoteStatus
+
+    job = RepairJob.objects.get(listing__title="Bærbar med løst hængsel")
+    assert job.mode == RepairMode.RETURN and job.status == JobStatus.CLAIMED
+    assert job.quote_status == QuoteStatus.SENT and job.quote_price_dkk == 650
+    assert job.workshop is not None and job.workshop.opening_hours and job.workshop.dropoff_instructions
+    assert job.listing.seller.notifications.filter(kind="job_quoted").exists()
+    client = Client()
+    client.force_login(job.listing.seller)
+    page = client.get(f"/repairs/{job.pk}/").content.decode()
+    assert "650,00" in page and "quote/accept/" in page and "quote/decline/" in page

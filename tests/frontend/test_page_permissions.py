@@ -441,7 +441,7 @@ MATRIX: dict[str, tuple[str, Url, Data, dict[str, Expect]]] = {
     "job_ret_claimed_quote": (
         "post",
         job("ret_claimed", "quote"),
-        {"price_dkk": "1.299,50", "estimate_days": "3", "note": "Ny skærm"},
+        {"price_dkk": "1299.50", "estimate_days": "3", "note": "Ny skærm"},
         expect(404, **NOT_WORKSHOP, **{w: ok(302) for w in WS}),
     ),
     # Not accepted yet: the workshop's "received" is refused with a message.
