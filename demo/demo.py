@@ -358,7 +358,20 @@ def _act(step: Step, scene: _Scene, people: dict[str, User], moment: datetime, c
     """Carry out one step through the service the site calls for it."""
     if isinstance(
         step,
-        (Claim, Release, Quote, AnswerQuote, Start, Work, Wipe, NoStorage, Complete, Publish, WithdrawDonation, JobTalk),
+        (
+            Claim,
+            Release,
+            Quote,
+            AnswerQuote,
+            Start,
+            Work,
+            Wipe,
+            NoStorage,
+            Complete,
+            Publish,
+            WithdrawDonation,
+            JobTalk,
+        ),
     ):
         _act_on_job(step, scene, people, moment)
     else:
