@@ -20,6 +20,7 @@ from accounts.models import User
 from accounts.selectors import workshop_members
 from core.errors import InvalidInput
 from notifications.services import notification_send
+from notifications.texts import text
 
 from .errors import JobWrongStatus, NotJobDonor, NotReturnJob, QuoteNotAnswerable
 from .models import MAX_ESTIMATE_DAYS, MAX_REPAIR_DKK, JobStatus, JobStep, QuoteStatus, RepairJob, RepairMode
@@ -75,6 +76,8 @@ def _notify_workshop(job: RepairJob, workshop_id: int, kind: str, title: Any, bo
                 body=str(body) % values,
                 url=f"/workshop/jobs/{job.pk}/",
                 data={"job": job.pk},
+                title_text=text(title, **values),
+                body_text=text(body, **values),
             )
 
 
