@@ -15,6 +15,8 @@ from repairs.models import Barrier, JobStatus, NistLevel, Outcome, WipeResult, W
 
 from .fields import NumberField
 
+ALL = "all"
+
 
 class BoardFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
@@ -22,12 +24,15 @@ class BoardFilterForm(forms.Form):
 
     def __init__(self, *args: Any, categories: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All statuses")), *JobStatus.choices]  # type: ignore[attr-defined]
+        # Open jobs by default (what a workshop is looking for); "all" shows every status.
+        self.fields["status"].choices = [(ALL, _("All statuses")), *JobStatus.choices]  # type: ignore[attr-defined]
+        self.fields["status"].initial = JobStatus.OPEN
         self.fields["category"].choices = [("", _("All categories")), *categories]  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, str]:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        return {"status": data.get("status") or "", "category": data.get("category") or ""}
+        status = data.get("status") or JobStatus.OPEN
+        return {"status": "" if status == ALL else status, "category": data.get("category") or ""}
 
 
 class ReleaseForm(forms.Form):
@@ -105,6 +110,27 @@ class MemberAddForm(forms.Form):
 
 
 class CategoriesForm(forms.Form):
+    categories = forms.MultipleChoiceField(
+        label=_("Categories the workshop handles"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = choices  # type: ignore[attr-defined]
+
+
+class WorkshopApplyForm(forms.Form):
+    """Apply to register a workshop (`accounts.services.workshop_create`): it starts unverified, the applicant is
+    its owner, and a moderator checks it."""
+
+    name = forms.CharField(label=_("The workshop's name"), max_length=120)
+    cvr = forms.CharField(
+        label=_("CVR number"), max_length=8, help_text=_("Eight digits; a moderator checks it in the CVR register.")
+    )
+    address = forms.CharField(label=_("Address"), max_length=200)
+    description = forms.CharField(
+        label=_("What you repair (optional)"), required=False, max_length=2000, widget=forms.Textarea({"rows": 3})
+    )
     categories = forms.MultipleChoiceField(
         label=_("Categories the workshop handles"), widget=forms.CheckboxSelectMultiple, required=False
     )

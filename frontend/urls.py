@@ -45,6 +45,7 @@ urlpatterns = [
 # --- Workshop pages (views_workshop.py) ---------------------------------------------------------------------------
 urlpatterns += [
     path("workshop/", views_workshop.board, name="workshop_board"),
+    path("workshop/apply/", views_workshop.workshop_apply, name="workshop_apply"),
     path("workshop/jobs/<int:pk>/", views_workshop.job_detail, name="workshop_job"),
     path("workshop/jobs/<int:pk>/claim/", views_workshop.job_claim, name="workshop_job_claim"),
     path("workshop/jobs/<int:pk>/release/", views_workshop.job_release, name="workshop_job_release"),

@@ -323,6 +323,14 @@ MATRIX: dict[str, tuple[str, Url, Data, dict[str, Expect]]] = {
         {"action": "decline"},
         expect(302, anonymous=LOGIN),
     ),
+    # --- Applying as a workshop: anyone logged in; it creates an unverified workshop (issue 15) -----------------
+    "workshop_apply_page": ("get", lambda w: "/workshop/apply/", None, expect(200, anonymous=LOGIN)),
+    "workshop_apply": (
+        "post",
+        lambda w: "/workshop/apply/",
+        {"name": "Nyt værksted", "cvr": "87654321", "address": "Humlebakken 2, 9220 Aalborg Øst"},
+        expect(ok(302), anonymous=LOGIN),
+    ),
     # --- Workshop job pages (the API's job rules: tests/repairs/test_permissions.py) -----------------------------
     "job_board": (
         "get",
