@@ -27,6 +27,7 @@ urlpatterns = [
     # --- Residents and buyers: post, edit, photos, reserve, messages, My page (branch pages2) -----------
     path("post/", views_post.post_create, name="post"),
     path("listings/<int:pk>/edit/", views_post.listing_edit, name="listing_edit"),
+    path("listings/<int:pk>/created/", views_post.listing_created, name="listing_created"),
     path("listings/<int:pk>/photos/", views_post.listing_photo_list, name="listing_photo_list"),
     path("listings/<int:pk>/photos/add/", views_post.listing_photos_add, name="listing_photos_add"),
     path("listings/<int:pk>/publish/", views_post.listing_publish, name="listing_publish"),

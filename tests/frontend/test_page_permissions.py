@@ -126,6 +126,14 @@ MATRIX: dict[str, tuple[str, Url, Data, dict[str, Expect]]] = {
     "listing_active_page": ("get", listing("active"), None, expect(200)),
     # --- The seller's forms ---------------------------------------------------------------------------------------
     "listing_draft_edit_page": ("get", listing("draft", "edit"), None, expect(**SELLER_FORM, owner=200)),
+    # After posting: what was created and what happens next (issue 15) — the seller's, like the edit page.
+    "listing_draft_created_page": ("get", listing("draft", "created"), None, expect(**SELLER_FORM, owner=200)),
+    "listing_ws_draft_created_page": (
+        "get",
+        listing("ws_draft", "created"),
+        None,
+        expect(**SELLER_FORM, workshop_owner=200, workshop_member=200),
+    ),
     "listing_active_edit_page": ("get", listing("active", "edit"), None, expect(**SELLER_FORM, owner=200)),
     "listing_ws_draft_edit_page": (
         "get",
