@@ -36,3 +36,14 @@ class NumberField(forms.DecimalField):
         attrs = super().widget_attrs(widget)
         attrs.pop("step", None)
         return attrs
+
+
+class TitleField(forms.CharField):
+    """A text with a maximum length the browser does not enforce: an HTML `maxlength` cuts a pasted title silently,
+    mid-word. The server says how long it is instead (Django's max-length message, in the page's language), and
+    the help text says the limit."""
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs

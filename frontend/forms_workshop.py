@@ -13,7 +13,7 @@ from accounts.models import Role
 from listings.models import Condition
 from repairs.models import Barrier, JobStatus, NistLevel, Outcome, WipeResult, WipeTechnique
 
-from .fields import NumberField
+from .fields import NumberField, TitleField
 
 ALL = "all"
 
@@ -90,7 +90,7 @@ class CompleteForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = TitleField(label=_("Title"), max_length=120, help_text=_("Up to 120 characters."))
     description = forms.CharField(
         label=_("Description"), max_length=5000, required=False, widget=forms.Textarea({"rows": 4})
     )
