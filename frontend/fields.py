@@ -22,7 +22,7 @@ class NumberField(forms.DecimalField):
         kwargs["localize"] = True  # shown back as the reader writes it: 1,5 in Danish
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # (the stubs: IntegerField)
         if value in self.empty_values or (isinstance(value, str) and not value.strip()):
             return None
         if isinstance(value, Decimal):

@@ -120,11 +120,11 @@ def test_member_repairs_a_donated_laptop_and_the_impact_page_shows_it(page, live
     listing = Listing.objects.get(source_job=job)
     assert listing.workshop == workshop and listing.price_dkk == Decimal(1200)
 
-    page.get_by_label("Foto").set_input_files(
+    page.get_by_label("Billede", exact=True).set_input_files(
         files=[{"name": "baerbar.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}]
     )
-    page.get_by_role("button", name="Upload foto").click()
-    assert page.get_by_role("status").inner_text() == "Fotoet er uploadet og bliver gjort klar."
+    page.get_by_role("button", name="Upload billede").click()
+    assert page.get_by_role("status").inner_text() == "Billedet er uploadet og bliver gjort klar."
     assert Photo.objects.filter(listing=listing).count() == 1
     check_page(page, "workshop-job-published")
 
