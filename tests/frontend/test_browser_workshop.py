@@ -132,7 +132,7 @@ def test_member_repairs_a_donated_laptop_and_the_impact_page_shows_it(page, live
     assert page.get_by_role("heading", name="1 reparation afsluttet").is_visible()
     month_row = page.locator(".month-table tbody tr").last
     cells = month_row.locator("td").all_inner_texts()
-    assert cells[2] == "2,5" and cells[3] == "1"  # hours worked, fixed — this month
+    assert cells[2] == "2,50" and cells[3] == "1"  # hours worked, fixed — this month
     check_page(page, "impact-after-repair")
 
 
