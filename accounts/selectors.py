@@ -68,6 +68,12 @@ def user_verified_workshops(*, user: Any) -> QuerySet[Workshop]:
     return Workshop.objects.filter(pk__in=workshop_ids_of(user=user, verified_only=True)).order_by("name")
 
 
+def user_pending_workshops(*, user: Any) -> list[Workshop]:
+    """The workshops `user` belongs to that a moderator has not verified yet (what the workshop pages tell them)."""
+    ids = workshop_ids_of(user=user)
+    return list(Workshop.objects.filter(pk__in=ids, verified=False).order_by("name"))
+
+
 def member_workshop(*, user: Any, slug: str) -> Workshop | None:
     """The workshop with this slug if `user` belongs to it (verified or not), else None."""
     return Workshop.objects.filter(slug=slug, pk__in=workshop_ids_of(user=user)).first()

@@ -18,6 +18,7 @@ from core.errors import DomainError, InvalidInput, NotAllowed
 
 from .models import Role, User, Workshop, WorkshopMembership
 from .selectors import is_owner
+from .signals import workshop_applied
 
 
 def _email_taken() -> InvalidInput:
@@ -145,7 +146,11 @@ def workshop_create(
             description=description.strip(),
             verified=False,
         )
-        workshop.full_clean(exclude=["slug"] if attempt else None)
+        try:
+            workshop.full_clean(exclude=["slug"] if attempt else None)
+        except ValidationError as exc:  # a 400 with the field's message on every face, never a 500
+            errors: dict[str, list[Any]] = {k: list(v) for k, v in exc.message_dict.items()}
+            raise InvalidInput(_("Please correct the errors below."), errors=errors) from exc
         try:
             with transaction.atomic():
                 workshop.save()
@@ -153,6 +158,7 @@ def workshop_create(
             continue
         workshop.categories.set(cats)
         WorkshopMembership.objects.create(workshop=workshop, user=owner, role=Role.OWNER)
+        workshop_applied.send(sender=Workshop, workshop=workshop)
         return workshop
     raise DomainError(_("Could not give the workshop a unique address. Please try again."))
 

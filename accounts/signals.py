@@ -6,3 +6,7 @@ from django.dispatch import Signal
 # `manage.py changepassword`, a service. Not sent when Django only re-hashes the same password at log-in (a
 # hasher upgrade), nor for a new user.
 password_changed = Signal()
+
+# Sent with `workshop` (unverified, its applicant its owner) inside the transaction that creates it, from
+# `services.workshop_create` — the site's application form and the API alike. Notifications tells the moderators.
+workshop_applied = Signal()

@@ -31,5 +31,6 @@ if settings.SERVE_MEDIA:
         )
     ]
 
+handler403 = errors.permission_denied
 handler404 = errors.not_found
 handler500 = errors.server_error

@@ -22,7 +22,7 @@ class NumberField(forms.DecimalField):
         kwargs["localize"] = True  # shown back as the reader writes it: 1,5 in Danish
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # (the stubs: IntegerField)
         if value in self.empty_values or (isinstance(value, str) and not value.strip()):
             return None
         if isinstance(value, Decimal):
@@ -35,4 +35,15 @@ class NumberField(forms.DecimalField):
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         attrs = super().widget_attrs(widget)
         attrs.pop("step", None)
+        return attrs
+
+
+class TitleField(forms.CharField):
+    """A text with a maximum length the browser does not enforce: an HTML `maxlength` cuts a pasted title silently,
+    mid-word. The server says how long it is instead (Django's max-length message, in the page's language), and
+    the help text says the limit."""
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
         return attrs

@@ -13,7 +13,7 @@ from listings.models import Category, Condition, Kind
 from marketplace.models import MESSAGE_MAX_LENGTH, ReportReason
 from repairs.models import RepairMode
 
-from .fields import NumberField
+from .fields import NumberField, TitleField
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -49,7 +49,7 @@ class ListingForm(forms.Form):
         initial=Kind.SALE,
         widget=forms.RadioSelect,
     )
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = TitleField(label=_("Title"), max_length=120, help_text=_("Up to 120 characters."))
     category = forms.ChoiceField(label=_("Category"))
     condition = forms.ChoiceField(label=_("Condition"), choices=[("", _("Choose…")), *Condition.choices])
     price_dkk = NumberField(

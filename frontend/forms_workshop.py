@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from core.numbers import NumberError, parse_number
 from listings.models import Condition
 from repairs.models import (
     MAX_ESTIMATE_DAYS,
@@ -25,7 +25,9 @@ from repairs.models import (
     WipeTechnique,
 )
 
-from .fields import NumberField
+from .fields import NumberField, TitleField
+
+ALL = "all"
 
 
 class BoardFilterForm(forms.Form):
@@ -34,12 +36,15 @@ class BoardFilterForm(forms.Form):
 
     def __init__(self, *args: Any, categories: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All statuses")), *JobStatus.choices]  # type: ignore[attr-defined]
+        # Open jobs by default (what a workshop is looking for); "all" shows every status.
+        self.fields["status"].choices = [(ALL, _("All statuses")), *JobStatus.choices]  # type: ignore[attr-defined]
+        self.fields["status"].initial = JobStatus.OPEN
         self.fields["category"].choices = [("", _("All categories")), *categories]  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, str]:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        return {"status": data.get("status") or "", "category": data.get("category") or ""}
+        status = data.get("status") or JobStatus.OPEN
+        return {"status": "" if status == ALL else status, "category": data.get("category") or ""}
 
 
 class ReleaseForm(forms.Form):
@@ -97,7 +102,7 @@ class CompleteForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = TitleField(label=_("Title"), max_length=120, help_text=_("Up to 120 characters."))
     description = forms.CharField(
         label=_("Description"), max_length=5000, required=False, widget=forms.Textarea({"rows": 4})
     )
@@ -126,23 +131,16 @@ class CategoriesForm(forms.Form):
         self.fields["categories"].choices = choices  # type: ignore[attr-defined]
 
 
-_DA_AMOUNT = re.compile(r"^(\d{1,3}(\.\d{3})+|\d+)(,\d{1,2})?$")
-_EN_AMOUNT = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
-
-
 def parse_kroner(text: str, *, language: str) -> Decimal:
-    """An amount of kroner as a person types it, read in their language: Danish "1.299,50" (thousands dot,
-    decimal comma; "299.5" too, a dot before one or two digits can only be decimals), English "1,299.50".
-    "kr.", "DKK" and spaces are ignored. ValueError when it is not an amount."""
-    cleaned = re.sub(r"(?i)\s|\u00a0|kr\.?|dkk", "", text)
-    if language.startswith("da"):
-        if _DA_AMOUNT.match(cleaned):
-            return Decimal(cleaned.replace(".", "").replace(",", "."))
-        if re.match(r"^\d+\.\d{1,2}$", cleaned):
-            return Decimal(cleaned)
-    elif _EN_AMOUNT.match(cleaned):
-        return Decimal(cleaned.replace(",", ""))
-    raise ValueError(text)
+    """An amount of kroner as a person types it, read in their language by the site's one number parser
+    (`core.numbers.parse_number`: Danish "1.299,50", English "1,299.50"). ValueError when it is not an amount."""
+    try:
+        amount = parse_number(text, language)
+    except NumberError as exc:
+        raise ValueError(text) from exc
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(text)  # kroner and øre: at most two decimals
+    return amount
 
 
 class KronerField(forms.Field):
@@ -196,3 +194,24 @@ class WorkshopPracticalForm(forms.Form):
     dropoff_instructions = forms.CharField(
         label=_("Drop-off instructions"), max_length=2000, required=False, widget=forms.Textarea({"rows": 3})
     )
+
+
+class WorkshopApplyForm(forms.Form):
+    """Apply to register a workshop (`accounts.services.workshop_create`): it starts unverified, the applicant is
+    its owner, and a moderator checks it."""
+
+    name = forms.CharField(label=_("The workshop's name"), max_length=120)
+    cvr = forms.CharField(
+        label=_("CVR number"), max_length=8, help_text=_("Eight digits; a moderator checks it in the CVR register.")
+    )
+    address = forms.CharField(label=_("Address"), max_length=200)
+    description = forms.CharField(
+        label=_("What you repair (optional)"), required=False, max_length=2000, widget=forms.Textarea({"rows": 3})
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Categories the workshop handles"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = choices  # type: ignore[attr-defined]

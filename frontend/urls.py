@@ -44,6 +44,7 @@ urlpatterns = [
     # --- Residents and buyers: post, edit, photos, reserve, messages, My page (branch pages2) -----------
     path("post/", views_post.post_create, name="post"),
     path("listings/<int:pk>/edit/", views_post.listing_edit, name="listing_edit"),
+    path("listings/<int:pk>/created/", views_post.listing_created, name="listing_created"),
     path("listings/<int:pk>/photos/", views_post.listing_photo_list, name="listing_photo_list"),
     path("listings/<int:pk>/photos/add/", views_post.listing_photos_add, name="listing_photos_add"),
     path("listings/<int:pk>/publish/", views_post.listing_publish, name="listing_publish"),
@@ -71,6 +72,7 @@ urlpatterns = [
 urlpatterns += [
     path("repairs/<int:pk>/messages/", views_talk.job_messages, name="job_messages"),
     path("workshop/", views_workshop.board, name="workshop_board"),
+    path("workshop/apply/", views_workshop.workshop_apply, name="workshop_apply"),
     path("workshop/jobs/<int:pk>/", views_workshop.job_detail, name="workshop_job"),
     path("workshop/jobs/<int:pk>/claim/", views_workshop.job_claim, name="workshop_job_claim"),
     path("workshop/jobs/<int:pk>/release/", views_workshop.job_release, name="workshop_job_release"),

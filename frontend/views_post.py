@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Js
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
 from core.errors import DomainError
@@ -86,23 +86,37 @@ def _created(request: HttpRequest, listing: Listing, *, wants_json: bool) -> Htt
     """After posting: the upload script gets where to send the photos (JSON); without it, the photos sent with
     the form are uploaded and the person lands on the edit page."""
     edit_url = reverse("frontend:listing_edit", args=[listing.pk])
+    created_url = reverse("frontend:listing_created", args=[listing.pk])
     if wants_json:
         return JsonResponse(
             {
                 "id": listing.pk,
                 "photos_url": reverse("api:listing-photos", args=[listing.pk]),
                 "edit_url": edit_url,
+                "created_url": created_url,
                 "listing_url": listing.get_absolute_url(),
             },
             status=201,
         )
-    files = request.FILES.getlist("photos")
-    if listing.status == "active":
-        messages.success(request, _("Your listing is published."))
-    else:
-        messages.success(request, _("Your listing is saved as a draft."))
+    files = request.FILES.getlist("photos")  # (the page it lands on says what was created)
     _report_uploads(request, len(files), _upload_files(request, listing))
-    return redirect(edit_url)
+    return redirect(created_url)
+
+
+@login_required
+@require_GET
+def listing_created(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where a person lands after posting: what was created, its photos as they are processed, and what happens
+    next — not the greyed form they filled in."""
+    listing = _own_listing(request, pk)
+    rows = photo_rows(listing)
+    context = {
+        "listing": listing,
+        "rows": rows,
+        "pending": any(row["photo"].status == PhotoStatus.PENDING for row in rows),
+        "frozen": True,  # (the photo list without its delete buttons: that is the edit page's job)
+    }
+    return render(request, "frontend/listing_created.html", context)
 
 
 @login_required

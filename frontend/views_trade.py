@@ -49,7 +49,9 @@ def listing_trade_context(request: HttpRequest, listing: Listing) -> dict[str, A
     once confirmed), the seller's open reservations with their actions, and the message and report forms."""
     user = request.user
     if not user.is_authenticated:
-        return {"trade": {"anonymous": True, "can_reserve": listing.status == ListingStatus.ACTIVE}}
+        # (an item donated for repair is not reserved by anyone: no "log in to reserve" on it)
+        can_reserve = listing.status == ListingStatus.ACTIVE and listing.kind != Kind.REPAIR
+        return {"trade": {"anonymous": True, "can_reserve": can_reserve}}
     is_seller = listing_managed_by(listing=listing, user=user)
     context: dict[str, Any] = {"is_seller": is_seller, "anonymous": False}
     if is_seller:

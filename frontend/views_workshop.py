@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +31,7 @@ from core.errors import InvalidInput
 from core.throttle import throttle_request
 from listings import photos
 from listings.models import Listing, Photo
-from listings.selectors import category_leaves_named, category_tree
+from listings.selectors import category_leaves_named, category_tree, ready_photos_prefetch
 from repairs import selectors as job_selectors
 from repairs import services as job_services
 from repairs.models import JobStatus, RepairJob, RepairMode
@@ -47,10 +48,12 @@ from .forms_workshop import (
     QuoteForm,
     ReleaseForm,
     WorkLogForm,
+    WorkshopApplyForm,
     WorkshopPracticalForm,
 )
 from .refusals import refusals_on, shows_refusals
 from .selectors.browse import category_choices, decode_cursor, newest_first_page
+from .selectors.photos import photo_image
 from .throttling import too_many_requests
 from .views_talk import job_thread_context
 
@@ -79,6 +82,11 @@ def board(request: HttpRequest) -> HttpResponse:
     cursor = request.GET.get("cursor", "")
     is_next_page = decode_cursor(cursor) is not None
     jobs, next_cursor = newest_first_page(queryset, cursor=cursor, limit=BOARD_PAGE)
+    # each card shows the item's first ready photo (one query for the page)
+    prefetch_related_objects([job.listing for job in jobs if job.listing], ready_photos_prefetch())
+    for job in jobs:
+        ready = getattr(job.listing, "ready_photos", None) if job.listing else None
+        job.image = photo_image(ready[0]) if ready else None  # type: ignore[attr-defined]
     more_url = None
     if next_cursor:
         params = {k: v for k, v in request.GET.items() if k != "cursor" and v}
@@ -381,3 +389,34 @@ def workshop_manage(request: HttpRequest, slug: str) -> HttpResponseBase:
         "practical_form": practical_form,
     }
     return render(request, "frontend/workshop/manage.html", context, status=status)
+
+
+# --- Applying as a workshop -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@shows_refusals()
+def workshop_apply(request: HttpRequest) -> HttpResponseBase:
+    """Anyone logged in may apply to register a workshop: it is created unverified with them as its owner, and the
+    moderators are told (`accounts.signals.workshop_applied`). The page lists their applications still waiting."""
+    user: User = request.user  # type: ignore[assignment]
+    form = WorkshopApplyForm(request.POST or None, choices=_leaf_choices())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with refusals_on(form):
+            workshop = account_services.workshop_create(
+                owner=user,
+                name=data["name"],
+                cvr=data["cvr"],
+                address=data["address"],
+                description=data["description"],
+                categories=category_leaves_named(data["categories"]),
+            )
+            messages.success(
+                request,
+                _("Thank you. %(name)s is registered and waits for a moderator.") % {"name": workshop.name},
+            )
+            return redirect("frontend:workshop_apply")
+    context = {"form": form, "pending": account_selectors.user_pending_workshops(user=user)}
+    return render(request, "frontend/workshop/apply.html", context, status=400 if form.errors else 200)

@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
-from accounts.models import User
+from accounts.models import User, Workshop
 from core.queue import enqueue
 
 from .models import Notification
 from .tasks import notification_email
-from .texts import Stored
+from .texts import Stored, render, text
 
 
 @transaction.atomic
@@ -56,3 +58,26 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+def on_workshop_applied(sender: Any, *, workshop: Workshop, **kwargs: Any) -> None:
+    """Receiver of `accounts.signals.workshop_applied` (connected in `NotificationsConfig.ready`): every active
+    moderator hears of a workshop waiting to be checked, with a link to it in the admin."""
+    title = text(gettext_lazy("%(workshop)s applies to be a workshop"), workshop=workshop.name)
+    body = text(
+        gettext_lazy("Check the CVR number %(cvr)s and the address, then verify the workshop in the admin."),
+        cvr=workshop.cvr,
+    )
+    url = reverse("admin:accounts_workshop_change", args=[workshop.pk])
+    for moderator in User.objects.filter(is_staff=True, is_active=True).order_by("pk"):
+        with translation.override(moderator.language):
+            notification_send(
+                user=moderator,
+                kind="workshop_applied",
+                title=render(title),
+                body=render(body),
+                url=url,
+                data={"workshop": workshop.pk},
+                title_text=title,
+                body_text=body,
+            )

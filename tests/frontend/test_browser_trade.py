@@ -79,16 +79,18 @@ def test_post_with_a_phone_photo_find_reserve_and_confirm(page, browser, live_se
     page.get_by_role("button", name="Offentliggør").click()
     item = page.locator(".upload-item")
     item.locator("progress").wait_for()
-    page.locator(".upload-item[data-state=ready]").wait_for()
-    assert "Klar" in item.inner_text()
-    check_page(page, "post-uploaded")
+    # Once the photo is sent and processed, the page showing what was created and what happens next (issue 15).
+    page.wait_for_url("**/created/")
+    assert page.get_by_role("heading", name="Din annonce er offentliggjort").is_visible()
+    assert page.get_by_text("Klar").is_visible()
+    check_page(page, "post-created")
 
     listing = Listing.objects.get(title="Egetræsbord med to plader")
     photo = Photo.objects.get(listing=listing)
     assert photo.status == PhotoStatus.READY
     assert "listings.tasks.photo_process" in celery_worker_process.log_path.read_text()  # not eager: the worker
     assert (photo.width, photo.height) == (900, 1200)  # turned upright by its EXIF orientation
-    page.get_by_role("link", name="Se og redigér din annonce").click()
+    page.get_by_role("link", name="Redigér eller tilføj billeder").click()
     page.wait_for_url(f"**/listings/{listing.pk}/edit/")
     assert page.locator(".photo-item img").count() == 1
     check_page(page, "listing-edit")
@@ -163,7 +165,7 @@ def test_keyboard_only_post_in_danish_and_reserve_in_english(page, browser, live
     page.keyboard.press("ArrowDown")
     tab_to(page, "button[value=publish]")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/edit/")
+    page.wait_for_url("**/created/")
     listing = Listing.objects.get(title="Reol i fyrretræ")
     assert (listing.kind, listing.status, listing.price_dkk) == ("free", "active", 0)
     assert listing.category.is_leaf and listing.condition

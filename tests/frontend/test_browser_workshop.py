@@ -68,13 +68,13 @@ def test_member_repairs_a_donated_laptop_and_the_impact_page_shows_it(page, live
     page.get_by_role("button", name="Start", exact=True).click()
     assert page.get_by_role("status").inner_text() == "Reparationen er startet."
 
-    page.get_by_label("Timer", exact=True).fill("3")
+    page.get_by_label("Timer", exact=True).fill("2,5")  # a Danish decimal comma (issue 15)
     page.get_by_label("Note (valgfri)").fill("Nyt batteri og ny SSD")
     page.get_by_role("button", name="Registrér timer").click()
     assert page.get_by_role("status").inner_text() == "Dine timer er registreret."
 
     # The repair barrier is only asked for end of life.
-    barrier = page.get_by_label("Reparationsbarriere (kun ved udtjent)")
+    barrier = page.get_by_label("Hvad forhindrer reparationen? (kun hvis den ikke kan repareres)")
     assert not barrier.is_visible()
     page.get_by_label("Kan ikke repareres").check()
     assert barrier.is_visible()
@@ -120,11 +120,11 @@ def test_member_repairs_a_donated_laptop_and_the_impact_page_shows_it(page, live
     listing = Listing.objects.get(source_job=job)
     assert listing.workshop == workshop and listing.price_dkk == Decimal(1200)
 
-    page.get_by_label("Foto").set_input_files(
+    page.get_by_label("Billede", exact=True).set_input_files(
         files=[{"name": "baerbar.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}]
     )
-    page.get_by_role("button", name="Upload foto").click()
-    assert page.get_by_role("status").inner_text() == "Fotoet er uploadet og bliver gjort klar."
+    page.get_by_role("button", name="Upload billede").click()
+    assert page.get_by_role("status").inner_text() == "Billedet er uploadet og bliver gjort klar."
     assert Photo.objects.filter(listing=listing).count() == 1
     check_page(page, "workshop-job-published")
 
@@ -132,7 +132,7 @@ def test_member_repairs_a_donated_laptop_and_the_impact_page_shows_it(page, live
     assert page.get_by_role("heading", name="1 reparation afsluttet").is_visible()
     month_row = page.locator(".month-table tbody tr").last
     cells = month_row.locator("td").all_inner_texts()
-    assert cells[2] == "3" and cells[3] == "1"  # hours worked, fixed — this month
+    assert cells[2] == "2,50" and cells[3] == "1"  # hours worked, fixed — this month
     check_page(page, "impact-after-repair")
 
 

@@ -157,6 +157,14 @@ MATRIX: dict[str, tuple[str, Url, Data, dict[str, Expect]]] = {
     ),
     # --- The seller's forms ---------------------------------------------------------------------------------------
     "listing_draft_edit_page": ("get", listing("draft", "edit"), None, expect(**SELLER_FORM, owner=200)),
+    # After posting: what was created and what happens next (issue 15) — the seller's, like the edit page.
+    "listing_draft_created_page": ("get", listing("draft", "created"), None, expect(**SELLER_FORM, owner=200)),
+    "listing_ws_draft_created_page": (
+        "get",
+        listing("ws_draft", "created"),
+        None,
+        expect(**SELLER_FORM, workshop_owner=200, workshop_member=200),
+    ),
     "listing_active_edit_page": ("get", listing("active", "edit"), None, expect(**SELLER_FORM, owner=200)),
     "listing_ws_draft_edit_page": (
         "get",
@@ -373,6 +381,14 @@ MATRIX: dict[str, tuple[str, Url, Data, dict[str, Expect]]] = {
         lambda w: f"/invitations/{w.invitation_token}/",
         {"action": "decline"},
         expect(302, anonymous=LOGIN),
+    ),
+    # --- Applying as a workshop: anyone logged in; it creates an unverified workshop (issue 15) -----------------
+    "workshop_apply_page": ("get", lambda w: "/workshop/apply/", None, expect(200, anonymous=LOGIN)),
+    "workshop_apply": (
+        "post",
+        lambda w: "/workshop/apply/",
+        {"name": "Nyt værksted", "cvr": "87654321", "address": "Humlebakken 2, 9220 Aalborg Øst"},
+        expect(ok(302), anonymous=LOGIN),
     ),
     # --- Workshop job pages (the API's job rules: tests/repairs/test_permissions.py) -----------------------------
     "job_board": (

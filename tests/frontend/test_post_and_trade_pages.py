@@ -65,13 +65,15 @@ def test_post_a_sale_with_photos_without_javascript(client, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post("/post/", {**sale_data(), "photos": [jpeg(), jpeg()]})
     listing = Listing.objects.get(title="Egetræsbord")
-    assert response.status_code == 302 and response["Location"] == f"/listings/{listing.pk}/edit/"
+    # issue 15: the person lands on a page showing what was created and what happens next
+    assert response.status_code == 302 and response["Location"] == f"/listings/{listing.pk}/created/"
     assert listing.status == ListingStatus.ACTIVE and listing.price_dkk == Decimal(300)
     assert listing.seller == seller
     photos = list(listing.photos.order_by("position"))
     assert [p.status for p in photos] == [PhotoStatus.PENDING, PhotoStatus.PENDING]
     page = text(client.get(response["Location"]))
-    assert "Din annonce er offentliggjort." in page
+    assert "Din annonce er offentliggjort</h1>" in page
+    assert "Hvad sker der nu" in page and "<form" not in page.split('id="main"')[-1].split("Hvad sker der nu")[0]
     assert "Behandler…" in page and 'hx-trigger="every 2s"' in page  # htmx polls while a photo is pending
     for photo in photos:
         photo_process(photo_id=photo.pk)
@@ -121,6 +123,7 @@ def test_the_upload_script_gets_json_then_uses_the_api_upload(client):
     assert response.status_code == 201
     body = response.json()
     listing = Listing.objects.get(pk=body["id"])
+    assert body["created_url"] == f"/listings/{listing.pk}/created/"
     assert body["photos_url"] == f"/api/v1/listings/{listing.pk}/photos/" or body["photos_url"].endswith(
         f"/listings/{listing.pk}/photos/"
     )

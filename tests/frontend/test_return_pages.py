@@ -22,7 +22,6 @@ from tests.repairs.helpers import make_job
         ("1.500", "da", "1500"),
         ("1.299,50", "da", "1299.50"),
         ("1.299,50 kr.", "da", "1299.50"),
-        ("299.5", "da", "299.5"),
         ("450", "da", "450"),
         ("1,299.50", "en", "1299.50"),
         ("299.50", "en", "299.50"),
@@ -34,7 +33,8 @@ def test_amounts_are_read_in_the_readers_language(text, language, amount):
 
 
 @pytest.mark.parametrize(
-    ("text", "language"), [("1.2.3", "da"), ("12,345", "da"), ("abc", "da"), ("1,299.50", "da"), ("1.299,50", "en")]
+    ("text", "language"),
+    [("1.2.3", "da"), ("12,345", "da"), ("299.5", "da"), ("abc", "da"), ("1,299.50", "da"), ("1.299,50", "en")],
 )
 def test_ambiguous_or_foreign_amounts_are_refused(text, language):
     with pytest.raises(ValueError):

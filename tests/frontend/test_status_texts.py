@@ -55,6 +55,9 @@ def test_a_donated_laptop_is_not_active_once_repaired_and_the_donor_reads_plain_
     assert "Repareret" in edit
     donated_page = page(donor, job.listing.get_absolute_url())
     assert "Reservér eller kontakt sælgeren" not in donated_page and "Ingen har reserveret" not in donated_page
+    open_donation = make_job().listing
+    anonymous = Client(HTTP_ACCEPT_LANGUAGE="da").get(open_donation.get_absolute_url()).content.decode()
+    assert "Log ind for at reservere" not in anonymous and "Reservér eller kontakt sælgeren" not in anonymous
 
 
 def test_a_repair_and_return_job_is_handed_in_not_donated():

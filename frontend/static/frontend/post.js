@@ -172,7 +172,10 @@
       .then(
         function (listing) {
           form.querySelectorAll("input, select, textarea").forEach(function (el) { el.disabled = true; });
-          return uploadAll(form, listing.photos_url, files, listing.edit_url);
+          // Once every photo is sent and processed (or rejected), the page that shows what was created.
+          return uploadAll(form, listing.photos_url, files, listing.created_url).then(function () {
+            window.location.assign(listing.created_url);
+          });
         },
         function () {
           // Not saved (invalid input, no connection): submit the ordinary way, which shows the errors.
