@@ -154,7 +154,7 @@ class BatchDetailOut(BatchOut):
             return None
         return CustodyStepOut(selectors.batch_custody(batch=batch), many=True).data
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_certificate_code(self, batch: DonationBatch) -> str | None:
         return batch.certificate_code if self._party(batch) and batch.workshop_id else None
 
