@@ -31,7 +31,7 @@ class CsvParser(BaseParser):
 
     media_type = "text/csv"
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> str:
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         raw = stream.read() if stream is not None else b""
         try:
             return raw.decode("utf-8-sig")
@@ -139,11 +139,11 @@ class BatchDetailOut(BatchOut):
 
     @extend_schema_field(DeviceOut(many=True))
     def get_devices(self, batch: DonationBatch) -> list[dict[str, Any]]:
-        return DeviceOut(batch.devices.select_related("category", "job"), many=True).data
+        return list(DeviceOut(batch.devices.select_related("category", "job"), many=True).data)
 
     @extend_schema_field(LotOut(many=True))
     def get_lots(self, batch: DonationBatch) -> list[dict[str, Any]]:
-        return LotOut(batch.lots.all(), many=True).data
+        return list(LotOut(batch.lots.all(), many=True).data)
 
     def _party(self, batch: DonationBatch) -> bool:
         return selectors.batch_custody_visible(user=self.context["request"].user, batch=batch)
@@ -152,7 +152,7 @@ class BatchDetailOut(BatchOut):
     def get_custody(self, batch: DonationBatch) -> list[dict[str, Any]] | None:
         if not self._party(batch):
             return None
-        return CustodyStepOut(selectors.batch_custody(batch=batch), many=True).data
+        return list(CustodyStepOut(selectors.batch_custody(batch=batch), many=True).data)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_certificate_code(self, batch: DonationBatch) -> str | None:
