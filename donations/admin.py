@@ -9,22 +9,19 @@ from .models import CustodyStep, Device, DonationBatch, MaterialLot
 class DeviceInline(admin.TabularInline):
     model = Device
     extra = 0
-    fields = ["serial_number", "model", "category", "has_storage", "job"]
-    readonly_fields = fields
+    fields = readonly_fields = ("serial_number", "model", "category", "has_storage", "job")
 
 
 class LotInline(admin.TabularInline):
     model = MaterialLot
     extra = 0
-    fields = ["kind", "kg", "description", "used_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("kind", "kg", "description", "used_at")
 
 
 class CustodyInline(admin.TabularInline):
     model = CustodyStep
     extra = 0
-    fields = ["step", "at", "actor", "workshop", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("step", "at", "actor", "workshop", "note")
 
 
 @admin.register(DonationBatch)
