@@ -65,7 +65,9 @@ def _signed_in(user: Any) -> bool:
 
 def organisation_ids_of(*, user: Any, verified_only: bool = False, owner: bool = False) -> QuerySet[Any]:
     """The ids of the organisations `user` belongs to (a subquery)."""
-    rows = OrganisationMembership.objects.filter(user_id=getattr(user, "pk", None) if _signed_in(user) else None)
+    if not _signed_in(user):
+        return OrganisationMembership.objects.none().values("organisation_id")
+    rows = OrganisationMembership.objects.filter(user_id=user.pk)
     if verified_only:
         rows = rows.filter(organisation__verified=True)
     if owner:

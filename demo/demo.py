@@ -30,9 +30,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.invitations import invitation_accept, workshop_invite
-from accounts.models import Role, User, Workshop, WorkshopMembership
+from accounts.models import Organisation, OrganisationMembership, Role, User, Workshop, WorkshopMembership
+from accounts.organisations import organisation_create, organisation_verify
 from accounts.selectors import user_verified_workshops
 from accounts.services import user_register, workshop_create, workshop_update, workshop_verify
+from donations import services as donations
+from donations.models import CustodyStep, DonationBatch
 from listings.categories import categories_load
 from listings.models import Category, Kind, Listing, Photo
 from listings.photos import photo_upload
@@ -100,7 +103,20 @@ from .steps import (
     WithdrawDonation,
     Work,
 )
-from .stories import DEMO_PASSWORD, ORDS_IMPORT, PEOPLE, SAVED_SEARCHES, STORIES, WORKSHOPS
+from .stories import (
+    BATCH_DONE,
+    BATCH_LAPTOPS,
+    DEMO_PASSWORD,
+    IT,
+    LISE,
+    MIKKEL,
+    ORDS_IMPORT,
+    ORGANISATION,
+    PEOPLE,
+    SAVED_SEARCHES,
+    STORIES,
+    WORKSHOPS,
+)
 
 __all__ = ["DEMO_PASSWORD", "PEOPLE", "demo_load"]
 
@@ -117,6 +133,7 @@ def demo_load() -> None:
     for story in STORIES:
         _story_play(story, people, clock)
     _saved_searches(people, clock)
+    _organisation_batch(people, workshops, clock)
     clock.settle()
 
 
@@ -139,6 +156,10 @@ STAMPED_MODELS: list[type[models.Model]] = [
     ListingReport,
     SavedSearch,
     Notification,
+    Organisation,
+    OrganisationMembership,
+    DonationBatch,
+    CustodyStep,
 ]
 
 
@@ -274,6 +295,56 @@ def _workshops(people: dict[str, User], clock: _Clock) -> dict[str, Workshop]:
                     invitation_accept(token=sent.token, user=people[email])
         workshops[workshop.slug] = workshop
     return workshops
+
+
+def _organisation_batch(people: dict[str, User], workshops: dict[str, Workshop], clock: _Clock) -> None:
+    """Lise registers her company, a moderator verifies it, she offers twelve laptops; IT-Værkstedet Øst accepts,
+    collects and receives them, and has wiped and completed the first few (the batch is in progress)."""
+    if Organisation.objects.filter(name=ORGANISATION["name"]).exists():
+        return
+    lise, it, mikkel = people[LISE], people[IT], people[MIKKEL]
+    workshop = next(w for w in workshops.values() if w.name == "IT-Værkstedet Øst")
+    with clock.at(_moment(30, 9)):
+        organisation = organisation_create(owner=lise, **ORGANISATION)  # type: ignore[arg-type]
+    with clock.at(_moment(29, 11)):
+        organisation_verify(organisation=organisation)  # the moderator's admin action
+    with clock.at(_moment(28, 10)):
+        batch = donations.batch_create(
+            organisation=organisation,
+            actor=lise,
+            kind="devices",
+            title="Bærbare fra revisionskontoret",
+            note="Udskiftet ved årsskiftet. Diskene er ikke slettet.",
+            devices=BATCH_LAPTOPS,
+        )
+    with clock.at(_moment(27, 13)):
+        donations.batch_accept(batch=batch, workshop=workshop, actor=it)
+    with clock.at(_moment(25, 10)):
+        donations.batch_collected(batch=batch, actor=mikkel, collected_by="Mikkel", signed_for_by="Lise Holm")
+    with clock.at(_moment(25, 14)):
+        donations.batch_received(batch=batch, actor=mikkel)
+    for n, device in enumerate(batch.devices.select_related("job").order_by("pk")[:BATCH_DONE]):
+        job = device.job
+        assert job is not None
+        with clock.at(_moment(20 - n, 10)):
+            job_start(job=job, actor=mikkel)
+            if device.has_storage:
+                finished = _moment(20 - n, 9)
+                datawipe_create(
+                    job=job,
+                    actor=mikkel,
+                    serial_number=f"S4EW{n:04d}",
+                    model="Samsung PM981 256 GB",
+                    size_gb=Decimal(256),
+                    nist_level="purge",
+                    technique="nvme_sanitize",
+                    tool="nwipe 0.35",
+                    verified=True,
+                    result=WipeResult.SUCCESS,
+                    started_at=finished - timedelta(hours=1),
+                    finished_at=finished,
+                )
+            job_complete(job=job, actor=mikkel, outcome="fixed")
 
 
 def _ords_history(workshops: dict[str, Workshop], clock: _Clock) -> None:

@@ -59,6 +59,7 @@ KAREN, HENRIK, FATIMA = "karen@example.dk", "henrik@example.dk", "fatima@example
 IT, MIKKEL = "it@example.dk", "mikkel@example.dk"
 SY, LEYLA = "sy@example.dk", "leyla@example.dk"
 CYKEL = "cykel@example.dk"
+LISE = "lise@example.dk"
 
 PEOPLE = [
     Person(MODERATOR, "Mette Moderator", "Aalborg Øst", 300, moderator=True),
@@ -69,6 +70,7 @@ PEOPLE = [
     Person(HENRIK, "Henrik Sørensen", "Fremtidsgaarden", 170),
     Person(FATIMA, "Fatima Ali", "Smedegård", 160, language="en"),
     Person(IT, "Jonas (IT-Værkstedet)", "Aalborg Øst", 240),
+    Person(LISE, "Lise Holm", "Aalborg", 40),
     Person(MIKKEL, "Mikkel (IT-Værkstedet)", "Aalborg Øst", 225),
     Person(SY, "Amina (Systuen)", "Kildeparken", 235),
     Person(LEYLA, "Leyla (Systuen)", "Kildeparken", 215),
@@ -1122,3 +1124,26 @@ STORIES = RESIDENT_STORIES + REPAIR_STORIES
 
 # Items that hold no data although their category usually does (the only jobs that may use `NoStorage`).
 NO_STORAGE_TITLES = {"Computerskærm der ikke tænder"}
+
+
+# --- An organisation's donation batch (issue 13) ------------------------------------------------------------------
+
+ORGANISATION = {
+    "name": "Nordjysk Revision ApS",
+    "cvr": "10150817",  # passes the modulus-11 check
+    "address": "Boulevarden 13, 9000 Aalborg",
+    "kind": "company",
+    "may_be_named": True,
+}
+# Twelve laptops from the auditors' office, offered, accepted and collected by IT-Værkstedet Øst, received;
+# the first ones already wiped and completed (two hold no disk of their own). The batch is in progress.
+BATCH_LAPTOPS = [
+    {
+        "serial_number": f"PF2NR{n:03d}",
+        "model": "Lenovo ThinkPad T490",
+        "category": "laptop",
+        "has_storage": n not in (11, 12),
+    }
+    for n in range(1, 13)
+]
+BATCH_DONE = 5  # devices wiped (or without storage) and completed so far

@@ -98,7 +98,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
             _("Date"),
         ],
         rows,
-        widths=[16, 16, 11, 14, 14, 8, 12, 9],
+        widths=[14, 14, 13, 15, 12, 9, 14, 9],
         size=7.5,
     )
     doc.paragraph(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -144,8 +144,8 @@ def batch_create(
     kind: str,
     title: str,
     note: str = "",
-    devices: list[Mapping[str, Any]] | None = None,
-    lots: list[Mapping[str, Any]] | None = None,
+    devices: Sequence[Mapping[str, Any]] | None = None,
+    lots: Sequence[Mapping[str, Any]] | None = None,
 ) -> DonationBatch:
     """A member of a verified organisation offers a batch: devices (may be added later by CSV) or material lots."""
     _require_org_member(organisation=organisation, actor=actor)
@@ -190,7 +190,7 @@ def _lock_offered_for_org(batch: DonationBatch, actor: User) -> DonationBatch:
 
 
 @transaction.atomic
-def batch_add_devices(*, batch: DonationBatch, actor: User, devices: list[Mapping[str, Any]]) -> list[Device]:
+def batch_add_devices(*, batch: DonationBatch, actor: User, devices: Sequence[Mapping[str, Any]]) -> list[Device]:
     locked = _lock_offered_for_org(batch, actor)
     return _add(locked, _device_rows(devices))
 

@@ -34,7 +34,19 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Role, User, Workshop, WorkshopInvitation, WorkshopMembership
+from accounts import organisations
+from accounts.models import (
+    Organisation,
+    OrganisationInvitation,
+    OrganisationMembership,
+    Role,
+    User,
+    Workshop,
+    WorkshopInvitation,
+    WorkshopMembership,
+)
+from donations import services as donation_services
+from donations.models import CustodyStep, Device, DonationBatch, MaterialLot
 from listings.models import Listing, ListingStatus, Photo, PhotoStatus
 from marketplace import services as trade_services
 from marketplace.models import Conversation, Favourite, Message, Offer, Rating, Report, Reservation, SavedSearch
@@ -82,6 +94,9 @@ class World:
     ratings: dict[str, Rating] = field(default_factory=dict)
     # The link token of W's open invitation to an address that is no persona's (so no persona may answer it).
     invitation_token: str = ""
+    # `owner`'s organisation and its donation batches: "offered", "held" (accepted by W), "lot" (textiles W received)
+    organisation: Organisation | None = None
+    batches: dict[str, DonationBatch] = field(default_factory=dict)
 
     def user(self, persona: str) -> User | None:
         return None if persona == "anonymous" else self.people[persona]
@@ -235,6 +250,28 @@ def build_world() -> World:
         for persona, user in people.items()
     }
     notifications["stranger"] = Notification.objects.create(user=stranger_buyer, kind="test", title="Fremmed")
+    # `owner` also owns a verified organisation that offered a batch of laptops (W and the other workshop handle
+    # laptops, so they see the offer), and whose second batch W accepted, and a lot of textiles W received.
+    organisation = organisations.organisation_create(
+        owner=people["owner"], name="Nordjysk Revision ApS", cvr="10150817", address="Boulevarden 1", kind="company"
+    )
+    organisations.organisation_verify(organisation=organisation)
+    laptops = [{"serial_number": "PM-1", "model": "ThinkPad", "category": "laptop", "has_storage": True}]
+
+    def offer(title: str, **kw: Any) -> DonationBatch:
+        return donation_services.batch_create(organisation=organisation, actor=people["owner"], title=title, **kw)
+
+    batches = {
+        "offered": offer("Tilbudt", kind="devices", devices=laptops),
+        "held": offer("Hos W", kind="devices", devices=laptops),
+        "lot": offer("Stof", kind="materials", lots=[{"kind": "textiles", "kg": "12"}]),
+    }
+    for name in ("held", "lot"):
+        donation_services.batch_accept(batch=batches[name], workshop=workshop, actor=people["workshop_member"])
+    donation_services.batch_collected(
+        batch=batches["lot"], actor=people["workshop_member"], collected_by="W", signed_for_by="Olga"
+    )
+    donation_services.batch_received(batch=batches["lot"], actor=people["workshop_member"])
     # W's owner invited someone who is no persona (made as the service makes it, without its mail).
     invitation_token = "permission-matrix-invitation-token-0123456789abc"
     WorkshopInvitation.objects.create(
@@ -260,6 +297,8 @@ def build_world() -> World:
         invitation_token=invitation_token,
         offers=offers,
         ratings=ratings,
+        organisation=organisation,
+        batches={name: DonationBatch.objects.get(pk=b.pk) for name, b in batches.items()},
     )
 
 
@@ -302,6 +341,14 @@ def db_state() -> dict[str, Any]:
         "job_events": rows(JobEvent),
         "work_logs": rows(WorkLog),
         "data_wipes": rows(DataWipe),
+        "organisations": rows(Organisation),
+        "organisation_memberships": rows(OrganisationMembership),
+        "organisation_invitations": rows(OrganisationInvitation),
+        "batches": rows(DonationBatch),
+        "devices": rows(Device),
+        "lots": rows(MaterialLot),
+        "lot_listings": sorted(MaterialLot.listings.through.objects.values_list("materiallot_id", "listing_id")),
+        "custody": rows(CustodyStep),
         "media": _files(Path(settings.MEDIA_ROOT)),
         "private_media": _files(Path(settings.PRIVATE_MEDIA_ROOT)),
     }

@@ -83,7 +83,13 @@ OWNER_ONLY_WRITE = {"default": 404, "anonymous": 401, "moderator": 403}
 PUBLIC_WRITE = {"default": 403, "anonymous": 401}
 WS_SIDE = ("workshop_owner", "workshop_member")
 
+
 # name: (method, path, body, expectations)
+def batch(name: str, action: str = "") -> Url:
+    suffix = "" if not action else (action if "." in action else f"{action}/")
+    return lambda w: f"{API}/donation-batches/{w.batches[name].pk}/{suffix}"
+
+
 MATRIX: dict[str, tuple[str, Url, Body, dict[str, Expect]]] = {
     # --- Listings: read ----------------------------------------------------------------------------------------
     **{
@@ -460,6 +466,118 @@ MATRIX: dict[str, tuple[str, Url, Body, dict[str, Expect]]] = {
         lambda w: {"email": w.people["other_resident"].email},
         expect(404, anonymous=401, unverified_member=409, moderator=403),
     ),
+    # --- Organisations: their members and moderators see one (accounts.organisations.organisations_visible_to) ---
+    "organisations_list": ("get", lambda w: f"{API}/organisations/", None, expect(200, anonymous=401)),
+    "organisation_create": (
+        "post",
+        lambda w: f"{API}/organisations/",
+        {"name": "Boligselskabet Øst", "cvr": "10150817", "address": "Vej 1", "kind": "housing_association"},
+        expect(ok(201), anonymous=401),
+    ),
+    "organisation_get": (
+        "get",
+        lambda w: f"{API}/organisations/{w.organisation.slug}/",  # type: ignore[union-attr]
+        None,
+        expect(404, anonymous=401, owner=200, moderator=200),
+    ),
+    "organisation_patch": (
+        "patch",
+        lambda w: f"{API}/organisations/{w.organisation.slug}/",  # type: ignore[union-attr]
+        {"may_be_named": True},
+        expect(404, anonymous=401, owner=ok(200), moderator=403),
+    ),
+    "organisation_members_add": (
+        "post",
+        lambda w: f"{API}/organisations/{w.organisation.slug}/members/",  # type: ignore[union-attr]
+        {"email": "kollega@example.dk"},
+        expect(404, anonymous=401, owner=ok(202), moderator=403),
+    ),
+    "organisation_invitation_accept": (
+        "post",
+        lambda w: f"{API}/organisation-invitations/no-such-token/accept/",
+        None,
+        expect(404, anonymous=401),
+    ),
+    # --- Donation batches: donations.selectors.batches_visible_to; the custody only for the parties ---------------
+    "batches_list": ("get", lambda w: f"{API}/donation-batches/", None, expect(200, anonymous=401)),
+    "batch_create": (
+        "post",
+        lambda w: f"{API}/donation-batches/",
+        lambda w: {"organisation": w.organisation.slug, "kind": "devices", "title": "Nyt parti"},
+        expect(404, anonymous=401, owner=ok(201), moderator=403),
+    ),
+    "batch_offered_get": (
+        "get",
+        batch("offered"),
+        None,
+        expect(404, anonymous=401, owner=200, moderator=200, other_workshop_member=200, **dict.fromkeys(WS_SIDE, 200)),
+    ),
+    "batch_held_get": (
+        "get",
+        batch("held"),
+        None,
+        expect(404, anonymous=401, owner=200, moderator=200, **dict.fromkeys(WS_SIDE, 200)),
+    ),
+    "batch_devices_add": (
+        "post",
+        batch("offered", "devices"),
+        {"devices": [{"serial_number": "NY-1", "model": "X", "category": "laptop"}]},
+        expect(
+            404, anonymous=401, owner=ok(201), moderator=403, other_workshop_member=403, **dict.fromkeys(WS_SIDE, 403)
+        ),
+    ),
+    "batch_devices_csv": (
+        "post",
+        lambda w: f"{API}/donation-batches/{w.batches['offered'].pk}/devices.csv",
+        b"serial_number,model,category,has_storage\nNY-2,X,laptop,ja\n",
+        expect(
+            404, anonymous=401, owner=ok(201), moderator=403, other_workshop_member=403, **dict.fromkeys(WS_SIDE, 403)
+        ),
+    ),
+    "batch_accept": (
+        "post",
+        batch("offered", "accept"),
+        lambda w: {"workshop": w.workshop.slug},
+        expect(
+            404, anonymous=401, owner=403, moderator=403, other_workshop_member=403, **{p: ok(200) for p in WS_SIDE}
+        ),
+    ),
+    "batch_held_accept": (  # taken: 409 for a workshop it was offered to, 404 for whoever never saw it
+        "post",
+        batch("held", "accept"),
+        lambda w: {"workshop": w.workshop.slug},
+        expect(404, anonymous=401, owner=403, moderator=403, other_workshop_member=403, **dict.fromkeys(WS_SIDE, 409)),
+    ),
+    "batch_collected": (
+        "post",
+        batch("held", "collected"),
+        {"collected_by": "Ali", "signed_for_by": "Olga"},
+        expect(404, anonymous=401, owner=403, moderator=403, **{p: ok(200) for p in WS_SIDE}),
+    ),
+    "batch_received": (  # not collected yet: 409 for W
+        "post",
+        batch("held", "received"),
+        None,
+        expect(404, anonymous=401, owner=403, moderator=403, **dict.fromkeys(WS_SIDE, 409)),
+    ),
+    "batch_certificate": (
+        "get",
+        batch("held", "certificate.pdf"),
+        None,
+        expect(404, anonymous=401, owner=200, moderator=200, **dict.fromkeys(WS_SIDE, 200)),
+    ),
+    "batch_offered_certificate": (
+        "get",
+        batch("offered", "certificate.pdf"),
+        None,
+        expect(404, anonymous=401, owner=409, moderator=409),
+    ),
+    "batch_lot_use": (  # W's owner makes their own listing from the lot; nobody else can
+        "post",
+        lambda w: f"{API}/donation-batches/{w.batches['lot'].pk}/lots/{w.batches['lot'].lots.get().pk}/use/",
+        lambda w: {"listing": w.listings["ws_active"].pk},
+        expect(404, anonymous=401, workshop_owner=ok(200)),
+    ),
     # --- Invitations: the link's holder reads; only the invited address (no persona here) answers ----------------
     "invitation_get": ("get", lambda w: f"{API}/invitations/{w.invitation_token}/", None, expect(200)),
     "invitation_accept": (
@@ -482,7 +600,10 @@ def check(world: World, row: str, persona: str, want: Expect) -> None:
     data = body(world) if callable(body) else body
     multipart = isinstance(data, dict) and any(isinstance(v, SimpleUploadedFile) for v in data.values())
     before = db_state()
-    response = getattr(world.api(persona), method)(path(world), data, format="multipart" if multipart else "json")
+    if isinstance(data, bytes):  # a CSV body
+        response = world.api(persona).generic(method.upper(), path(world), data, content_type="text/csv")
+    else:
+        response = getattr(world.api(persona), method)(path(world), data, format="multipart" if multipart else "json")
     assert response.status_code == want.status, (row, persona, response.content[:300])
     if response.status_code >= 400:
         assert response["Content-Type"] == "application/problem+json"

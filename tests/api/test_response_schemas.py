@@ -24,7 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Workshop, WorkshopMembership
+from accounts.models import Organisation, Workshop, WorkshopMembership
 from accounts.services import workshop_verify
 from marketplace.models import SavedSearch
 from repairs.models import JobStatus
@@ -455,8 +455,70 @@ def test_trade_answers_as_documented(schema: dict[str, Any]) -> None:
     assert doc.seen - TRADE <= LISTINGS | REPAIRS and doc.seen >= TRADE
 
 
+DONATIONS = {
+    ("get", f"{API}/organisations/", 200),
+    ("post", f"{API}/organisations/", 201),
+    ("get", f"{API}/organisations/{{slug}}/", 200),
+    ("patch", f"{API}/organisations/{{slug}}/", 200),
+    ("post", f"{API}/organisations/{{slug}}/members/", 202),
+    ("post", f"{API}/organisation-invitations/{{token}}/accept/", 201),
+    ("get", f"{API}/donation-batches/", 200),
+    ("post", f"{API}/donation-batches/", 201),
+    ("get", f"{API}/donation-batches/{{batch_id}}/", 200),
+    ("post", f"{API}/donation-batches/{{batch_id}}/devices/", 201),
+    ("post", f"{API}/donation-batches/{{batch_id}}/devices.csv", 201),
+    ("post", f"{API}/donation-batches/{{batch_id}}/accept/", 200),
+    ("post", f"{API}/donation-batches/{{batch_id}}/collected/", 200),
+    ("post", f"{API}/donation-batches/{{batch_id}}/received/", 200),
+    ("post", f"{API}/donation-batches/{{batch_id}}/lots/{{lot_id}}/use/", 200),
+}
+
+
+def test_donations_answer_as_documented(schema: dict[str, Any]) -> None:
+    doc = Documented(schema)
+    owner = factories.UserFactory()
+    owner_client = client_for(owner)
+    body = {"name": "Nordjysk Revision ApS", "cvr": "10150817", "address": "Boulevarden 1", "kind": "company"}
+    org = doc.check(owner_client.post(f"{API}/organisations/", body, format="json"), 201)
+    doc.check(owner_client.get(f"{API}/organisations/"), 200)
+    Organisation.objects.filter(slug=org["slug"]).update(verified=True, verified_at=timezone.now())
+    doc.check(owner_client.patch(f"{API}/organisations/{org['slug']}/", {"may_be_named": True}, format="json"), 200)
+    doc.check(owner_client.post(f"{API}/organisations/{org['slug']}/members/", {"email": "k@example.dk"}), 202)
+    token = mail.outbox[-1].body.split("/organisations/invitations/")[1].split("/")[0]
+    colleague = client_for(factories.UserFactory(email="k@example.dk"))
+    doc.check(colleague.post(f"{API}/organisation-invitations/{token}/accept/"), 201)
+    doc.check(colleague.get(f"{API}/organisations/{org['slug']}/"), 200)
+    devices = [{"serial_number": "A1", "model": "ThinkPad", "category": "laptop", "has_storage": True}]
+    offered = {"organisation": org["slug"], "kind": "devices", "title": "Bærbare", "devices": devices}
+    batch = doc.check(owner_client.post(f"{API}/donation-batches/", offered, format="json"), 201)
+    url = f"{API}/donation-batches/{batch['id']}/"
+    more = [{"serial_number": "A2", "model": "ThinkPad", "category": "laptop", "has_storage": False}]
+    doc.check(owner_client.post(f"{url}devices/", {"devices": more}, format="json"), 201)
+    csv = b"serial_number,model,category,has_storage\nA3,ThinkPad,laptop,ja\n"
+    doc.check(owner_client.generic("POST", f"{url}devices.csv", csv, content_type="text/csv"), 201)
+    member = factories.MembershipFactory(workshop__categories=["laptop"])
+    ws = client_for(member.user)
+    doc.check(ws.get(f"{API}/donation-batches/"), 200)
+    doc.check(ws.post(f"{url}accept/", {"workshop": member.workshop.slug}, format="json"), 200)
+    collected = {"collected_by": "Ali", "signed_for_by": "Lise"}
+    doc.check(ws.post(f"{url}collected/", collected, format="json"), 200)
+    doc.check(ws.post(f"{url}received/"), 200)
+    detail = doc.check(owner_client.get(url), 200)
+    assert detail["custody"] and detail["devices"][0]["job_status"] == "claimed"
+    lots = {"organisation": org["slug"], "kind": "materials", "title": "Stof", "lots": [{"kind": "textiles", "kg": 5}]}
+    lot_batch = doc.check(owner_client.post(f"{API}/donation-batches/", lots, format="json"), 201)
+    lot_url = f"{API}/donation-batches/{lot_batch['id']}/"
+    doc.check(ws.post(f"{lot_url}accept/", {"workshop": member.workshop.slug}, format="json"), 200)
+    doc.check(ws.post(f"{lot_url}collected/", collected, format="json"), 200)
+    doc.check(ws.post(f"{lot_url}received/"), 200)
+    listing = factories.ListingFactory(seller=member.user)
+    lot_id = lot_batch["lots"][0]["id"]
+    doc.check(ws.post(f"{lot_url}lots/{lot_id}/use/", {"listing": listing.pk}, format="json"), 200)
+    assert doc.seen == DONATIONS
+
+
 def test_the_journeys_cover_every_documented_json_response(schema: dict[str, Any]) -> None:
-    assert _documented_json_successes(schema) == ACCOUNTS | LISTINGS | REPAIRS | TRADE
+    assert _documented_json_successes(schema) == ACCOUNTS | LISTINGS | REPAIRS | TRADE | DONATIONS
 
 
 # --- the schema's own strictness --------------------------------------------------------------------------------

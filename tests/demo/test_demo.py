@@ -21,6 +21,8 @@ from django.utils import timezone
 from accounts.models import Role, User, Workshop, WorkshopMembership
 from demo.demo import DEMO_PASSWORD, PEOPLE, STAMPED_MODELS, demo_load
 from demo.stories import NO_STORAGE_TITLES
+from donations.models import DonationBatch
+from donations.selectors import batch_certificate, batch_custody_visible, batch_processed
 from impact.selectors import impact_summary
 from listings.models import Category, Kind, Listing, ListingStatus, Photo, PhotoStatus
 from marketplace.models import Conversation, Report, ReportStatus, Reservation, ReservationStatus, SavedSearch
@@ -52,8 +54,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
 def _demo_jobs():  # type: ignore[no-untyped-def]
-    """The demo's own jobs (not the imported ORDS history)."""
-    return RepairJob.objects.filter(external_id__isnull=True).select_related("category", "listing")
+    """The demo's own jobs from residents' donations (not the imported ORDS history, nor the organisation's batch,
+    whose jobs have no listing: `test_a_company_batch_is_in_progress`)."""
+    return RepairJob.objects.filter(external_id__isnull=True, listing__isnull=False).select_related(
+        "category", "listing"
+    )
 
 
 def test_a_newcomer_finds_24_public_listings_over_8_categories_each_with_a_ready_photo():
@@ -253,3 +258,18 @@ def test_a_repair_and_hand_back_job_awaits_its_quote_answer():
     client.force_login(job.listing.seller)
     page = client.get(f"/repairs/{job.pk}/").content.decode()
     assert "650,00" in page and "quote/accept/" in page and "quote/decline/" in page
+
+
+def test_a_company_batch_is_in_progress():
+    lise = User.objects.get(email="lise@example.dk")
+    batch = DonationBatch.objects.get(organisation__name="Nordjysk Revision ApS")
+    assert batch.organisation.verified
+    assert batch.workshop is not None and batch.workshop.name == "IT-Værkstedet Øst"
+    assert batch.status == "received" and batch.signed_for_by == "Lise Holm"
+    assert batch.devices.count() == 12
+    assert [s.step for s in batch.custody.all()] == ["offered", "accepted", "collected", "received"]
+    assert not batch_processed(batch=batch)  # in progress
+    assert batch_custody_visible(user=lise, batch=batch)
+    totals = batch_certificate(batch=batch).totals
+    assert totals["wiped"] >= 1 and totals["pending"] >= 1 and totals["no_storage"] == 2
+    assert all(step.at <= timezone.now() for step in batch.custody.all())

@@ -275,3 +275,14 @@ def test_only_the_organisation_adds_devices_and_only_while_offered():
     services.batch_accept(batch=b, workshop=ws.workshop, actor=ws.user)
     more = "serial_number,model,category,has_storage\nNEW-1,X,laptop,ja\n"
     assert post_csv(client_for(org.members.get()), b.pk, more).status_code == 409
+
+
+def test_a_csv_body_over_5_mb_is_refused_unread(settings):
+    org = organisation()
+    member = org.members.get()
+    created = offer(org, client_for(member)).json()
+    body = "serial_number,model,category,has_storage\n" + "X" * 5_000_001
+    response = post_csv(client_for(member), created["id"], body)
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert Device.objects.filter(batch_id=created["id"]).count() == 0

@@ -138,3 +138,19 @@ def test_the_verify_page_is_throttled_and_unknown_codes_are_404():
     statuses = [client.get(f"/verify/{'ab' * 16}/").status_code for _ in range(5)]
     assert statuses[:3] == [404, 404, 404]
     assert statuses[3:] == [429, 429]
+
+
+def test_the_admin_lists_and_verifies_organisations_and_shows_batches():
+    org = organisation(verified=False)
+    b = batch(organisation(name="Anden ApS"))
+    moderator = factories.UserFactory(is_staff=True, is_superuser=True)
+    client = page_client(moderator)
+    assert client.get("/admin/accounts/organisation/").status_code == 200
+    assert client.get("/admin/donations/donationbatch/").status_code == 200
+    assert client.get(f"/admin/donations/donationbatch/{b.pk}/change/").status_code == 200
+    response = client.post(
+        "/admin/accounts/organisation/", {"action": "verify", "_selected_action": [org.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    org.refresh_from_db()
+    assert org.verified

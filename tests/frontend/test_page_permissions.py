@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.factories import PASSWORD
@@ -103,6 +104,11 @@ def repair(name: str, action: str = "") -> Url:
 
 def talk(name: str) -> Url:
     return lambda w: f"/repairs/{w.jobs[name].pk}/messages/"
+
+
+def batch_page(name: str, action: str = "") -> Url:
+    suffix = "" if not action else (action if "." in action else f"{action}/")
+    return lambda w: f"/donations/{w.batches[name].pk}/{suffix}"
 
 
 def edit_form(**extra: str) -> dict[str, Any]:
@@ -509,6 +515,66 @@ MATRIX: dict[str, tuple[str, Url, Data, dict[str, Expect]]] = {
         lambda w: {"file": jpeg()},
         # Nothing published yet to add a photo to: the form comes back with the reason (400), nothing is stored.
         expect(404, **NOT_WORKSHOP, **dict.fromkeys(WS, 400)),
+    ),
+    # --- Organisations and donation batches (frontend/views_donations.py) ----------------------------------------
+    "verify_page": ("get", lambda w: f"/verify/{w.batches['held'].certificate_code}/", None, expect(200)),
+    "verify_offered_page": ("get", lambda w: f"/verify/{w.batches['offered'].certificate_code}/", None, expect(404)),
+    "verify_unknown_page": ("get", "/verify/" + "0" * 32 + "/", None, expect(404)),
+    "batches_page": ("get", "/donations/", None, expect(200, anonymous=LOGIN)),
+    "organisation_new_page": ("get", "/organisations/new/", None, expect(200, anonymous=LOGIN)),
+    "organisation_page": (
+        "get",
+        lambda w: f"/organisations/{w.organisation.slug}/",  # type: ignore[union-attr]
+        None,
+        expect(404, anonymous=LOGIN, owner=200, moderator=200),
+    ),
+    "organisation_invite": (
+        "post",
+        lambda w: f"/organisations/{w.organisation.slug}/invite/",  # type: ignore[union-attr]
+        {"email": "kollega@example.dk"},
+        expect(404, anonymous=LOGIN, owner=ok(302), moderator=302),
+    ),
+    "batch_offered_page": (
+        "get",
+        batch_page("offered"),
+        None,
+        expect(404, anonymous=LOGIN, owner=200, moderator=200, other_workshop_member=200, **dict.fromkeys(WS, 200)),
+    ),
+    "batch_held_page": (
+        "get",
+        batch_page("held"),
+        None,
+        expect(404, anonymous=LOGIN, owner=200, moderator=200, **dict.fromkeys(WS, 200)),
+    ),
+    "batch_offered_csv": (
+        "post",
+        batch_page("offered", "devices.csv"),
+        lambda w: {"file": SimpleUploadedFile("d.csv", b"serial_number,model,category\nNY-3,X,laptop\n")},
+        expect(404, anonymous=LOGIN, owner=ok(302), moderator=302, other_workshop_member=302, **dict.fromkeys(WS, 302)),
+    ),
+    "batch_offered_accept": (
+        "post",
+        batch_page("offered", "accept"),
+        lambda w: {"workshop": w.workshop.slug},
+        expect(404, anonymous=LOGIN, **{p: ok(302) for p in WS}),
+    ),
+    "batch_held_collected": (
+        "post",
+        batch_page("held", "collected"),
+        {"collected_by": "Ali", "signed_for_by": "Olga"},
+        expect(404, anonymous=LOGIN, owner=302, moderator=302, **{p: ok(302) for p in WS}),
+    ),
+    "batch_held_received": (  # not collected yet: refused with a message, for W too
+        "post",
+        batch_page("held", "received"),
+        {},
+        expect(404, anonymous=LOGIN, owner=302, moderator=302, **dict.fromkeys(WS, 302)),
+    ),
+    "batch_held_certificate": (
+        "get",
+        batch_page("held", "certificate.pdf"),
+        None,
+        expect(404, anonymous=LOGIN, owner=200, moderator=200, **dict.fromkeys(WS, 200)),
     ),
 }
 
