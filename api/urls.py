@@ -56,5 +56,7 @@ urlpatterns = [
     path("saved-searches/", trade.SavedSearchListView.as_view(), name="saved-searches"),
     path("saved-searches/<int:pk>/", trade.SavedSearchDetailView.as_view(), name="saved-search"),
     path("listings/<int:listing_id>/photos/", photos.ListingPhotoUploadView.as_view(), name="listing-photos"),
+    path("listings/<int:listing_id>/photos/order/", photos.ListingPhotoOrderView.as_view(), name="listing-photo-order"),
     path("photos/<int:photo_id>/", photos.PhotoDetailView.as_view(), name="photo-detail"),
+    path("photos/<int:photo_id>/cover/", photos.PhotoCoverView.as_view(), name="photo-cover"),
 ]

@@ -13,6 +13,8 @@ from accounts.models import Role
 from listings.models import Condition
 from repairs.models import Barrier, JobStatus, NistLevel, Outcome, WipeResult, WipeTechnique
 
+from .forms_post import MultipleFileInput
+
 
 class BoardFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
@@ -101,7 +103,11 @@ class PublishForm(forms.Form):
 
 
 class PhotoForm(forms.Form):
-    file = forms.FileField(label=_("Photo"), widget=forms.ClearableFileInput({"accept": "image/*"}))
+    file = forms.FileField(
+        label=_("Photos"),
+        widget=MultipleFileInput({"accept": "image/*"}),
+        help_text=_("Choose one or several photos at once."),
+    )
 
 
 class MemberAddForm(forms.Form):

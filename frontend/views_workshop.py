@@ -292,9 +292,12 @@ def job_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
         listing = Listing.objects.filter(source_job=job).first()
         if listing is None:
             raise InvalidInput(_("Publish the item before adding photos."))
-        return photos.photo_upload(listing_id=listing.pk, user=user, file=data["file"])
+        # Several at once, all or none (`listings.photos.photos_upload_many`).
+        return photos.photos_upload_many(listing_id=listing.pk, user=user, files=request.FILES.getlist("file"))
 
-    return _form_action(request, pk, PhotoForm, "photo_form", upload, _("The photo is uploaded and is being prepared."))
+    return _form_action(
+        request, pk, PhotoForm, "photo_form", upload, _("The photos are uploaded and are being prepared.")
+    )
 
 
 # --- The owner's settings -----------------------------------------------------------------------------------
