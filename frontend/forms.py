@@ -10,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
+from listings.areas import area_choices
 from listings.models import Condition
 
 from .selectors.browse import BrowseFilters
@@ -69,7 +70,9 @@ class BrowseForm(forms.Form):
     )
     free = forms.BooleanField(label=_("Free only"), required=False)
     upcycled = forms.BooleanField(label=_("Upcycled only"), required=False)
-    area = forms.CharField(label=_("Area"), max_length=80, required=False)
+    area = forms.ChoiceField(
+        label=_("Neighbourhood"), required=False, choices=[("", _("All of Aalborg Øst")), *area_choices()]
+    )
 
     def __init__(self, *args: Any, categories: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
