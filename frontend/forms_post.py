@@ -14,6 +14,8 @@ from listings.models import Category, Condition, Kind
 from marketplace.models import MESSAGE_MAX_LENGTH, ReportReason
 from repairs.models import RepairMode
 
+from .forms import AreaChoiceField
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -76,7 +78,7 @@ class ListingForm(forms.Form):
     description = forms.CharField(
         label=_("Description (optional)"), required=False, max_length=5000, widget=forms.Textarea({"rows": 4})
     )
-    area = forms.ChoiceField(
+    area = AreaChoiceField(
         label=_("Neighbourhood"),
         required=False,
         choices=[("", _("The neighbourhood of my profile")), *area_choices()],
