@@ -141,8 +141,9 @@ def _job_context(job: RepairJob, workshops: list[Workshop], user: User, **forms_
         "complete_form": forms_in.get("complete_form") or CompleteForm(),
         "publish_form": forms_in.get("publish_form") or PublishForm(initial=initial_publish),
         "photo_form": forms_in.get("photo_form") or PhotoForm(),
-        "pickup_note": job_selectors.job_pickup_note(job=job, user=user),
-        **(job_thread_context(job=job, user=user) if mine else {}),
+        "pickup_note": job_selectors.job_pickup_note(job=job, user=user, acts=mine),
+        # (`mine` is `user_acts_for_job`, which for a member is `job_talk_allowed`: no query asks it again)
+        **(job_thread_context(job=job, user=user, allowed=True) if mine else {}),
     }
 
 
@@ -288,12 +289,13 @@ def job_publish(request: HttpRequest, pk: int) -> HttpResponseBase:
 def job_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Add a photo to the listing published from this job, through the photo upload service."""
 
-    def upload(job: RepairJob, user: User, data: dict[str, Any]) -> Photo:
+    def upload(job: RepairJob, user: User, data: dict[str, Any]) -> list[Photo]:
         listing = Listing.objects.filter(source_job=job).first()
         if listing is None:
             raise InvalidInput(_("Publish the item before adding photos."))
         # Several at once, all or none (`listings.photos.photos_upload_many`).
-        return photos.photos_upload_many(listing_id=listing.pk, user=user, files=request.FILES.getlist("file"))
+        files: list[Any] = list(request.FILES.getlist("file"))
+        return photos.photos_upload_many(listing_id=listing.pk, user=user, files=files)
 
     return _form_action(
         request, pk, PhotoForm, "photo_form", upload, _("The photos are uploaded and are being prepared.")
