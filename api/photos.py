@@ -23,22 +23,31 @@ from listings.selectors import photo_public_variants, photo_visible
 
 from .outputs import PhotoVariantOut
 
-# Room for the multipart boundaries and headers around the file itself.
+# Room for the multipart boundaries and headers around the files themselves.
 MULTIPART_OVERHEAD = 64 * 1024
+# How many photos one upload request may carry (`file` repeated); each is still at most PHOTO_MAX_BYTES.
+PHOTOS_PER_REQUEST = 5
 
 
 class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
-    """Streams uploads to a temporary file (never memory) and stops as soon as the files together pass
-    PHOTO_MAX_BYTES, whatever Content-Length said."""
+    """Streams uploads to a temporary file (never memory) and stops as soon as one file passes PHOTO_MAX_BYTES or
+    the files together pass PHOTOS_PER_REQUEST of them, whatever Content-Length said."""
 
     def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         self.max_bytes = settings.PHOTO_MAX_BYTES
+        self.max_total = settings.PHOTO_MAX_BYTES * PHOTOS_PER_REQUEST
         self.received = 0
+        self.file_received = 0
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        self.file_received = 0
+        super().new_file(*args, **kwargs)
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.received += len(raw_data)
-        if self.received > self.max_bytes:
+        self.file_received += len(raw_data)
+        if self.file_received > self.max_bytes or self.received > self.max_total:
             self.file.close()  # a NamedTemporaryFile: closing removes it
             raise photos.PhotoTooLarge()
         return super().receive_data_chunk(raw_data, start)
@@ -62,6 +71,15 @@ class PhotoOut(serializers.Serializer):
         return photo_public_variants(photo) if photo.status == "ready" else {}
 
 
+class PhotoRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class PhotoUploadOut(PhotoRefOut):
+    photos = PhotoRefOut(many=True)
+
+
 class ListingPhotoUploadView(APIView):
     parser_classes = [MultiPartParser]
 
@@ -75,27 +93,68 @@ class ListingPhotoUploadView(APIView):
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.PHOTO_MAX_BYTES + MULTIPART_OVERHEAD:
+        if length > settings.PHOTO_MAX_BYTES * PHOTOS_PER_REQUEST + MULTIPART_OVERHEAD:
             raise photos.PhotoTooLarge()  # refused before a byte of the body is read
         super().initial(request, *args, **kwargs)
 
     @extend_schema(
-        request=inline_serializer("PhotoUploadIn", {"file": serializers.FileField()}),
-        responses={
-            201: inline_serializer(
-                "PhotoUploadOut", {"id": serializers.IntegerField(), "status": serializers.CharField()}
-            )
-        },
+        request=inline_serializer("PhotoUploadIn", {"file": serializers.ListField(child=serializers.FileField())}),
+        responses={201: PhotoUploadOut},
     )
     def post(self, request: Request, listing_id: int) -> Response:
+        """One photo (`file`), or several at once (`file` repeated, at most PHOTOS_PER_REQUEST; all or none). The
+        answer names the first photo (`id`, `status`) and lists them all (`photos`), in upload order."""
         if not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
-        file = request.FILES.get("file")
-        if file is None:
+        files = request.FILES.getlist("file")
+        if not files:
             message = photos.missing_file_message()
             raise InvalidInput(message, errors={"file": [message]})
-        photo = photos.photo_upload(listing_id=listing_id, user=request.user, file=file)  # type: ignore[arg-type]
-        return Response({"id": photo.pk, "status": photo.status}, status=status.HTTP_201_CREATED)
+        if len(files) > PHOTOS_PER_REQUEST:
+            message = gettext("Upload at most %(count)d photos at a time.") % {"count": PHOTOS_PER_REQUEST}
+            raise InvalidInput(message, errors={"file": [message]})
+        if len(files) == 1:
+            created = [photos.photo_upload(listing_id=listing_id, user=request.user, file=files[0])]  # type: ignore[arg-type]
+        else:
+            created = photos.photos_upload_many(listing_id=listing_id, user=request.user, files=files)  # type: ignore[arg-type]
+        rows = [{"id": photo.pk, "status": photo.status} for photo in created]
+        return Response({**rows[0], "photos": rows}, status=status.HTTP_201_CREATED)
+
+
+class PhotoOrderIn(serializers.Serializer):
+    photos = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), max_length=100)
+
+
+class PhotoOrderOut(serializers.Serializer):
+    photos = serializers.ListField(child=serializers.IntegerField())
+
+
+class ListingPhotoOrderView(APIView):
+    """The order of a listing's photos; the first is the cover."""
+
+    @extend_schema(request=PhotoOrderIn, responses={200: PhotoOrderOut})
+    def put(self, request: Request, listing_id: int) -> Response:
+        if not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated()
+        data = PhotoOrderIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        ordered = photos.photos_reorder(
+            listing_id=listing_id,
+            user=request.user,  # type: ignore[arg-type]
+            photo_ids=data.validated_data["photos"],
+        )
+        return Response({"photos": [photo.pk for photo in ordered]})
+
+
+class PhotoCoverView(APIView):
+    """Make a photo its listing's cover (first; the others keep their order)."""
+
+    @extend_schema(request=None, responses={200: PhotoOrderOut})
+    def post(self, request: Request, photo_id: int) -> Response:
+        if not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated()
+        ordered = photos.photo_make_cover(photo_id=photo_id, user=request.user)  # type: ignore[arg-type]
+        return Response({"photos": [photo.pk for photo in ordered]})
 
 
 class PhotoDetailView(APIView):

@@ -124,5 +124,7 @@ urlpatterns = [
     path("reservations/<int:pk>/rating/", social.ReservationRatingView.as_view(), name="reservation-rating"),
     path("ratings/<int:pk>/reports/", social.RatingReportView.as_view(), name="rating-reports"),
     path("listings/<int:listing_id>/photos/", photos.ListingPhotoUploadView.as_view(), name="listing-photos"),
+    path("listings/<int:listing_id>/photos/order/", photos.ListingPhotoOrderView.as_view(), name="listing-photo-order"),
     path("photos/<int:photo_id>/", photos.PhotoDetailView.as_view(), name="photo-detail"),
+    path("photos/<int:photo_id>/cover/", photos.PhotoCoverView.as_view(), name="photo-cover"),
 ]

@@ -64,10 +64,10 @@ LISE = "lise@example.dk"
 PEOPLE = [
     Person(MODERATOR, "Mette Moderator", "Aalborg Øst", 300, moderator=True),
     Person(ANNA, "Anna Jensen", "Kildeparken", 210),
-    Person(OMAR, "Omar Hassan", "Ring Syd", 205),
+    Person(OMAR, "Omar Hassan", "Øster Uttrup", 205),
     Person(BIRGITTE, "Birgitte Køber", "Smedegård", 190),
-    Person(KAREN, "Karen Nielsen", "Tornhøjgaard", 180),
-    Person(HENRIK, "Henrik Sørensen", "Fremtidsgaarden", 170),
+    Person(KAREN, "Karen Nielsen", "Tornhøj", 180),
+    Person(HENRIK, "Henrik Sørensen", "Grønlandskvarteret", 170),
     Person(FATIMA, "Fatima Ali", "Smedegård", 160, language="en"),
     Person(IT, "Jonas (IT-Værkstedet)", "Aalborg Øst", 240),
     Person(LISE, "Lise Holm", "Aalborg", 40),

@@ -10,10 +10,20 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
+from listings.areas import area_choices, area_normalise
 from listings.models import Condition
 
 from .fields import NumberField
 from .selectors.browse import BrowseFilters
+
+
+class AreaChoiceField(forms.ChoiceField):
+    """A neighbourhood of the list (`listings.areas`), also by an alias or in another case (a shared link's
+    "area=tornhøj")."""
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return area_normalise(text) or text
 
 
 class SignupForm(forms.Form):
@@ -70,7 +80,9 @@ class BrowseForm(forms.Form):
     )
     free = forms.BooleanField(label=_("Free only"), required=False)
     upcycled = forms.BooleanField(label=_("Upcycled only"), required=False)
-    area = forms.CharField(label=_("Area"), max_length=80, required=False)
+    area = AreaChoiceField(
+        label=_("Neighbourhood"), required=False, choices=[("", _("All of Aalborg Øst")), *area_choices()]
+    )
     ordering = forms.ChoiceField(
         label=_("Sort by"),
         required=False,

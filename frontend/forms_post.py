@@ -9,11 +9,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from listings.areas import area_choices
 from listings.models import Category, Condition, Kind
 from marketplace.models import MESSAGE_MAX_LENGTH, ReportReason
 from repairs.models import RepairMode
 
 from .fields import NumberField, TitleField
+from .forms import AreaChoiceField
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -77,8 +79,11 @@ class ListingForm(forms.Form):
     description = forms.CharField(
         label=_("Description (optional)"), required=False, max_length=5000, widget=forms.Textarea({"rows": 4})
     )
-    area = forms.CharField(
-        label=_("Area"), max_length=80, required=False, help_text=_("Empty: the neighbourhood of your profile.")
+    area = AreaChoiceField(
+        label=_("Neighbourhood"),
+        required=False,
+        choices=[("", _("The neighbourhood of my profile")), *area_choices()],
+        help_text=_("Shown to everybody. The address goes in the pickup details, shown only once you confirm."),
     )
     pickup_details = forms.CharField(
         label=_("Pickup details (optional)"),

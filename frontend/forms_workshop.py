@@ -26,6 +26,7 @@ from repairs.models import (
 )
 
 from .fields import NumberField, TitleField
+from .forms_post import MultipleFileInput
 
 ALL = "all"
 
@@ -112,8 +113,23 @@ class PublishForm(forms.Form):
     condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices)
 
 
+class MultipleFileField(forms.FileField):
+    """One or several files from a multiple file input: each is checked as a file; none is "required"."""
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data] or super().clean(
+                None, initial
+            )
+        return super().clean(data, initial)
+
+
 class PhotoForm(forms.Form):
-    file = forms.FileField(label=_("Photo"), widget=forms.ClearableFileInput({"accept": "image/*"}))
+    file = MultipleFileField(
+        label=_("Photos"),
+        widget=MultipleFileInput({"accept": "image/*"}),
+        help_text=_("Choose one or several photos at once."),
+    )
 
 
 class MemberAddForm(forms.Form):

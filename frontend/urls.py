@@ -50,6 +50,7 @@ urlpatterns = [
     path("listings/<int:pk>/publish/", views_post.listing_publish, name="listing_publish"),
     path("listings/<int:pk>/withdraw/", views_post.listing_withdraw, name="listing_withdraw"),
     path("photos/<int:pk>/delete/", views_post.photo_remove, name="photo_remove"),
+    path("photos/<int:pk>/<slug:action>/", views_post.photo_arrange, name="photo_arrange"),
     path("listings/<int:pk>/reserve/", views_trade.listing_reserve, name="listing_reserve"),
     path("listings/<int:pk>/message/", views_trade.listing_message, name="listing_message"),
     path("listings/<int:pk>/report/", views_trade.listing_report, name="listing_report"),

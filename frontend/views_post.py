@@ -219,7 +219,7 @@ def listing_photos_add(request: HttpRequest, pk: int) -> HttpResponseBase:
     return redirect("frontend:listing_edit", pk=listing.pk)
 
 
-def _photo_listing_edit_page(request: HttpRequest, pk: int) -> str:
+def _photo_listing_edit_page(request: HttpRequest, pk: int, **_more: Any) -> str:
     return _edit_page(request, Photo.objects.filter(pk=pk).values_list("listing_id", flat=True).get())
 
 
@@ -234,6 +234,26 @@ def photo_remove(request: HttpRequest, pk: int) -> HttpResponseBase:
     photo_services.photo_delete(photo_id=photo.pk, user=_user(request))
     messages.success(request, _("The photo is deleted."))
     return redirect("frontend:listing_edit", pk=listing.pk)
+
+
+@login_required
+@require_POST
+@shows_refusals(back_to=_photo_listing_edit_page)
+def photo_arrange(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
+    """Make a photo the cover, or move it one place earlier or later (`listings.photos.photos_reorder`, which
+    refuses a frozen listing)."""
+    photo = Photo.objects.filter(pk=pk).first()
+    if photo is None or action not in ("cover", "earlier", "later"):
+        raise Http404
+    listing = _own_listing(request, photo.listing_id)
+    if action == "cover":
+        photo_services.photo_make_cover(photo_id=photo.pk, user=_user(request))
+        messages.success(request, _("The photo is now the cover."))
+    else:
+        step = -1 if action == "earlier" else 1
+        photo_services.photo_move(photo_id=photo.pk, user=_user(request), step=step)
+        messages.success(request, _("The photos are rearranged."))
+    return redirect(reverse("frontend:listing_edit", kwargs={"pk": listing.pk}) + "#photo-list")
 
 
 @login_required

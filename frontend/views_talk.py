@@ -26,10 +26,14 @@ from .forms_post import MessageForm
 from .refusals import refusals_on, shows_refusals
 
 
-def job_thread_context(*, job: RepairJob, user: User, form: MessageForm | None = None) -> dict[str, Any]:
+def job_thread_context(
+    *, job: RepairJob, user: User, form: MessageForm | None = None, allowed: bool | None = None
+) -> dict[str, Any]:
     """What `frontend/_job_thread.html` shows: the messages with who wrote them, and the form while somebody is
-    there to write to. Pages that show the thread (the workshop's job page, the donor's page) add this."""
-    allowed = trade_selectors.job_talk_allowed(job=job, user=user)
+    there to write to. Pages that show the thread (the workshop's job page, the donor's page) add this; `allowed`:
+    `job_talk_allowed` when the page has asked it already."""
+    if allowed is None:
+        allowed = trade_selectors.job_talk_allowed(job=job, user=user)
     rows = list(trade_selectors.job_messages(job=job)) if allowed else []
     return {
         "thread_job": job,

@@ -157,8 +157,9 @@ def _job_context(job: RepairJob, workshops: list[Workshop], user: User, **forms_
         "returning": job.mode == RepairMode.RETURN,
         "quote_form": forms_in.get("quote_form") or QuoteForm(),
         "handback_form": forms_in.get("handback_form") or HandBackForm(initial=_handback_initial(job)),
-        "pickup_note": job_selectors.job_pickup_note(job=job, user=user),
-        **(job_thread_context(job=job, user=user) if mine else {}),
+        "pickup_note": job_selectors.job_pickup_note(job=job, user=user, acts=mine),
+        # (`mine` is `user_acts_for_job`, which for a member is `job_talk_allowed`: no query asks it again)
+        **(job_thread_context(job=job, user=user, allowed=True) if mine else {}),
     }
 
 
@@ -311,13 +312,17 @@ def job_publish(request: HttpRequest, pk: int) -> HttpResponseBase:
 def job_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Add a photo to the listing published from this job, through the photo upload service."""
 
-    def upload(job: RepairJob, user: User, data: dict[str, Any]) -> Photo:
+    def upload(job: RepairJob, user: User, data: dict[str, Any]) -> list[Photo]:
         listing = Listing.objects.filter(source_job=job).first()
         if listing is None:
             raise InvalidInput(_("Publish the item before adding photos."))
-        return photos.photo_upload(listing_id=listing.pk, user=user, file=data["file"])
+        # Several at once, all or none (`listings.photos.photos_upload_many`).
+        files: list[Any] = list(request.FILES.getlist("file"))
+        return photos.photos_upload_many(listing_id=listing.pk, user=user, files=files)
 
-    return _form_action(request, pk, PhotoForm, "photo_form", upload, _("The photo is uploaded and is being prepared."))
+    return _form_action(
+        request, pk, PhotoForm, "photo_form", upload, _("The photos are uploaded and are being prepared.")
+    )
 
 
 # --- The owner's settings -----------------------------------------------------------------------------------

@@ -133,6 +133,77 @@ def photo_upload(*, listing_id: int, user: User, file: File) -> Photo:
     return photo
 
 
+def photos_upload_many(*, listing_id: int, user: User, files: list[File]) -> list[Photo]:
+    """Several photos at once (the API's repeated `file`), all or none: the count is checked for all of them
+    first, and if any file is refused none of the others is kept (their rows roll back, their stored originals are
+    deleted; nothing was queued, as the queueing waits for the commit)."""
+    if not files:
+        message = missing_file_message()
+        raise InvalidInput(message, errors={"file": [message]})
+    listing = _listing_for_change(listing_id=listing_id, user=user)
+    if listing.photos.count() + len(files) > settings.PHOTO_MAX_PER_LISTING:
+        raise TooManyPhotos(
+            gettext("A listing can have at most %(count)d photos. Delete one to add another.")
+            % {"count": settings.PHOTO_MAX_PER_LISTING}
+        )
+    created: list[Photo] = []
+    try:
+        with transaction.atomic():
+            for file in files:
+                created.append(photo_upload(listing_id=listing_id, user=user, file=file))
+    except BaseException:
+        storage = private_storage()
+        for photo in created:
+            if photo.original.name:
+                storage.delete(photo.original.name)
+        raise
+    return created
+
+
+@transaction.atomic
+def photos_reorder(*, listing_id: int, user: User, photo_ids: list[int]) -> list[Photo]:
+    """Put a listing's photos in the given order; the first is the cover (browse's thumbnail, the page's first
+    photo). `photo_ids` must name each of the listing's photos exactly once (else 400). Only who manages the
+    listing, and not while it is frozen (`selectors.listing_is_frozen`: 409) — asked of the locked row, so a
+    reorder and an upload or a sale at once happen one after the other."""
+    listing = _listing_for_change(listing_id=listing_id, user=user, lock=True)
+    photos = {photo.pk: photo for photo in Photo.objects.filter(listing=listing)}
+    if len(photo_ids) != len(set(photo_ids)) or set(photo_ids) != set(photos):
+        error = gettext("List each of the listing's photos exactly once.")
+        raise InvalidInput(error, errors={"photos": [error]})
+    for position, pk in enumerate(photo_ids):
+        if photos[pk].position != position:
+            photos[pk].position = position
+            Photo.objects.filter(pk=pk).update(position=position)
+    return [photos[pk] for pk in photo_ids]
+
+
+def photo_make_cover(*, photo_id: int, user: User) -> list[Photo]:
+    """Make this photo the cover: first, the others keeping their order (`photos_reorder`)."""
+    photo = photo_visible(photo_id=photo_id, user=user)
+    if photo is None:
+        raise NotFound()
+    order = list(
+        Photo.objects.filter(listing_id=photo.listing_id).order_by("position", "id").values_list("pk", flat=True)
+    )
+    order.remove(photo.pk)
+    return photos_reorder(listing_id=photo.listing_id, user=user, photo_ids=[photo.pk, *order])
+
+
+def photo_move(*, photo_id: int, user: User, step: int) -> list[Photo]:
+    """Move a photo one place earlier (`step=-1`) or later (`step=1`) (`photos_reorder`); at an end it stays."""
+    photo = photo_visible(photo_id=photo_id, user=user)
+    if photo is None:
+        raise NotFound()
+    order = list(
+        Photo.objects.filter(listing_id=photo.listing_id).order_by("position", "id").values_list("pk", flat=True)
+    )
+    at = order.index(photo.pk)
+    to = min(max(at + step, 0), len(order) - 1)
+    order.insert(to, order.pop(at))
+    return photos_reorder(listing_id=photo.listing_id, user=user, photo_ids=order)
+
+
 @transaction.atomic
 def photo_delete(*, photo_id: int, user: User) -> None:
     """Delete a photo and, once committed, its original and derivatives. A photo the user may not see (pending

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput
 
+from .areas import area_names, area_normalise
 from .models import Category, Condition, Kind, Listing
 from .search_terms import Term, query_terms, stem, stem_text, suggestion_for
 
@@ -147,10 +148,19 @@ def listing_filters_clean(raw: Any) -> dict[str, Any]:
                 out[name] = price
     if "min_price" in out and "max_price" in out and out["min_price"] > out["max_price"]:
         errors["max_price"] = [_("The maximum price is below the minimum price.")]
-    for name in ("area", "workshop"):
-        value = get(name)
-        if value:
-            out[name] = value[:80]
+    workshop = get("workshop")
+    if workshop:
+        out["workshop"] = workshop[:80]
+    area = get("area")
+    if area:
+        # One of the neighbourhoods (`listings.areas`), by its name or an alias in any case.
+        name = area_normalise(area[:80])
+        if name:
+            out["area"] = name
+        else:
+            errors["area"] = [
+                _("Choose the neighbourhood from the list: %(names)s.") % {"names": ", ".join(area_names())}
+            ]
     upcycled = get("upcycled")
     if upcycled:
         flag = _bool(upcycled)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.errors import DomainError, InvalidInput, NotAllowed
 
+from .areas import area_names, area_normalise
 from .models import Category, Kind, Listing, ListingStatus
 from .photos import photos_release, photos_withhold
 from .selectors import ListingFrozen, listing_frozen_terms, listing_is_frozen, listing_managed_by
@@ -118,6 +119,18 @@ EDITABLE_FIELDS = (
 )
 
 
+def _area(value: str) -> str:
+    """The neighbourhood `value` names (`listings.areas.area_normalise`: the name, an alias, any case), "" for
+    none; 400 for a text that names no neighbourhood of the list."""
+    if not (value or "").strip():
+        return ""
+    name = area_normalise(value)
+    if not name:
+        error = _("Choose the neighbourhood from the list: %(names)s.") % {"names": ", ".join(area_names())}
+        raise InvalidInput(error, errors={"area": [error]})
+    return name
+
+
 def _check_leaf(category: Category) -> None:
     if not category.is_leaf:
         raise InvalidInput(
@@ -171,7 +184,7 @@ def listing_create(
         condition=condition,
         kind=kind,
         price_dkk=price,
-        area=area or seller.area,
+        area=_area(area) if (area or "").strip() else area_normalise(seller.area or ""),
         brand=brand,
         model=model,
         weight_kg=weight_kg,
@@ -200,6 +213,8 @@ def listing_update(*, listing: Listing, actor: User, **fields: Any) -> Listing:
     listing = Listing.objects.select_for_update().get(pk=listing.pk)
     if listing_is_frozen(listing):
         raise ListingFrozen()
+    if "area" in fields:
+        fields["area"] = _area(fields["area"])
     changed = {name for name, value in fields.items() if getattr(listing, name) != value}
     old_price = listing.price_dkk
     if changed & listing_frozen_terms(listing):

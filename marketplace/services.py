@@ -259,7 +259,7 @@ def _tell_donor_new_home(listing: Listing) -> None:
     job = listing.source_job if listing.source_job_id else None
     donated = job.listing if job is not None and job.listing_id else None
     donor = donated.seller if donated is not None else None
-    if job is None or donor is None or not donor.is_active:
+    if job is None or donated is None or donor is None or not donor.is_active or job.workshop_id is None:
         return
     wiped = job.data_wipes.filter(workshop_id=job.workshop_id, verified=True, result="success").exists()
     certificate = f"/api/v1/repair-jobs/{job.pk}/certificate/"

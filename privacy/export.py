@@ -9,8 +9,14 @@ from django.db.models import Q
 from accounts.models import User
 from listings.models import Listing, Photo
 from listings.selectors import listing_managed_by_q
-from marketplace.models import Message, Report, SavedSearch
-from marketplace.selectors import conversation_messages, conversations_for, reservation_pickup_details, reservations_for
+from marketplace.models import Conversation, Message, Report, SavedSearch
+from marketplace.selectors import (
+    conversation_messages,
+    conversations_for,
+    job_talk_q,
+    reservation_pickup_details,
+    reservations_for,
+)
 from notifications.selectors import notifications_for
 from repairs.models import DataWipe, RepairJob, WorkLog
 from repairs.selectors import job_visibility_q
@@ -39,6 +45,12 @@ def user_export(*, user: User) -> dict[str, Any]:
     left_behind = Listing.objects.filter(seller=user).exclude(pk__in=managed.values("pk"))
     conversations = list(
         conversations_for(user=user).filter(Q(started_by=user) | Q(listing__seller=user)).order_by("created_at", "pk")
+    )
+    # The conversations about the repair jobs of what they donated, as `job_talk_q` shows them to the donor.
+    conversations += list(
+        Conversation.objects.filter(job_talk_q(user=user), repair_job__listing__seller=user).order_by(
+            "created_at", "pk"
+        )
     )
     reservations = reservations_for(user=user).filter(buyer=user).order_by("created_at", "pk")
     return {

@@ -198,13 +198,15 @@ def user_acts_for_job(*, user: User | AnonymousUser, job: RepairJob) -> bool:
     return is_member(user=user, workshop=job.workshop_id)
 
 
-def job_pickup_note(*, job: RepairJob, user: User | AnonymousUser) -> str | None:
+def job_pickup_note(*, job: RepairJob, user: User | AnonymousUser, acts: bool | None = None) -> str | None:
     """The donor's pickup note (where and when to fetch the item) as `user` may read it on the job, or None: the
     members of the verified workshop that holds the job (`user_acts_for_job`) — not a workshop that only sees it
     on its board. The donor wrote it on the donated listing; nobody buys that listing."""
     if job.listing is None or not job.listing.pickup_details:
         return None
-    return job.listing.pickup_details if user_acts_for_job(user=user, job=job) else None
+    if acts is None:  # (`acts`: `user_acts_for_job`, when the caller has asked it already)
+        acts = user_acts_for_job(user=user, job=job)
+    return job.listing.pickup_details if acts else None
 
 
 def user_may_view_certificate(*, user: User | AnonymousUser, job: RepairJob) -> bool:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User, Workshop
 from accounts.selectors import is_member
 from core.errors import InvalidInput
+from listings.areas import area_normalise
 from listings.models import Condition, Kind, Listing, ListingStatus
 from listings.services import listing_create
 from listings.signals import listing_published
@@ -574,7 +575,7 @@ def job_publish(
         condition=condition,
         kind=Kind.FREE if price_dkk == 0 else Kind.SALE,
         price_dkk=price_dkk,
-        area=(actor.area or "")[:80],
+        area=area_normalise(actor.area or ""),
         brand=locked.brand,
         model=donated.model if donated else "",
         # (an estimate recorded before categories had weight bounds may lie outside them: not carried over)

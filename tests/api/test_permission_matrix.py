@@ -53,6 +53,10 @@ Url = Callable[[World], str]
 Body = Callable[[World], Any] | dict[str, Any] | None
 
 
+def photo_ids(world: World, listing_name: str) -> list[int]:
+    return list(world.listings[listing_name].photos.order_by("position", "id").values_list("pk", flat=True))
+
+
 def listing(name: str, action: str = "") -> Url:
     return lambda w: f"{API}/listings/{w.listings[name].pk}/{action + '/' if action else ''}"
 
@@ -283,6 +287,44 @@ MATRIX: dict[str, tuple[str, Url, Body, dict[str, Expect]]] = {
         photo("ws_draft_ready"),
         None,
         expect(**OWNER_ONLY_WRITE, workshop_owner=ok(204), workshop_member=ok(204)),
+    ),
+    # --- Photos: the order and the cover (issue 15): who manages the listing; never a frozen one -------------------
+    "photo_order_of_active": (
+        "put",
+        listing("active", "photos/order"),
+        lambda w: {"photos": photo_ids(w, "active")[::-1]},
+        expect(**PUBLIC_WRITE, owner=ok(200)),
+    ),
+    "photo_order_of_draft": (
+        "put",
+        listing("draft", "photos/order"),
+        lambda w: {"photos": photo_ids(w, "draft")},
+        expect(**OWNER_ONLY_WRITE, owner=ok(200)),
+    ),
+    "photo_order_of_hidden": (
+        "put",
+        listing("hidden", "photos/order"),
+        lambda w: {"photos": photo_ids(w, "hidden")},
+        expect(**OWNER_ONLY_WRITE, owner=409),  # frozen
+    ),
+    "photo_order_of_ws_draft": (
+        "put",
+        listing("ws_draft", "photos/order"),
+        lambda w: {"photos": photo_ids(w, "ws_draft")},
+        expect(**OWNER_ONLY_WRITE, workshop_owner=ok(200), workshop_member=ok(200)),
+    ),
+    "photo_cover_of_active": (
+        "post",
+        lambda w: f"{API}/photos/{w.photos['active_failed'].pk}/cover/",
+        None,
+        # A photo nobody else may see is 404 to them (moderators see it, and may not change it).
+        expect(**OWNER_ONLY_WRITE, owner=ok(200)),
+    ),
+    "photo_cover_of_ws_draft": (
+        "post",
+        lambda w: f"{API}/photos/{w.photos['ws_draft_ready'].pk}/cover/",
+        None,
+        expect(**OWNER_ONLY_WRITE, workshop_owner=ok(200), workshop_member=ok(200)),
     ),
     # --- Reservations: only the two sides find them; only the seller side confirms and completes ----------------
     **{

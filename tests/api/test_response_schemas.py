@@ -176,7 +176,9 @@ LISTINGS = {
     ("post", f"{API}/listings/{{id}}/publish/", 200),
     ("post", f"{API}/listings/{{id}}/reports/", 201),
     ("post", f"{API}/listings/{{listing_id}}/photos/", 201),
+    ("put", f"{API}/listings/{{listing_id}}/photos/order/", 200),
     ("get", f"{API}/photos/{{photo_id}}/", 200),
+    ("post", f"{API}/photos/{{photo_id}}/cover/", 200),
 }
 REPAIRS = {
     ("get", f"{API}/repair-jobs/", 200),
@@ -194,6 +196,8 @@ REPAIRS = {
     ("post", f"{API}/repair-jobs/{{job_id}}/quote/decline/", 200),
     ("post", f"{API}/repair-jobs/{{job_id}}/received/", 200),
     ("post", f"{API}/repair-jobs/{{job_id}}/handed-back/", 200),
+    ("get", f"{API}/repair-jobs/{{job_id}}/messages/", 200),
+    ("post", f"{API}/repair-jobs/{{job_id}}/messages/", 201),
     ("get", f"{API}/impact/", 200),
 }
 TRADE = {
@@ -254,6 +258,10 @@ def _repaired_and_published(doc: Documented, member: Any, donor: Any) -> dict[st
     doc.check(client.post(f"{jobs}/start/"), 200)
     work = {"hours": "2.5", "date": str(timezone.localdate()), "note": "Skiftet SSD."}
     doc.check(client.post(f"{jobs}/work-logs/", work, format="json"), 201)
+    talk = doc.check(client_for(donor).post(f"{jobs}/messages/", {"body": "Koden er 1234."}, format="json"), 201)
+    assert talk["side"] == "donor" and talk["mine"] is True
+    thread = doc.check(client.get(f"{jobs}/messages/"), 200)["results"]
+    assert [m["body"] for m in thread] == ["Koden er 1234."]
     wipe = {
         "serial_number": "S3Z9NB0K",
         "model": "Samsung 860 EVO 250GB",
@@ -352,6 +360,9 @@ def test_listings_and_photos_answer_as_documented(schema: dict[str, Any]) -> Non
     ready = factories.PhotoFactory(listing_id=draft["id"], position=1)
     photo = doc.check(APIClient().get(f"{API}/photos/{ready.pk}/"), 200)
     assert photo["variants"]
+    order = doc.check(client.put(f"{listing}/photos/order/", {"photos": [ready.pk, pending["id"]]}, format="json"), 200)
+    assert order["photos"] == [ready.pk, pending["id"]]
+    assert doc.check(client.post(f"{API}/photos/{pending['id']}/cover/"), 200)["photos"][0] == pending["id"]
 
     # Seen by a stranger: a thumbnail, photos, no pickup details; an upcycled one with its provenance.
     _repaired_and_published(doc, factories.MembershipFactory(workshop__verified=True).user, stranger)

@@ -228,6 +228,25 @@ MATRIX: dict[str, tuple[str, Url, Data, dict[str, Expect]]] = {
         {},
         expect(**SELLER_FORM, workshop_owner=ok(302), workshop_member=ok(302)),
     ),
+    # --- Photos: the cover and the order (issue 15) ----------------------------------------------------------------
+    "photo_of_draft_cover": (
+        "post",
+        lambda w: f"/photos/{w.photos['draft_ready'].pk}/cover/",
+        {},
+        expect(**SELLER_FORM, owner=ok(302)),
+    ),
+    "photo_of_active_later": (
+        "post",
+        lambda w: f"/photos/{w.photos['active_pending'].pk}/later/",
+        {},
+        expect(**SELLER_FORM, owner=ok(302)),
+    ),
+    "photo_of_ws_draft_earlier": (
+        "post",
+        lambda w: f"/photos/{w.photos['ws_draft_ready'].pk}/earlier/",
+        {},
+        expect(**SELLER_FORM, workshop_owner=ok(302), workshop_member=ok(302)),
+    ),
     # --- Reserve, write, report: public listings only (the page's forms; drafts are 404 even to their owner) -----
     **{
         f"listing_draft_{action}": ("post", listing("draft", action), data, expect(404, anonymous=LOGIN))

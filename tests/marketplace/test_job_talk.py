@@ -258,3 +258,15 @@ def test_two_first_messages_at_once_open_one_conversation():
     assert errors == []
     assert Conversation.objects.filter(repair_job=job).count() == 1
     assert Message.objects.count() == 2
+
+
+def test_the_donors_data_export_holds_the_job_conversation():
+    from privacy.export import user_export
+
+    job, donor, member = held_job()
+    trade.job_message_send(job=job, sender=member, body="Vi henter den torsdag")
+    data = user_export(user=donor)
+    talks = [c for c in data["conversations"] if c["repair_job"] == job.pk]
+    assert [m["body"] for m in talks[0]["messages"]] == ["Vi henter den torsdag"]
+    # Another resident's export does not.
+    assert not [c for c in user_export(user=factories.UserFactory())["conversations"] if c["repair_job"]]
