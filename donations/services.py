@@ -24,6 +24,7 @@ from core.csv import cell_value
 from core.errors import InvalidInput, NotAllowed
 from listings.models import Category, Listing
 from notifications.services import notification_send
+from notifications.texts import text
 from repairs.services import job_create_held
 
 from .errors import BatchAlreadyAccepted, BatchWrongStatus, NotBatchParty, OrganisationNotVerifiedForBatch
@@ -258,6 +259,8 @@ def _notify_organisation(batch: DonationBatch, kind: str, title: Any, body: Any)
                 body=str(body) % values,
                 url=batch.get_absolute_url(),
                 data={"batch": batch.pk},
+                title_text=text(title, **values),
+                body_text=text(body, **values),
             )
 
 
