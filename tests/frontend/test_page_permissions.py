@@ -256,6 +256,70 @@ MATRIX: dict[str, tuple[str, Url, Data, dict[str, Expect]]] = {
         None,
         expect(404, anonymous=LOGIN, buyer=ok(200), workshop_owner=ok(200), workshop_member=ok(200)),
     ),
+    # --- Favourites, offers, profiles and ratings (issue 15) -------------------------------------------------------
+    # A refusal (own listing, not public, not active, already rated) is a message on the page it came from (302).
+    "listing_active_favourite": ("post", listing("active", "favourite"), {}, expect(ok(302), anonymous=LOGIN)),
+    "listing_draft_favourite": (
+        "post",
+        listing("draft", "favourite"),
+        {},
+        expect(404, anonymous=LOGIN, owner=302, moderator=302),
+    ),
+    "listing_active_offer": (
+        "post",
+        listing("active", "offer"),
+        {"price_dkk": "100"},
+        expect(ok(302), anonymous=LOGIN, owner=302, buyer=302),
+    ),
+    "listing_draft_offer": (
+        "post",
+        listing("draft", "offer"),
+        {"price_dkk": "100"},
+        expect(404, anonymous=LOGIN, owner=302, moderator=302),
+    ),
+    "offer_accept": (
+        "post",
+        lambda w: f"/offers/{w.offers['active'].pk}/accept/",
+        {},
+        expect(404, anonymous=LOGIN, owner=ok(302), buyer=302),
+    ),
+    "offer_decline": (
+        "post",
+        lambda w: f"/offers/{w.offers['active'].pk}/decline/",
+        {},
+        expect(404, anonymous=LOGIN, owner=ok(302), buyer=ok(302)),
+    ),
+    "offer_counter": (
+        "post",
+        lambda w: f"/offers/{w.offers['active'].pk}/counter/",
+        {"price_dkk": "120"},
+        expect(404, anonymous=LOGIN, owner=ok(302), buyer=302),
+    ),
+    "ws_offer_accept": (
+        "post",
+        lambda w: f"/offers/{w.offers['ws_active'].pk}/accept/",
+        {},
+        expect(404, anonymous=LOGIN, workshop_owner=ok(302), workshop_member=ok(302), buyer=302),
+    ),
+    "offer_unknown_action": (
+        "post",
+        lambda w: f"/offers/{w.offers['active'].pk}/delete/",
+        {},
+        expect(404, anonymous=LOGIN),
+    ),
+    "public_profile": ("get", lambda w: f"/people/{w.people['owner'].pk}/", None, expect(200)),
+    "reservation_sold_rate": (
+        "post",
+        lambda w: f"/reservations/{w.reservations['sold'].pk}/rating/",
+        {"stars": "4", "text": "Fin køber"},
+        expect(404, anonymous=LOGIN, owner=ok(302), buyer=302),
+    ),
+    "rating_report": (
+        "post",
+        lambda w: f"/ratings/{w.ratings['sold'].pk}/report/",
+        {"reason": "offensive"},
+        expect(ok(302), anonymous=LOGIN, buyer=302),
+    ),
     # --- My page: notifications, saved searches -------------------------------------------------------------------
     "notification_read_owners": (
         "post",
