@@ -43,6 +43,7 @@ from .models import (
     SavedSearch,
 )
 from .selectors import (
+    RatingNotPossible,
     conversation_visible_to,
     offer_may_be_made,
     rating_may_be_given,
@@ -460,7 +461,7 @@ def favourites_notify(
             lambda: _("“%(title)s”, which you saved, is cheaper now") % {"title": listing.title},
             lambda: (
                 _("The price went down from %(old)s kr. to %(new)s kr.")
-                % {"old": formats.number_format(old_price, 2), "new": formats.number_format(listing.price_dkk, 2)}
+                % {"old": formats.number_format(old_price or 0, 2), "new": formats.number_format(listing.price_dkk, 2)}
             ),
             url=_listing_url(listing),
             listing=listing.pk,
@@ -592,7 +593,7 @@ def offer_accept(*, offer: Offer, actor: User) -> Offer:
                 else _("You made a counter-offer: now the buyer answers.")
             )
         raise _offer_state_error(offer)
-    price = offer.price_dkk if role == "seller" else offer.counter_price_dkk
+    price = offer.price_dkk if role == "seller" or offer.counter_price_dkk is None else offer.counter_price_dkk
     listing = Listing.objects.get(pk=offer.listing_id)
     if listing.status != ListingStatus.ACTIVE:
         raise ListingNotReservable(_("The listing is not available: it is already reserved, sold or taken down."))
@@ -705,6 +706,8 @@ def rating_create(*, reservation: Reservation, rater: User, stars: int, text: st
     the same side is 409, also under races (the unique constraint)."""
     reservation = _reservation_for_update(reservation)
     side = rating_may_be_given(reservation=reservation, user=rater, raise_error=True)
+    if side is None:  # refused above already (raise_error)
+        raise RatingNotPossible()
     if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
         error = _("Give 1 to 5 stars.")
         raise InvalidInput(error, errors={"stars": [error]})
