@@ -508,7 +508,10 @@ def offer_create(*, listing: Listing, buyer: User, price_dkk: Decimal) -> Offer:
     says which). One open offer per buyer and listing (409)."""
     offer_may_be_made(listing=listing, user=buyer, raise_error=True)
     _check_offer_price(listing=listing, price=price_dkk)
-    offers_expire()
+    # The buyer's own offer that ran out (not yet marked by the beat task) does not stand in the way of a new one.
+    Offer.objects.filter(
+        listing=listing, buyer=buyer, status__in=OPEN_OFFER_STATUSES, expires_at__lte=timezone.now()
+    ).update(status=OfferStatus.EXPIRED, decided_at=timezone.now())
     try:
         with transaction.atomic():
             offer = Offer.objects.create(listing=listing, buyer=buyer, price_dkk=price_dkk, expires_at=_offer_expiry())
