@@ -493,11 +493,13 @@ def test_browse_and_workshop_pages_list_public_listings_only(persona: str) -> No
 
 
 # What My page shows of the world to each persona: their notification, their saved search, the listings they sell
-# and the listings of their reservations and conversations.
+# and the listings of their reservations, conversations, saved listings and offers.
 MY_PAGE = {
     "owner": {"Til owner", "Olgas lamper"}
     | {f"Lampe {name}" for name in ("draft", "withdrawn", "hidden", "active", "reserved", "sold")},
-    "buyer": {"Til buyer", "Bentes lamper", "Lampe reserved", "Lampe active", "Lampe ws_reserved", "Lampe ws_active"},
+    # The buyer's own: their reservations (also the handed-over `sold`), conversations, saved listings and offers.
+    "buyer": {"Til buyer", "Bentes lamper", "Lampe reserved", "Lampe active", "Lampe ws_reserved", "Lampe ws_active"}
+    | {"Lampe sold"},
     # The workshop's owner published its listings (My page lists what one sells oneself, drafts too)…
     "workshop_owner": {"Til workshop_owner", "Lampe ws_draft", "Lampe ws_active", "Lampe ws_reserved"},
     # …its staff member sees the workshop's reservation and the conversation they answered.
@@ -526,8 +528,14 @@ def test_my_page_of_a_member_who_left_lists_none_of_the_workshops_rows() -> None
     leave_workshop(world, "workshop_owner")
     html = world.page("workshop_owner").get("/profile/").content.decode()
     # Left: W's listings, its reservation and its conversation. What stays is theirs: the notification they got
-    # (as the listing's seller) when `buyer` reserved one of W's listings while they were a member.
-    assert {text for text in EVERYTHING if text in html} == {"Til workshop_owner", "Lampe ws_reserved"}
+    # (as the listing's seller) when `buyer` reserved one of W's listings, and made an offer on another, while they
+    # were a member.
+    assert {text for text in EVERYTHING if text in html} == {
+        "Til workshop_owner",
+        "Lampe ws_reserved",
+        "Lampe ws_active",
+    }
+    assert "Nyt bud på “Lampe ws_active”" in html or "New offer on “Lampe ws_active”" in html
     assert "“Lampe ws_reserved”" in html
     assert f"/listings/{world.listings['ws_draft'].pk}/edit/" not in html
 
