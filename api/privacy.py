@@ -156,6 +156,27 @@ class ExportSavedSearchOut(serializers.Serializer):
     created_at = UtcDateTimeField()
 
 
+class ExportFavouriteOut(serializers.Serializer):
+    listing_id = serializers.IntegerField()
+    created_at = UtcDateTimeField()
+
+
+class ExportOfferOut(serializers.Serializer):
+    listing_id = serializers.IntegerField()
+    price_dkk = serializers.DecimalField(max_digits=10, decimal_places=2)
+    counter_price_dkk = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+    status = serializers.CharField()
+    created_at = UtcDateTimeField()
+
+
+class ExportRatingOut(serializers.Serializer):
+    reservation_id = serializers.IntegerField()
+    side = serializers.CharField(help_text="The side of who rated: buyer or seller.")
+    stars = serializers.IntegerField()
+    text = serializers.CharField()
+    created_at = UtcDateTimeField()
+
+
 class ExportOut(serializers.Serializer):
     """Everything Kredsløb holds about the caller (GDPR art. 15 and 20)."""
 
@@ -176,6 +197,10 @@ class ExportOut(serializers.Serializer):
     reports = ExportReportOut(many=True)
     notifications = ExportNotificationOut(many=True)
     saved_searches = ExportSavedSearchOut(many=True)
+    favourites = ExportFavouriteOut(many=True)
+    offers = ExportOfferOut(many=True, help_text="Offers they made.")
+    ratings_given = ExportRatingOut(many=True)
+    ratings_received = ExportRatingOut(many=True, help_text="Ratings of them (not of a workshop).")
 
 
 class MeExportView(APIView):

@@ -24,9 +24,6 @@ from .outputs import DisplayNameOut, IsoDateTimeField
 from .schema import paginated
 from .trade import ROLE, ListingBriefOut
 
-PRICE = {"max_digits": 10, "decimal_places": 2}
-
-
 # --- Favourites ----------------------------------------------------------------------------------------------
 
 
@@ -90,8 +87,8 @@ class OfferOut(serializers.Serializer):
     listing = ListingBriefOut()
     buyer = DisplayNameOut()
     role = serializers.SerializerMethodField()
-    price_dkk = serializers.DecimalField(**PRICE)
-    counter_price_dkk = serializers.DecimalField(**PRICE, allow_null=True)
+    price_dkk = serializers.DecimalField(max_digits=10, decimal_places=2)
+    counter_price_dkk = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
     status = serializers.ChoiceField(
         choices=["pending", "countered", "accepted", "declined", "expired"],
         source="effective_status",
@@ -107,7 +104,9 @@ class OfferOut(serializers.Serializer):
 
 
 class OfferIn(serializers.Serializer):
-    price_dkk = serializers.DecimalField(**PRICE, help_text='Kroner, a decimal point: "250" or "249.50".')
+    price_dkk = serializers.DecimalField(
+        max_digits=10, decimal_places=2, help_text='Kroner, a decimal point: "250" or "249.50".'
+    )
 
 
 def _offer_out(request: Request, pk: int, code: int = status.HTTP_200_OK) -> Response:

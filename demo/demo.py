@@ -37,18 +37,31 @@ from accounts.services import user_register, workshop_create, workshop_update, w
 from donations import services as donations
 from donations.models import CustodyStep, DonationBatch
 from listings.categories import categories_load
-from listings.models import Category, Kind, Listing, Photo
+from listings.models import Category, Kind, Listing, ListingStatus, Photo
 from listings.photos import photo_upload
 from listings.pipeline import photo_process
+from listings.selectors import listing_managed_by, listing_seller_side_users, public_listings
 from listings.services import listing_create, listing_hide, listing_publish, listing_withdraw
-from marketplace.models import Conversation, Message, Reservation, SavedSearch
+from marketplace.models import (
+    Conversation,
+    Message,
+    Offer,
+    Rating,
+    RatingSide,
+    Reservation,
+    ReservationStatus,
+    SavedSearch,
+)
 from marketplace.models import Report as ListingReport
 from marketplace.services import (
     conversation_mark_read,
     conversation_start,
+    favourite_add,
     job_message_send,
     job_messages_mark_read,
     message_send,
+    offer_create,
+    rating_create,
     report_create,
     reservation_cancel,
     reservation_complete,
@@ -106,6 +119,7 @@ from .steps import (
 from .stories import (
     BATCH_DONE,
     BATCH_LAPTOPS,
+    BIRGITTE,
     DEMO_PASSWORD,
     IT,
     LISE,
@@ -135,6 +149,7 @@ def demo_load() -> None:
     _saved_searches(people, clock)
     _organisation_batch(people, workshops, clock)
     clock.settle()
+    _social(people)
 
 
 # --- When things happened --------------------------------------------------------------------------------------
@@ -360,6 +375,41 @@ def _saved_searches(people: dict[str, User], clock: _Clock) -> None:
         if not SavedSearch.objects.filter(user=user, name=name).exists():
             with clock.at(_moment(day, 20)):
                 saved_search_create(user=user, name=name, query=query, email_digest=True)
+
+
+def _social(people: dict[str, User]) -> None:
+    """Favourites, an open offer and ratings (issue 15), made through the services, now (after the stories): Birgitte
+    saved listings and has an open offer waiting for its seller; both sides of finished hand-overs rated each other.
+    Idempotent: each is made only where it is missing."""
+    birgitte = people[BIRGITTE]
+    active = list(
+        public_listings()
+        .filter(status=ListingStatus.ACTIVE, kind=Kind.SALE, price_dkk__gt=1)
+        .exclude(seller=birgitte)
+        .order_by("published_at", "pk")
+    )
+    for listing in active[:3]:
+        if not listing_managed_by(listing=listing, user=birgitte):
+            favourite_add(listing=listing, user=birgitte)
+    if not Offer.objects.filter(buyer=birgitte).exists():
+        target = next((x for x in active if not listing_managed_by(listing=x, user=birgitte)), None)
+        if target is not None:
+            offer_create(listing=target, buyer=birgitte, price_dkk=(target.price_dkk * 8 / 10).quantize(Decimal(1)))
+    texts = {
+        RatingSide.BUYER: (5, "Venlig sælger, og tingen var som beskrevet."),
+        RatingSide.SELLER: (5, "Kom til tiden. Tak for handlen!"),
+    }
+    completed = Reservation.objects.filter(status=ReservationStatus.COMPLETED).select_related("listing", "buyer")
+    for reservation in completed.order_by("completed_at", "pk")[:6]:
+        seller_side = listing_seller_side_users(listing=reservation.listing)
+        for side, rater in (
+            (RatingSide.BUYER, reservation.buyer),
+            (RatingSide.SELLER, seller_side[0] if seller_side else None),
+        ):
+            if rater is None or Rating.objects.filter(reservation=reservation, side=side).exists():
+                continue
+            stars, text = texts[side]
+            rating_create(reservation=reservation, rater=rater, stars=stars, text=text)
 
 
 # --- Stories ---------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from listings.services import listing_hide
 
-from .models import Conversation, Message, Report, ReportStatus, Reservation, SavedSearch
+from .models import Conversation, Favourite, Message, Offer, Rating, Report, ReportStatus, Reservation, SavedSearch
 
 
 @admin.register(Reservation)
@@ -40,10 +40,10 @@ class MessageAdmin(admin.ModelAdmin):
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    list_display = ["id", "listing", "reason", "status", "reporter", "created_at", "handled_by"]
+    list_display = ["id", "listing", "rating", "reason", "status", "reporter", "created_at", "handled_by"]
     list_filter = ["status", "reason"]
     search_fields = ["listing__title", "details", "reporter__email"]
-    raw_id_fields = ["listing", "reporter", "handled_by"]
+    raw_id_fields = ["listing", "rating", "reporter", "handled_by"]
     actions = ["hide_listing", "dismiss"]
 
     @admin.action(description=_("Hide the reported listings"))
@@ -64,3 +64,28 @@ class SavedSearchAdmin(admin.ModelAdmin):
     list_filter = ["email_digest"]
     search_fields = ["user__email", "name"]
     raw_id_fields = ["user"]
+
+
+@admin.register(Favourite)
+class FavouriteAdmin(admin.ModelAdmin):
+    list_display = ["id", "user", "listing", "created_at"]
+    search_fields = ["user__email", "listing__title"]
+    raw_id_fields = ["user", "listing"]
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = ["id", "listing", "buyer", "price_dkk", "counter_price_dkk", "status", "expires_at"]
+    list_filter = ["status"]
+    search_fields = ["listing__title", "buyer__email"]
+    raw_id_fields = ["listing", "buyer", "reservation"]
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    """A rating reported as abusive (Reports, with its rating) is deleted here by a moderator."""
+
+    list_display = ["id", "reservation", "side", "stars", "rater", "rated_user", "rated_workshop", "created_at"]
+    list_filter = ["stars", "side"]
+    search_fields = ["text", "rater__email", "rated_user__email", "rated_workshop__name"]
+    raw_id_fields = ["reservation", "rater", "rated_user", "rated_workshop"]

@@ -45,6 +45,7 @@ from .models import (
     SavedSearch,
 )
 from .selectors import (
+    RatingNotPossible,
     conversation_visible_to,
     job_talk_allowed,
     offer_may_be_made,
@@ -555,7 +556,7 @@ def favourites_notify(
             text(gettext_lazy("“%(title)s”, which you saved, is cheaper now"), title=listing.title),
             text(
                 gettext_lazy("The price went down from %(old)s kr. to %(new)s kr."),
-                old=formats.number_format(old_price, 2),
+                old=formats.number_format(old_price or 0, 2),
                 new=formats.number_format(listing.price_dkk, 2),
             ),
             url=_listing_url(listing),
@@ -603,7 +604,10 @@ def offer_create(*, listing: Listing, buyer: User, price_dkk: Decimal) -> Offer:
     says which). One open offer per buyer and listing (409)."""
     offer_may_be_made(listing=listing, user=buyer, raise_error=True)
     _check_offer_price(listing=listing, price=price_dkk)
-    offers_expire()
+    # The buyer's own offer that ran out (not yet marked by the beat task) does not stand in the way of a new one.
+    Offer.objects.filter(
+        listing=listing, buyer=buyer, status__in=OPEN_OFFER_STATUSES, expires_at__lte=timezone.now()
+    ).update(status=OfferStatus.EXPIRED, decided_at=timezone.now())
     try:
         with transaction.atomic():
             offer = Offer.objects.create(listing=listing, buyer=buyer, price_dkk=price_dkk, expires_at=_offer_expiry())
@@ -690,7 +694,7 @@ def offer_accept(*, offer: Offer, actor: User) -> Offer:
                 else _("You made a counter-offer: now the buyer answers.")
             )
         raise _offer_state_error(offer)
-    price = offer.price_dkk if role == "seller" else offer.counter_price_dkk
+    price = offer.price_dkk if role == "seller" or offer.counter_price_dkk is None else offer.counter_price_dkk
     listing = Listing.objects.get(pk=offer.listing_id)
     if listing.status != ListingStatus.ACTIVE:
         raise ListingNotReservable(_("The listing is not available: it is already reserved, sold or taken down."))
@@ -805,6 +809,8 @@ def rating_create(*, reservation: Reservation, rater: User, stars: int, text: st
     the same side is 409, also under races (the unique constraint)."""
     reservation = _reservation_for_update(reservation)
     side = rating_may_be_given(reservation=reservation, user=rater, raise_error=True)
+    if side is None:  # refused above already (raise_error)
+        raise RatingNotPossible()
     if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
         error = _("Give 1 to 5 stars.")
         raise InvalidInput(error, errors={"stars": [error]})

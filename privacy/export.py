@@ -9,7 +9,7 @@ from django.db.models import Q
 from accounts.models import User
 from listings.models import Listing, Photo
 from listings.selectors import listing_managed_by_q
-from marketplace.models import Conversation, Message, Report, SavedSearch
+from marketplace.models import Conversation, Favourite, Message, Offer, Rating, Report, SavedSearch
 from marketplace.selectors import (
     conversation_messages,
     conversations_for,
@@ -153,4 +153,31 @@ def user_export(*, user: User) -> dict[str, Any]:
         "reports": _rows(Report.objects.filter(reporter=user), "listing_id", "reason", "details", "created_at"),
         "notifications": _rows(notifications_for(user=user), "kind", "title", "body", "created_at", "read_at"),
         "saved_searches": _rows(SavedSearch.objects.filter(user=user), "name", "query", "email_digest", "created_at"),
+        "favourites": _rows(
+            Favourite.objects.filter(user=user).order_by("created_at", "id"), "listing_id", "created_at"
+        ),
+        "offers": _rows(
+            Offer.objects.filter(buyer=user).order_by("created_at", "id"),
+            "listing_id",
+            "price_dkk",
+            "counter_price_dkk",
+            "status",
+            "created_at",
+        ),
+        "ratings_given": _rows(
+            Rating.objects.filter(rater=user).order_by("created_at", "id"),
+            "reservation_id",
+            "side",
+            "stars",
+            "text",
+            "created_at",
+        ),
+        "ratings_received": _rows(
+            Rating.objects.filter(rated_user=user).order_by("created_at", "id"),
+            "reservation_id",
+            "side",
+            "stars",
+            "text",
+            "created_at",
+        ),
     }

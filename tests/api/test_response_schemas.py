@@ -216,6 +216,20 @@ TRADE = {
     ("post", f"{API}/saved-searches/", 201),
 }
 
+SOCIAL = {
+    ("post", f"{API}/listings/{{id}}/favourite/", 200),
+    ("post", f"{API}/listings/{{id}}/favourite/", 201),
+    ("get", f"{API}/favourites/", 200),
+    ("post", f"{API}/listings/{{id}}/offers/", 201),
+    ("get", f"{API}/offers/", 200),
+    ("post", f"{API}/offers/{{id}}/accept/", 200),
+    ("post", f"{API}/offers/{{id}}/decline/", 200),
+    ("post", f"{API}/offers/{{id}}/counter/", 200),
+    ("get", f"{API}/profiles/{{id}}/", 200),
+    ("post", f"{API}/reservations/{{id}}/rating/", 201),
+    ("post", f"{API}/ratings/{{id}}/reports/", 201),
+}
+
 
 def _listing(client: APIClient, **fields: Any) -> Any:
     body = {
@@ -317,8 +331,15 @@ def test_accounts_and_workshops_answer_as_documented(schema: dict[str, Any]) -> 
     factories.PhotoFactory(listing_id=published["id"])
     profile = doc.check(anonymous.get(f"{API}/workshops/{workshop.slug}/"), 200)
     assert profile["impact"]["by_month"]
-    listing = doc.check(_listing(client_for(factories.UserFactory())), 201)
-    doc.check(resident.post(f"{API}/listings/{listing['id']}/reservations/"), 201)
+    lister = client_for(factories.UserFactory())
+    listing = doc.check(_listing(lister), 201)
+    reserved = doc.check(resident.post(f"{API}/listings/{listing['id']}/reservations/"), 201)
+    # Saved, offered on and rated (issue 15): the export's favourites, offers and ratings both ways.
+    doc.check(resident.post(f"{API}/listings/{published['id']}/favourite/"), 201)
+    table = doc.check(_listing(lister, title="Bord"), 201)
+    doc.check(resident.post(f"{API}/listings/{table['id']}/offers/", {"price_dkk": "100"}, format="json"), 201)
+    doc.check(lister.post(f"{API}/reservations/{reserved['id']}/complete/"), 200)
+    doc.check(resident.post(f"{API}/reservations/{reserved['id']}/rating/", {"stars": 5}, format="json"), 201)
     doc.check(
         resident.post(f"{API}/listings/{listing['id']}/reports/", {"reason": "wrong_category"}, format="json"), 201
     )
@@ -337,11 +358,11 @@ def test_accounts_and_workshops_answer_as_documented(schema: dict[str, Any]) -> 
     # Exports with a row in every part: the resident's, the member's, the colleague's, the donor's and the former
     # member's.
     filled: set[str] = set()
-    for client in (resident, client_for(member), colleague, client_for(donor), client_for(former)):
+    for client in (resident, client_for(member), colleague, client_for(donor), client_for(former), lister):
         export = doc.check(client.get(f"{API}/me/export/"), 200)
         filled |= {part for part, rows in export.items() if rows}
     assert filled == set(export)
-    assert doc.seen >= ACCOUNTS and doc.seen - ACCOUNTS <= LISTINGS | REPAIRS | TRADE
+    assert doc.seen >= ACCOUNTS and doc.seen - ACCOUNTS <= LISTINGS | REPAIRS | TRADE | SOCIAL
 
 
 def test_listings_and_photos_answer_as_documented(schema: dict[str, Any]) -> None:
@@ -528,8 +549,44 @@ def test_donations_answer_as_documented(schema: dict[str, Any]) -> None:
     assert doc.seen == DONATIONS
 
 
+def test_favourites_offers_profiles_and_ratings_answer_as_documented(schema: dict[str, Any]) -> None:
+    doc = Documented(schema)
+    seller, buyer, other = factories.UserFactory(), factories.UserFactory(), factories.UserFactory()
+    seller_client, buyer_client, other_client = client_for(seller), client_for(buyer), client_for(other)
+    ids = [doc.check(_listing(seller_client, title=f"Lampe {n}"), 201)["id"] for n in range(3)]
+    factories.PhotoFactory(listing_id=ids[0])
+
+    doc.check(buyer_client.post(f"{API}/listings/{ids[0]}/favourite/"), 201)
+    doc.check(buyer_client.post(f"{API}/listings/{ids[0]}/favourite/"), 200)
+    saved = doc.check(buyer_client.get(f"{API}/favourites/"), 200)["results"]
+    assert saved[0]["listing"]["thumbnail"]
+
+    first = doc.check(buyer_client.post(f"{API}/listings/{ids[0]}/offers/", {"price_dkk": "100"}, format="json"), 201)
+    doc.check(seller_client.post(f"{API}/offers/{first['id']}/counter/", {"price_dkk": "120"}, format="json"), 200)
+    accepted = doc.check(buyer_client.post(f"{API}/offers/{first['id']}/accept/"), 200)
+    assert accepted["reservation"]
+    second = doc.check(other_client.post(f"{API}/listings/{ids[1]}/offers/", {"price_dkk": "90"}, format="json"), 201)
+    doc.check(seller_client.post(f"{API}/offers/{second['id']}/decline/"), 200)
+    assert doc.check(seller_client.get(f"{API}/offers/"), 200)["results"][0]["role"] == "seller"
+
+    doc.check(seller_client.post(f"{API}/reservations/{accepted['reservation']}/complete/"), 200)
+    rating = doc.check(
+        buyer_client.post(
+            f"{API}/reservations/{accepted['reservation']}/rating/", {"stars": 4, "text": "Fin"}, format="json"
+        ),
+        201,
+    )
+    doc.check(
+        seller_client.post(f"{API}/reservations/{accepted['reservation']}/rating/", {"stars": 5}, format="json"), 201
+    )
+    profile = doc.check(APIClient().get(f"{API}/profiles/{seller.pk}/"), 200)
+    assert profile["listings"] and profile["ratings"] and profile["rating"]["average"] == 4.0
+    doc.check(other_client.post(f"{API}/ratings/{rating['id']}/reports/", {"reason": "offensive"}, format="json"), 201)
+    assert doc.seen - SOCIAL <= LISTINGS | TRADE and doc.seen >= SOCIAL
+
+
 def test_the_journeys_cover_every_documented_json_response(schema: dict[str, Any]) -> None:
-    assert _documented_json_successes(schema) == ACCOUNTS | LISTINGS | REPAIRS | TRADE | DONATIONS
+    assert _documented_json_successes(schema) == ACCOUNTS | LISTINGS | REPAIRS | TRADE | DONATIONS | SOCIAL
 
 
 # --- the schema's own strictness --------------------------------------------------------------------------------

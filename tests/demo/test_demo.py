@@ -25,7 +25,19 @@ from donations.models import DonationBatch
 from donations.selectors import batch_certificate, batch_custody_visible, batch_processed
 from impact.selectors import impact_summary
 from listings.models import Category, Kind, Listing, ListingStatus, Photo, PhotoStatus
-from marketplace.models import Conversation, Report, ReportStatus, Reservation, ReservationStatus, SavedSearch
+from marketplace.models import (
+    Conversation,
+    Favourite,
+    Offer,
+    OfferStatus,
+    Rating,
+    RatingSide,
+    Report,
+    ReportStatus,
+    Reservation,
+    ReservationStatus,
+    SavedSearch,
+)
 from repairs.models import JobStatus, NistLevel, Outcome, RepairJob, RepairMode, WipeResult
 from repairs.services import job_wipe_satisfied
 
@@ -274,3 +286,17 @@ def test_a_company_batch_is_in_progress():
     totals = batch_certificate(batch=batch).totals
     assert totals["wiped"] >= 1 and totals["pending"] >= 1 and totals["no_storage"] == 2
     assert all(step.at <= timezone.now() for step in batch.custody.all())
+
+
+def test_favourites_an_open_offer_and_ratings_are_there_for_the_demo_logins():
+    """Issue 15: Birgitte saved listings and waits for an answer to her offer; finished hand-overs are rated."""
+    birgitte = User.objects.get(email="birgitte@example.dk")
+    saved = Favourite.objects.filter(user=birgitte, listing__status__in=PUBLIC)
+    assert saved.count() >= 2
+    offer = Offer.objects.get(buyer=birgitte)
+    assert offer.status == OfferStatus.PENDING and offer.expires_at > timezone.now()
+    assert 0 < offer.price_dkk < offer.listing.price_dkk
+    assert Rating.objects.filter(side=RatingSide.BUYER).exists()
+    assert Rating.objects.filter(side=RatingSide.SELLER).exists()
+    for rating in Rating.objects.select_related("reservation"):
+        assert rating.reservation.status == ReservationStatus.COMPLETED

@@ -320,6 +320,70 @@ MATRIX: dict[str, tuple[str, Url, Data, dict[str, Expect]]] = {
         None,
         expect(404, anonymous=LOGIN, buyer=ok(200), workshop_owner=ok(200), workshop_member=ok(200)),
     ),
+    # --- Favourites, offers, profiles and ratings (issue 15) -------------------------------------------------------
+    # A refusal (own listing, not public, not active, already rated) is a message on the page it came from (302).
+    "listing_active_favourite": ("post", listing("active", "favourite"), {}, expect(ok(302), anonymous=LOGIN)),
+    "listing_draft_favourite": (
+        "post",
+        listing("draft", "favourite"),
+        {},
+        expect(404, anonymous=LOGIN, owner=302, moderator=302),
+    ),
+    "listing_active_offer": (
+        "post",
+        listing("active", "offer"),
+        {"price_dkk": "100"},
+        expect(ok(302), anonymous=LOGIN, owner=302, buyer=302),
+    ),
+    "listing_draft_offer": (
+        "post",
+        listing("draft", "offer"),
+        {"price_dkk": "100"},
+        expect(404, anonymous=LOGIN, owner=302, moderator=302),
+    ),
+    "offer_accept": (
+        "post",
+        lambda w: f"/offers/{w.offers['active'].pk}/accept/",
+        {},
+        expect(404, anonymous=LOGIN, owner=ok(302), buyer=302),
+    ),
+    "offer_decline": (
+        "post",
+        lambda w: f"/offers/{w.offers['active'].pk}/decline/",
+        {},
+        expect(404, anonymous=LOGIN, owner=ok(302), buyer=ok(302)),
+    ),
+    "offer_counter": (
+        "post",
+        lambda w: f"/offers/{w.offers['active'].pk}/counter/",
+        {"price_dkk": "120"},
+        expect(404, anonymous=LOGIN, owner=ok(302), buyer=302),
+    ),
+    "ws_offer_accept": (
+        "post",
+        lambda w: f"/offers/{w.offers['ws_active'].pk}/accept/",
+        {},
+        expect(404, anonymous=LOGIN, workshop_owner=ok(302), workshop_member=ok(302), buyer=302),
+    ),
+    "offer_unknown_action": (
+        "post",
+        lambda w: f"/offers/{w.offers['active'].pk}/delete/",
+        {},
+        expect(404, anonymous=LOGIN),
+    ),
+    "public_profile": ("get", lambda w: f"/people/{w.people['owner'].pk}/", None, expect(200)),
+    "reservation_sold_rate": (
+        "post",
+        lambda w: f"/reservations/{w.reservations['sold'].pk}/rating/",
+        {"stars": "4", "text": "Fin køber"},
+        expect(404, anonymous=LOGIN, owner=ok(302), buyer=302),
+    ),
+    "rating_report": (
+        "post",
+        lambda w: f"/ratings/{w.ratings['sold'].pk}/report/",
+        {"reason": "offensive"},
+        expect(ok(302), anonymous=LOGIN, buyer=302),
+    ),
     # --- My page: notifications, saved searches -------------------------------------------------------------------
     "notification_read_owners": (
         "post",
@@ -657,11 +721,13 @@ def test_browse_and_workshop_pages_list_public_listings_only(persona: str) -> No
 
 
 # What My page shows of the world to each persona: their notification, their saved search, the listings they sell
-# and the listings of their reservations and conversations.
+# and the listings of their reservations, conversations, saved listings and offers.
 MY_PAGE = {
     "owner": {"Til owner", "Olgas lamper"}
     | {f"Lampe {name}" for name in ("draft", "withdrawn", "hidden", "active", "reserved", "sold")},
-    "buyer": {"Til buyer", "Bentes lamper", "Lampe reserved", "Lampe active", "Lampe ws_reserved", "Lampe ws_active"},
+    # The buyer's own: their reservations (also the handed-over `sold`), conversations, saved listings and offers.
+    "buyer": {"Til buyer", "Bentes lamper", "Lampe reserved", "Lampe active", "Lampe ws_reserved", "Lampe ws_active"}
+    | {"Lampe sold"},
     # The workshop's owner published its listings (My page lists what one sells oneself, drafts too)…
     "workshop_owner": {"Til workshop_owner", "Lampe ws_draft", "Lampe ws_active", "Lampe ws_reserved"},
     # …its staff member sees the workshop's reservation and the conversation they answered.
@@ -690,8 +756,14 @@ def test_my_page_of_a_member_who_left_lists_none_of_the_workshops_rows() -> None
     leave_workshop(world, "workshop_owner")
     html = world.page("workshop_owner").get("/profile/").content.decode()
     # Left: W's listings, its reservation and its conversation. What stays is theirs: the notification they got
-    # (as the listing's seller) when `buyer` reserved one of W's listings while they were a member.
-    assert {text for text in EVERYTHING if text in html} == {"Til workshop_owner", "Lampe ws_reserved"}
+    # (as the listing's seller) when `buyer` reserved one of W's listings, and made an offer on another, while they
+    # were a member.
+    assert {text for text in EVERYTHING if text in html} == {
+        "Til workshop_owner",
+        "Lampe ws_reserved",
+        "Lampe ws_active",
+    }
+    assert "Nyt bud på “Lampe ws_active”" in html or "New offer on “Lampe ws_active”" in html
     assert "“Lampe ws_reserved”" in html
     assert f"/listings/{world.listings['ws_draft'].pk}/edit/" not in html
 

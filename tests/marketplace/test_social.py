@@ -377,3 +377,21 @@ def test_a_rating_can_be_reported():
     )
     assert response.status_code == 201
     assert Report.objects.get().rating == rating
+
+
+def test_the_data_export_holds_favourites_offers_and_ratings():
+    listing = ListingFactory(price_dkk=Decimal(300))
+    buyer = UserFactory()
+    favourite(buyer, listing)
+    offer(buyer, listing, "200")
+    reservation = completed()
+    services.rating_create(reservation=reservation, rater=reservation.buyer, stars=4, text="Fint")
+    data = client_for(buyer).get(f"{API}/me/export/").json()
+    assert [row["listing_id"] for row in data["favourites"]] == [listing.pk]
+    assert [(row["listing_id"], row["price_dkk"], row["status"]) for row in data["offers"]] == [
+        (listing.pk, "200.00", "pending")
+    ]
+    rater = client_for(reservation.buyer).get(f"{API}/me/export/").json()
+    assert [row["stars"] for row in rater["ratings_given"]] == [4]
+    seller = client_for(reservation.listing.seller).get(f"{API}/me/export/").json()
+    assert [row["text"] for row in seller["ratings_received"]] == ["Fint"]
