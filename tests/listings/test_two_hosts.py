@@ -13,7 +13,6 @@ import secrets
 import shutil
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -167,11 +166,10 @@ def test_a_photo_uploaded_through_one_host_is_processed_by_the_other_and_served_
         seen.update(seller.photo(photo_id))
         return seen.get("status") == "ready"
 
-    deadline = time.monotonic() + 90
     wait_until(ready, 90, f"photo {photo_id} processed:\n{worker_b.log_text()}", interval=0.5)
-    assert time.monotonic() <= deadline
-    assert "photo_process" in worker_b.log_text()
-    assert "photo_process" not in worker_a.log_text()
+    ran = "Task listings.tasks.photo_process["  # Celery's "received" and "succeeded" lines
+    assert ran in worker_b.log_text()
+    assert ran not in worker_a.log_text()
 
     # Served by both hosts, with the same URLs on the object store, which answer to anyone.
     on_b = Resident(web_b, seller.token).photo(photo_id)
@@ -180,14 +178,10 @@ def test_a_photo_uploaded_through_one_host_is_processed_by_the_other_and_served_
     assert all(url.startswith(s3_buckets["endpoint"]) for url in urls)
     for url in urls:
         response = requests.get(url, timeout=10)
-        assert response.status_code == 200 and response.content[:4] in (
-            b"RIFF",
-            b"\xff\xd8\xff\xe0",
-            b"\xff\xd8\xff\xdb",
-        )
+        assert response.status_code == 200 and response.headers["Content-Type"].startswith("image/"), url
     for web in (web_a, web_b):
-        detail = requests.get(f"{web.base_url}/api/v1/listings/{listing_id}/", timeout=10)
-        assert detail.status_code == 200
+        detail = Resident(web, seller.token).request("GET", f"/listings/{listing_id}/")
+        assert detail.status_code == 200, detail.text
         assert [p["id"] for p in detail.json()["photos"]] == [photo_id]
     assert len(bucket_keys(s3_buckets, "public")) == len(urls)
     assert len(bucket_keys(s3_buckets, "private")) == 1
