@@ -69,9 +69,18 @@ def _pg_env(url: str) -> dict[str, str]:
     return env
 
 
-def _run(args: list[str], *, env: dict[str, str], deadline: float) -> None:
+def _run(args: list[str], *, env: dict[str, str], deadline: float, log: Path | None = None) -> None:
+    """Run one step within the drill's time budget; with `log`, its output goes there (and is shown if it fails)."""
     timeout = max(1.0, min(STEP_TIMEOUT, deadline - time.monotonic()))
-    subprocess.run(args, env=env, check=True, timeout=timeout, cwd=ROOT)
+    if log is None:
+        subprocess.run(args, env=env, check=True, timeout=timeout, cwd=ROOT)  # nosec B603
+        return
+    with open(log, "wb") as out:
+        try:
+            subprocess.run(args, env=env, check=True, timeout=timeout, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)  # nosec B603
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            print(log.read_text(errors="replace")[-4000:])
+            raise
 
 
 # --- Inside Django (a subprocess per database: `drill.py seed|snapshot OUT`) -------------------------------------
@@ -98,7 +107,7 @@ def _snapshot() -> dict[str, Any]:
         tables = sorted(t for t in connection.introspection.table_names(cursor) if t != "django_migrations")
         counts = {}
         for table in tables:
-            cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608 — introspected names
+            cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608  # nosec B608 — introspected, quoted names
             counts[table] = cursor.fetchone()[0]
     prefix = settings.AWS_LOCATION.strip("/")
     public, private = storages["default"], storages["private"]
@@ -208,6 +217,7 @@ def drill() -> int:
                 "MEDIA_ROOT": str(work / "media-must-stay-empty"),
                 "PRIVATE_MEDIA_ROOT": str(work / "private-must-stay-empty"),
                 "CELERY_TASK_ALWAYS_EAGER": "1",
+                "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
                 "KREDSLOB_VAR_DIR": str(work / "var"),
             }
 
@@ -216,6 +226,7 @@ def drill() -> int:
         _run(
             [sys.executable, me, "seed", str(work / "before.json")],
             env=django_env(source_db, source_prefix),
+            log=work / "seed.log",
             deadline=deadline,
         )
         print("drill: 2/4 pg_dump and pg_restore into a fresh database")
@@ -232,6 +243,7 @@ def drill() -> int:
         _run(
             [sys.executable, me, "snapshot", str(work / "after.json")],
             env=django_env(restored_db, restored_prefix),
+            log=work / "snapshot.log",
             deadline=deadline,
         )
         before = json.loads((work / "before.json").read_text())
