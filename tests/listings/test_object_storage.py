@@ -17,7 +17,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.utils import timezone
 
-from config.settings import s3_storage
 from listings import photos, pipeline, services
 from listings.models import Listing, Photo, PhotoStatus
 from tests.factories import ListingFactory, UserFactory
@@ -160,30 +159,3 @@ def test_a_hide_after_the_original_expired_keeps_the_largest_copy_in_the_private
     assert keys(s3_buckets, "public") == set()
     assert keys(s3_buckets, "private") == {withheld.original.name}
     assert local_files() == []
-
-
-# --- Settings: which storage, which URLs (no server needed) ----------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("media_url", "domain", "expected"),
-    [
-        ("/media/", "media.kredslob.example", "https://media.kredslob.example/photos/a.webp"),
-        ("https://cdn.kredslob.example/m/", "", "https://cdn.kredslob.example/m/photos/a.webp"),
-    ],
-)
-def test_derivative_urls_come_from_the_media_domain(monkeypatch, media_url, domain, expected):
-    from config import settings as config_settings
-
-    monkeypatch.setattr(config_settings, "MEDIA_URL", media_url)
-    monkeypatch.setattr(config_settings, "AWS_S3_CUSTOM_DOMAIN", domain)
-    from storages.backends.s3 import S3Storage
-
-    options = s3_storage(bucket="public", public=True, location="")["OPTIONS"]
-    assert S3Storage(**options).url("photos/a.webp") == expected
-
-
-def test_the_originals_storage_is_never_public():
-    options = s3_storage(bucket="private", public=False)["OPTIONS"]
-    assert options["default_acl"] == "private"
-    assert options["querystring_auth"] is True and options["custom_domain"] is None
