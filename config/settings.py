@@ -414,7 +414,18 @@ if not DEBUG:
 # Content Security Policy (django-csp): only this site's own scripts and styles, no inline code at all — pages
 # keep CSS and JS in static files. Media may live on a separate domain (MEDIA_URL), so its origin is allowed
 # for images.
-_media_origin = "/".join(MEDIA_URL.split("/")[:3]) if MEDIA_URL.startswith(("http://", "https://")) else ""
+# On object storage, derivative URLs are on the media domain (AWS_S3_CUSTOM_DOMAIN), else on the S3 endpoint's.
+
+
+def _origin(url: str) -> str:
+    return "/".join(url.split("/")[:3]) if url.startswith(("http://", "https://")) else ""
+
+
+_media_origin = _origin(MEDIA_URL)
+if OBJECT_STORAGE and AWS_S3_CUSTOM_DOMAIN:
+    _media_origin = f"https://{AWS_S3_CUSTOM_DOMAIN.split('/')[0]}"
+elif OBJECT_STORAGE and not _media_origin:
+    _media_origin = _origin(AWS_S3_ENDPOINT_URL or "") or "https://*.amazonaws.com"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

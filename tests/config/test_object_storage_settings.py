@@ -37,11 +37,13 @@ def test_the_originals_storage_is_never_public():
 
 
 def storages_for(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "DJANGO_", "PYTEST_"))}
+    """The two storages' backends and the Content Security Policy's image sources, as a fresh process sees them."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "DJANGO_", "PYTEST_", "MEDIA_URL"))}
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; django.setup();"
         "from django.conf import settings as s;"
-        "print(s.STORAGES['default']['BACKEND'], s.STORAGES['private']['BACKEND'])"
+        "print(s.STORAGES['default']['BACKEND'], s.STORAGES['private']['BACKEND'],"
+        "*s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])"
     )
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60
@@ -50,9 +52,22 @@ def storages_for(**env: str) -> subprocess.CompletedProcess[str]:
 
 def test_local_disk_is_the_default_and_both_buckets_switch_to_object_storage():
     local = storages_for()
-    assert local.stdout.split() == ["django.core.files.storage.FileSystemStorage"] * 2, local.stderr
+    assert local.stdout.split()[:2] == ["django.core.files.storage.FileSystemStorage"] * 2, local.stderr
     s3 = storages_for(AWS_STORAGE_BUCKET_NAME="media", AWS_PRIVATE_BUCKET_NAME="originals")
-    assert s3.stdout.split() == ["storages.backends.s3.S3Storage"] * 2, s3.stderr
+    assert s3.stdout.split()[:2] == ["storages.backends.s3.S3Storage"] * 2, s3.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "origin"),
+    [
+        ({"AWS_S3_CUSTOM_DOMAIN": "media.kredslob.example"}, "https://media.kredslob.example"),
+        ({"MEDIA_URL": "https://cdn.kredslob.example/m/"}, "https://cdn.kredslob.example"),
+        ({"AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000"}, "http://127.0.0.1:9000"),
+    ],
+)
+def test_the_content_security_policy_lets_pages_show_derivatives_from_where_they_are(env, origin):
+    result = storages_for(AWS_STORAGE_BUCKET_NAME="media", AWS_PRIVATE_BUCKET_NAME="originals", **env)
+    assert origin in result.stdout.split()[2:], result.stderr
 
 
 @pytest.mark.parametrize(
