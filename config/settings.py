@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -174,15 +175,73 @@ MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Photo originals can carry GPS positions: they live in their own storage that no URL serves.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
-STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": MEDIA_URL},
-    },
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
-    },
+# Object storage (the S3 API, through django-storages): set both bucket names and every host shares media through
+# it — nothing is written to a host's disk. Unset, local folders are the embedded default (`make run`).
+# Public derivatives go to AWS_STORAGE_BUCKET_NAME, URLs from AWS_S3_CUSTOM_DOMAIN (a CDN) or an absolute MEDIA_URL;
+# originals to AWS_PRIVATE_BUCKET_NAME, written `private`, never given a public URL (docs/operations.md).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_PRIVATE_BUCKET_NAME = os.environ.get("AWS_PRIVATE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL", "") or None
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME", "") or None
+AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "")
+AWS_LOCATION = os.environ.get("AWS_LOCATION", "")
+# Canned ACL for the derivatives: empty when a bucket policy (or the CDN) makes the bucket readable.
+AWS_PUBLIC_ACL = os.environ.get("AWS_PUBLIC_ACL", "") or None
+OBJECT_STORAGE = bool(AWS_STORAGE_BUCKET_NAME and AWS_PRIVATE_BUCKET_NAME)
+if bool(AWS_STORAGE_BUCKET_NAME) != bool(AWS_PRIVATE_BUCKET_NAME):
+    raise ImproperlyConfigured("Set both AWS_STORAGE_BUCKET_NAME and AWS_PRIVATE_BUCKET_NAME, or neither.")
+if OBJECT_STORAGE and AWS_STORAGE_BUCKET_NAME == AWS_PRIVATE_BUCKET_NAME:
+    raise ImproperlyConfigured("AWS_PRIVATE_BUCKET_NAME must not be the public bucket: originals are never public.")
+
+
+def s3_storage(*, bucket: str, public: bool, location: str = AWS_LOCATION) -> dict[str, Any]:
+    """A STORAGES entry for one bucket (also used by the tests and scripts/drill.py)."""
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        "endpoint_url": AWS_S3_ENDPOINT_URL,
+        "region_name": AWS_S3_REGION_NAME,
+        "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+        "location": location,
+        "file_overwrite": False,
+        "addressing_style": "path" if AWS_S3_ENDPOINT_URL else None,
+    }
+    if public:
+        domain = AWS_S3_CUSTOM_DOMAIN
+        protocol = "https:"
+        if not domain and MEDIA_URL.startswith(("http://", "https://")):
+            protocol, _, rest = MEDIA_URL.partition("//")
+            domain = rest.rstrip("/")
+        options |= {"default_acl": AWS_PUBLIC_ACL, "querystring_auth": False, "custom_domain": domain or None}
+        options["url_protocol"] = protocol
+    else:
+        # Never public: written private, no CDN domain; a URL, if anything asked for one, is presigned and short.
+        options |= {
+            "default_acl": "private",
+            "querystring_auth": True,
+            "custom_domain": None,
+            "querystring_expire": 300,
+        }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": (
+        s3_storage(bucket=AWS_STORAGE_BUCKET_NAME, public=True)
+        if OBJECT_STORAGE
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": MEDIA_URL},
+        }
+    ),
+    "private": (
+        s3_storage(bucket=AWS_PRIVATE_BUCKET_NAME, public=False)
+        if OBJECT_STORAGE
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+        }
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -234,6 +293,8 @@ else:
     # (2 s per upload during an outage). The worker's own reconnect loop has its own retry settings.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 0}
 # Publishing must never hang a web request when the broker is down: fail fast, the sweep re-queues.
+# The queue tasks are sent to and workers take from (every host of one deployment shares it).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "") or "celery"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
@@ -353,7 +414,18 @@ if not DEBUG:
 # Content Security Policy (django-csp): only this site's own scripts and styles, no inline code at all — pages
 # keep CSS and JS in static files. Media may live on a separate domain (MEDIA_URL), so its origin is allowed
 # for images.
-_media_origin = "/".join(MEDIA_URL.split("/")[:3]) if MEDIA_URL.startswith(("http://", "https://")) else ""
+# On object storage, derivative URLs are on the media domain (AWS_S3_CUSTOM_DOMAIN), else on the S3 endpoint's.
+
+
+def _origin(url: str) -> str:
+    return "/".join(url.split("/")[:3]) if url.startswith(("http://", "https://")) else ""
+
+
+_media_origin = _origin(MEDIA_URL)
+if OBJECT_STORAGE and AWS_S3_CUSTOM_DOMAIN:
+    _media_origin = f"https://{AWS_S3_CUSTOM_DOMAIN.split('/')[0]}"
+elif OBJECT_STORAGE and not _media_origin:
+    _media_origin = _origin(AWS_S3_ENDPOINT_URL or "") or "https://*.amazonaws.com"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

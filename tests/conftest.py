@@ -48,6 +48,24 @@ def _redis_ok() -> bool:
         return False
 
 
+def s3_endpoint() -> str:
+    """The S3-compatible server the storage tests use (CI: moto's standalone server, `.ci/run`)."""
+    return os.environ.get("AWS_S3_ENDPOINT_URL", "")
+
+
+def _s3_ok() -> bool:
+    endpoint = s3_endpoint()
+    if not endpoint.startswith(("http://", "https://")):
+        return False
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(endpoint, timeout=2):  # noqa: S310 — http(s) only, checked above
+            return True
+    except OSError as exc:  # an HTTPError (403 from a real S3) still means it answers
+        return hasattr(exc, "code")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # Hashing with PBKDF2's production cost makes every login in the suite slow; tests check behaviour.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -76,6 +94,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         problems.append("REQUIRE_SERVICES=1 but DATABASE_URL is not a PostgreSQL URL")
     if not _redis_ok():
         problems.append(f"REQUIRE_SERVICES=1 but Redis does not answer at REDIS_URL={os.environ.get('REDIS_URL')!r}")
+    if not _s3_ok():
+        problems.append(f"REQUIRE_SERVICES=1 but no S3 server answers at AWS_S3_ENDPOINT_URL={s3_endpoint()!r}")
     if problems:
         pytest.exit("; ".join(problems), returncode=3)
 
@@ -84,7 +104,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     on_postgres = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     redis_ok = _redis_ok() if any(item.get_closest_marker("redis") for item in items) else True
     chromium = Path("/usr/bin/chromium").exists()
+    s3_ok = _s3_ok() if any(item.get_closest_marker("s3") for item in items) else True
     for item in items:
+        if item.get_closest_marker("s3") and not s3_ok:
+            item.add_marker(
+                pytest.mark.skip(reason="needs an S3 server: set AWS_S3_ENDPOINT_URL (REQUIRE_SERVICES=1 fails)")
+            )
         if item.get_closest_marker("postgres") and not on_postgres:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (REQUIRE_SERVICES=1 fails)"))
         if item.get_closest_marker("redis") and not redis_ok:
@@ -110,6 +135,57 @@ def _isolated_media(settings, tmp_path: Path) -> None:  # type: ignore[no-untype
         },
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def s3_buckets(settings) -> Iterator[dict[str, str]]:  # type: ignore[no-untyped-def]
+    """Two fresh buckets on the S3 server at AWS_S3_ENDPOINT_URL — public derivatives (written `public-read`) and
+    private originals — and the storages pointed at them (tests marked `s3`). Emptied and removed afterwards."""
+    import uuid
+
+    import boto3
+
+    from config.settings import s3_storage
+
+    endpoint = s3_endpoint()
+    suffix = uuid.uuid4().hex[:12]
+    names = {"public": f"kredslob-public-{suffix}", "private": f"kredslob-private-{suffix}"}
+    credentials = {
+        "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID") or "testing",
+        "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY") or "testing",
+    }
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
+    )
+    for bucket in names.values():
+        client.create_bucket(Bucket=bucket)
+    storages = {}
+    for key, storage_name, public in (("public", "default", True), ("private", "private", False)):
+        entry = s3_storage(bucket=names[key], public=public, location="")
+        entry["OPTIONS"] |= {
+            "endpoint_url": endpoint,
+            "region_name": "us-east-1",
+            "access_key": credentials["AWS_ACCESS_KEY_ID"],
+            "secret_key": credentials["AWS_SECRET_ACCESS_KEY"],
+            "custom_domain": None,
+            "addressing_style": "path",
+        }
+        if public:
+            entry["OPTIONS"]["default_acl"] = "public-read"  # as AWS_PUBLIC_ACL=public-read: anyone may read
+        storages[storage_name] = entry
+    settings.STORAGES = {**settings.STORAGES, **storages}
+    try:
+        yield {**names, "endpoint": endpoint, **credentials}
+    finally:
+        for bucket in names.values():
+            for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+                for item in page.get("Contents", []):
+                    client.delete_object(Bucket=bucket, Key=item["Key"])
+            client.delete_bucket(Bucket=bucket)
 
 
 def _uses_transactional_db(request: pytest.FixtureRequest) -> bool:

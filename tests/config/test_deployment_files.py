@@ -40,6 +40,23 @@ def test_app_services_get_postgres_redis_and_production_settings():
     assert "media" in compose()["volumes"]
 
 
+def test_the_scale_profile_runs_two_web_and_two_worker_replicas_on_object_storage_behind_a_proxy():
+    services = compose()["services"]
+    scaled = {name for name, service in services.items() if "scale" in service.get("profiles", [])}
+    assert {"minio", "minio-buckets", "web-scale", "worker-scale", "proxy"} <= scaled
+    for name in ("web-scale", "worker-scale"):
+        service = services[name]
+        assert service["deploy"]["replicas"] == 2
+        assert service["volumes"] == []  # no shared disk: media only through the buckets
+        env = service["environment"]
+        assert env["AWS_STORAGE_BUCKET_NAME"] and env["AWS_PRIVATE_BUCKET_NAME"]
+        assert env["AWS_STORAGE_BUCKET_NAME"] != env["AWS_PRIVATE_BUCKET_NAME"]
+        assert env["AWS_S3_ENDPOINT_URL"] == "http://minio:9000"
+    nginx = (ROOT / "deploy" / "nginx-scale.conf").read_text()
+    assert "web-scale:8000" in nginx and "/kredslob-media/" in nginx
+    assert services["web-scale"]["environment"]["AWS_PRIVATE_BUCKET_NAME"] not in nginx  # originals never proxied
+
+
 def test_every_setting_read_from_the_environment_is_in_env_example():
     settings_src = (ROOT / "config" / "settings.py").read_text()
     names = set(re.findall(r'env_(?:bool|int|list)\("([A-Z_]+)"', settings_src))

@@ -1,0 +1,1 @@
+"""Programs run on their own (`make run`, `make drill`)."""
