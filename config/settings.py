@@ -367,7 +367,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # Two choice sets are both called `role`: a workshop member's, and a side of a trade.
-    "ENUM_NAME_OVERRIDES": {"RoleEnum": "accounts.models.Role", "TradeRoleEnum": ["buyer", "seller"]},
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "accounts.models.Role",
+        "TradeRoleEnum": ["buyer", "seller"],
+        # Four choice sets are called `kind`: a listing's, an organisation's, a donation batch's and a material lot's.
+        "ListingKindEnum": "listings.models.Kind",
+        "OrganisationKindEnum": "accounts.models.OrganisationKind",
+        "BatchKindEnum": "donations.models.BatchKind",
+        "MaterialKindEnum": "donations.models.MaterialKind",
+    },
     # Swagger UI's files are served by the project itself (no CDN), see drf-spectacular-sidecar.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
