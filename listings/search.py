@@ -47,8 +47,13 @@ FTS_SQL = '"listings_listing"."search_document"'
 SQLITE_FTS_TABLE = "listings_listing_fts"
 SQLITE_LISTING_ID = '"listings_listing"."id"'
 TYPO_FALLBACK_BELOW = 5  # fewer full-text hits than this (within the other filters) → add trigram matches
+RELEVANCE_CANDIDATES = 1000  # relevance ranks only this many of the newest matches (module docstring)
+RUM_INDEX = "listing_fts_rum"
+# "Newest first" as a RUM distance: every listing was created before this, so a smaller distance is newer.
+RUM_FAR_FUTURE = "2999-01-01T00:00:00+00:00"
 TRIGRAM_RANK_SCALE = 0.01  # trigram-only hits rank below any full-text hit (ts_rank of a hit is ≥ ~0.06)
 
+CATEGORY_IDS = "_category_ids"  # cleaned filters: the ids of the category and its leaves (not saved)
 ORDERINGS = ("newest", "price", "-price", "relevance")
 FILTER_FIELDS = (
     "q",
@@ -82,6 +87,38 @@ ORDER_KEYS = {
 
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+def rum_remember(sender: Any = None, connection: Any = None, **kwargs: Any) -> None:
+    """On each new PostgreSQL connection (`connection_created`, connected in `apps.ListingsConfig`), note
+    whether the RUM index is there — once per connection, never per request. The migration that creates the
+    index sets the note on its own connection."""
+    if connection is None or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [RUM_INDEX])
+        connection.kredslob_rum = cursor.fetchone() is not None
+
+
+def rum_available() -> bool:
+    return bool(getattr(connection, "kredslob_rum", False))
+
+
+def _newest_candidates(full_text: QuerySet[Listing]) -> Q:
+    """The `RELEVANCE_CANDIDATES` newest listings of `full_text` (all its filters), as `id IN (subquery)`.
+    The subquery is compiled on its own and embedded as SQL: its `FROM listings_listing` then scopes the
+    search column's raw SQL (`FTS_SQL`) to the inner table — a Django subquery would relabel the table (U0)
+    but not the raw column, which would then point at the outer row."""
+    if rum_available():
+        newest = RawSQL('"listings_listing"."created_at" <=> %s::timestamptz', [RUM_FAR_FUTURE])  # nosec B611
+        ordered = full_text.order_by(newest)
+    else:
+        ordered = full_text.order_by("-created_at", "-id")
+    sql, params = ordered.values("pk")[:RELEVANCE_CANDIDATES].query.sql_with_params()
+    # `= ANY(ARRAY(…))`: an InitPlan computed once, then primary-key lookups (an `IN (subquery)` may become a
+    # hash semi-join over a sequential scan of the whole table).
+    candidates = f'"listings_listing"."id" = ANY(ARRAY({sql}))'
+    return Q(RawSQL(candidates, params, output_field=BooleanField()))  # noqa: S611  # nosec B611
 
 
 def _bool(value: Any) -> bool | None:
@@ -126,10 +163,15 @@ def listing_filters_clean(raw: Any) -> dict[str, Any]:
             out["q"] = q
     category = get("category")
     if category:
-        if not Category.objects.filter(slug=category).exists():
+        # The category and its leaves in one query (as the existence check cost before): a list of ids lets the
+        # planner estimate the filter (a subquery of leaves was guessed at 2 rows, and the sort at 1,000,000
+        # listings followed). Kept under a private key, which `listing_filters_to_json` leaves out.
+        leaves = list(Category.objects.filter(Q(slug=category) | Q(parent__slug=category)).values_list("pk", flat=True))
+        if not leaves:
             errors["category"] = [_("Unknown category “%(value)s”.") % {"value": category}]
         else:
             out["category"] = category
+            out[CATEGORY_IDS] = sorted(leaves)
     for name, choices in (("condition", Condition), ("kind", Kind)):
         value = get(name)
         if value:
@@ -174,7 +216,7 @@ def listing_filters_clean(raw: Any) -> dict[str, Any]:
 
 def listing_filters_to_json(filters: dict[str, Any]) -> dict[str, Any]:
     """Cleaned filters → JSON for a saved search (decimals as strings)."""
-    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in filters.items()}
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in filters.items() if not k.startswith("_")}
 
 
 def _fts_sqlite(match: str) -> Q:
@@ -215,8 +257,9 @@ def _pg_any(words: Iterable[str]) -> SearchQuery:
     return combined
 
 
-def _text_search(qs: QuerySet[Listing], q: str) -> QuerySet[Listing]:
-    """Every term of `q` (`search_terms.query_terms`: the word, its synonyms, its categories) must match."""
+def _text_search(qs: QuerySet[Listing], q: str, *, bounded: bool = False) -> QuerySet[Listing]:
+    """Every term of `q` (`search_terms.query_terms`: the word, its synonyms, its categories) must match.
+    `bounded` (relevance order on PostgreSQL): rank only the newest `RELEVANCE_CANDIDATES` matches."""
     terms = query_terms(q)
     if not terms:  # no word at all (only punctuation): nothing matches
         return qs.none().annotate(rank=Value(0.0, output_field=FloatField()))
@@ -233,7 +276,10 @@ def _text_search(qs: QuerySet[Listing], q: str) -> QuerySet[Listing]:
         ranked_by = _pg_any(every_word)
         if full_text[:TYPO_FALLBACK_BELOW].count() >= TYPO_FALLBACK_BELOW:
             # ts_rank is a float4, printed rounded: as float8 the cursor round-trips it exactly.
-            return full_text.annotate(rank=Cast(SearchRank(F("document"), ranked_by), FloatField()))
+            rank = Cast(SearchRank(F("document"), ranked_by), FloatField())
+            if bounded:
+                return qs.filter(_newest_candidates(full_text)).annotate(rank=rank)
+            return full_text.annotate(rank=rank)
         # The full text finds little: let titles similar to the query (typos) in, ranked below real hits.
         # (The lookup class itself: `title__trigram_word_similar` needs django.contrib.postgres installed.)
         typo = TrigramWordSimilar(F("title"), Value(q))
@@ -308,10 +354,13 @@ def search_suggestion(filters: dict[str, Any]) -> str | None:
 def listing_filters_apply(qs: QuerySet[Listing], filters: dict[str, Any]) -> QuerySet[Listing]:
     """Narrow `qs` by cleaned filters (see `listing_filters_clean`). Adds `rank` when searching."""
     if "category" in filters:
-        slug = filters["category"]
-        # A parent slug includes its leaves; a subquery keeps the listing query free of OR-ed joins.
-        leaves = Category.objects.filter(Q(slug=slug) | Q(parent__slug=slug)).values("pk")
-        qs = qs.filter(category_id__in=leaves)
+        if CATEGORY_IDS in filters:  # resolved by listing_filters_clean
+            qs = qs.filter(category_id__in=filters[CATEGORY_IDS])
+        else:
+            slug = filters["category"]
+            # A parent slug includes its leaves; a subquery keeps the listing query free of OR-ed joins.
+            leaves = Category.objects.filter(Q(slug=slug) | Q(parent__slug=slug)).values("pk")
+            qs = qs.filter(category_id__in=leaves)
     if "condition" in filters:
         qs = qs.filter(condition=filters["condition"])
     # Things donated for repair are on their way to a workshop, not for buyers: browse shows them only when
@@ -328,7 +377,7 @@ def listing_filters_apply(qs: QuerySet[Listing], filters: dict[str, Any]) -> Que
     if "upcycled" in filters:
         qs = qs.filter(source_job__isnull=not filters["upcycled"])
     if "q" in filters:
-        qs = _text_search(qs, filters["q"])
+        qs = _text_search(qs, filters["q"], bounded=filters.get("ordering", "relevance") == "relevance")
     return qs
 
 
