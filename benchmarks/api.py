@@ -190,7 +190,8 @@ def _run_cases(size: int) -> dict[str, dict[str, float]]:
                 "SELECT count(*) FROM listings_listing WHERE search_document @@ plainto_tsquery('danish', %s)", [word]
             )
             out[name]["hits"] = cursor.fetchone()[0]
-    print(f"  measured {size:,} (RUM index: {'yes' if rum_available() else 'no'})", flush=True)
+    rum = "RUM (SEARCH_RUM_ORDER)" if rum_available() else "btree/GIN"
+    print(f"  measured {size:,} (relevance candidates read by {rum})", flush=True)
     return out
 
 

@@ -161,9 +161,8 @@ def seed_listings(count: int, *, users: list[int], workshops: list[int], seed: i
                 stamp = created.isoformat()
                 workshop = str(rng.choice(workshops)) if rng.random() < 0.1 else "\\N"
                 published = "\\N" if "\tdraft\t" in line else stamp
-                buffer.write(
-                    f"{line.replace('{rare}', rare)}\t\t{rng.choice(users)}\t{workshop}\t{stamp}\t{stamp}\t{published}\n"
-                )
+                seller = rng.choice(users)
+                buffer.write(f"{line.replace('{rare}', rare)}\t\t{seller}\t{workshop}\t{stamp}\t{stamp}\t{published}\n")
                 if i % 20_000 == 19_999:
                     copy.write(buffer.getvalue())
                     buffer = io.StringIO()

@@ -192,6 +192,11 @@ STORAGES = {
     },
 }
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+# Relevance search reads its bounded candidates (the newest matches) in order from the optional RUM index
+# (listings.search) instead of a btree/GIN plan. Off by default: measured at 1M listings (docs/performance.md),
+# RUM's ordered scan reads every posting of a common word (~60 ms for 100,000 hits) where the btree plan stops
+# after the first candidates; it wins only for rarer words.
+SEARCH_RUM_ORDER = env_bool("SEARCH_RUM_ORDER", False)
 
 # Upload limits (photos): bytes, pixels, photos per listing.
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024)

@@ -15,6 +15,13 @@ Search backends:
   counting query, LIMITed), a title whose trigram *word similarity* to the query passes pg_trgm's threshold
   (`%>`, 0.6) matches too, ranked below every full-text hit. The fallback is decided per request from the data,
   so a cursor stays consistent as long as the matches do.
+  **Bounded candidates** (relevance order only): `ts_rank` ranks at most the `RELEVANCE_CANDIDATES` newest
+  matches (within the other filters), so a common word costs the same at 10,000 or 1,000,000 listings: the
+  planner reads them from the newest-first btree index, filtering by the search column, and stops after the
+  candidates (a common word), or takes the GIN index and a top-N sort (a rare word). With
+  `settings.SEARCH_RUM_ORDER` and the optional RUM index `listing_fts_rum` (migration
+  `listings.0009_listing_search_rum`, the `rum` extension), they are read from RUM in `created_at` order
+  instead. docs/marketplace.md says what bounding changes for relevance.
 - **SQLite** (development default, `make run`): an FTS5 table of the same words stemmed in Python by the same
   Snowball stemmer, kept current on every save of a listing (`search_index_listing`), ranked by `bm25`; the
   fallback is a title containing every typed word ("cykel" in "Herrecykel").
@@ -27,6 +34,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramWordSimilarity
 from django.db import connection
@@ -47,7 +55,7 @@ FTS_SQL = '"listings_listing"."search_document"'
 SQLITE_FTS_TABLE = "listings_listing_fts"
 SQLITE_LISTING_ID = '"listings_listing"."id"'
 TYPO_FALLBACK_BELOW = 5  # fewer full-text hits than this (within the other filters) → add trigram matches
-RELEVANCE_CANDIDATES = 1000  # relevance ranks only this many of the newest matches (module docstring)
+RELEVANCE_CANDIDATES = 240  # relevance ranks only this many (10 pages) of the newest matches (module docstring)
 RUM_INDEX = "listing_fts_rum"
 # "Newest first" as a RUM distance: every listing was created before this, so a smaller distance is newer.
 RUM_FAR_FUTURE = "2999-01-01T00:00:00+00:00"
@@ -101,7 +109,8 @@ def rum_remember(sender: Any = None, connection: Any = None, **kwargs: Any) -> N
 
 
 def rum_available() -> bool:
-    return bool(getattr(connection, "kredslob_rum", False))
+    """Read relevance candidates in order from the RUM index: only when it exists and `SEARCH_RUM_ORDER` is on."""
+    return bool(settings.SEARCH_RUM_ORDER and getattr(connection, "kredslob_rum", False))
 
 
 def _newest_candidates(full_text: QuerySet[Listing]) -> Q:
