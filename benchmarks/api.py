@@ -263,14 +263,14 @@ def _report(
         if name in results[small]:
             ratio = results[large][name]["p95"] / results[small][name]["p95"]
             print(f"{'p95 ' + label + ' ' + name:<44}{ratio:>7.2f}   ≤ 1.5  {_verdict(ratio <= 1.5)}")
-    r = results[large]
-    ratio = r["first"]["p50"] / r["page1"]["p50"]
+    big = results[large]
+    ratio = big["first"]["p50"] / big["page1"]["p50"]
     print(f"{'p50 page of 24 / page of 1 at ' + f'{large:,}':<44}{ratio:>7.2f}   ≤ 1.5  {_verdict(ratio <= 1.5)}")
-    if "deep" in r:
-        ratio = r["deep"]["p95"] / r["first"]["p95"]
+    if "deep" in big:
+        ratio = big["deep"]["p95"] / big["first"]["p95"]
         print(f"{'p95 deep (page 500) / first at ' + f'{large:,}':<44}{ratio:>7.2f}   ≤ 1.3  {_verdict(ratio <= 1.3)}")
-    same = all(r[name]["queries"] == results[small][name]["queries"] for name in results[small])
-    deep_same = "deep" not in r or r["deep"]["queries"] == r["first"]["queries"]
+    same = all(big[name]["queries"] == results[small][name]["queries"] for name in results[small])
+    deep_same = "deep" not in big or big["deep"]["queries"] == big["first"]["queries"]
     print(f"{'queries per page unchanged (sizes, deep)':<44}{'':>7}   equal  {_verdict(same and deep_same)}")
     print(f"\nwhole run {elapsed:.0f} s")
 

@@ -285,10 +285,10 @@ def _text_search(qs: QuerySet[Listing], q: str, *, bounded: bool = False) -> Que
         ranked_by = _pg_any(every_word)
         if full_text[:TYPO_FALLBACK_BELOW].count() >= TYPO_FALLBACK_BELOW:
             # ts_rank is a float4, printed rounded: as float8 the cursor round-trips it exactly.
-            rank = Cast(SearchRank(F("document"), ranked_by), FloatField())
+            ts_rank = Cast(SearchRank(F("document"), ranked_by), FloatField())
             if bounded:
-                return qs.filter(_newest_candidates(full_text)).annotate(rank=rank)
-            return full_text.annotate(rank=rank)
+                return qs.filter(_newest_candidates(full_text)).annotate(rank=ts_rank)
+            return full_text.annotate(rank=ts_rank)
         # The full text finds little: let titles similar to the query (typos) in, ranked below real hits.
         # (The lookup class itself: `title__trigram_word_similar` needs django.contrib.postgres installed.)
         typo = TrigramWordSimilar(F("title"), Value(q))
@@ -307,9 +307,9 @@ def _text_search(qs: QuerySet[Listing], q: str, *, bounded: bool = False) -> Que
     )
     any_stem = _fts5_any(dict.fromkeys(s for term in terms for s in term.stems))
     rank = RawSQL(rank_sql, [any_stem], output_field=FloatField())  # noqa: S611  # nosec B611
-    full_text = qs.filter(condition)
-    if full_text[:TYPO_FALLBACK_BELOW].count() >= TYPO_FALLBACK_BELOW:
-        return full_text.annotate(rank=rank)
+    matched = qs.filter(condition)
+    if matched[:TYPO_FALLBACK_BELOW].count() >= TYPO_FALLBACK_BELOW:
+        return matched.annotate(rank=rank)
     # As on PostgreSQL, a fallback when the full text finds little: titles having every typed word inside a word
     # ("cykel" in "Herrecykel"; LIKE folds ASCII case only, so each word is tried in three spellings too).
     inside = Q()
