@@ -192,11 +192,10 @@ STORAGES = {
     },
 }
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
-# Relevance search reads its bounded candidates (the newest matches) in order from the optional RUM index
-# (listings.search) instead of a btree/GIN plan. Off by default: measured at 1M listings (docs/performance.md),
-# RUM's ordered scan reads every posting of a common word (~60 ms for 100,000 hits) where the btree plan stops
-# after the first candidates; it wins only for rarer words.
-SEARCH_RUM_ORDER = env_bool("SEARCH_RUM_ORDER", False)
+# Where the optional RUM index exists, relevance search reads a rare word's bounded candidates (the newest
+# matches) from it in order; a common word's from the btree index (listings.search._rum_for). `auto` chooses by
+# word frequency; `always` / `never` force one (docs/performance.md has the measurements).
+SEARCH_RUM_ORDER = os.environ.get("SEARCH_RUM_ORDER", "auto")
 
 # Upload limits (photos): bytes, pixels, photos per listing.
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024)

@@ -17,11 +17,11 @@ Search backends:
   so a cursor stays consistent as long as the matches do.
   **Bounded candidates** (relevance order only): `ts_rank` ranks at most the `RELEVANCE_CANDIDATES` newest
   matches (within the other filters), so a common word costs the same at 10,000 or 1,000,000 listings: the
-  planner reads them from the newest-first btree index, filtering by the search column, and stops after the
-  candidates (a common word), or takes the GIN index and a top-N sort (a rare word). With
-  `settings.SEARCH_RUM_ORDER` and the optional RUM index `listing_fts_rum` (migration
-  `listings.0009_listing_search_rum`, the `rum` extension), they are read from RUM in `created_at` order
-  instead. docs/marketplace.md says what bounding changes for relevance.
+  planner reads a common word's from the newest-first btree index, filtering by the search column, and stops
+  after the candidates. Where the optional RUM index `listing_fts_rum` exists (migration
+  `listings.0009_listing_search_rum`, the `rum` extension), a rarer word's are read from it in `created_at`
+  order (`_rum_for`; `settings.SEARCH_RUM_ORDER`: auto, always, never); without it, from GIN and a top-N sort.
+  docs/marketplace.md says what bounding changes for relevance.
 - **SQLite** (development default, `make run`): an FTS5 table of the same words stemmed in Python by the same
   Snowball stemmer, kept current on every save of a listing (`search_index_listing`), ranked by `bm25`; the
   fallback is a title containing every typed word ("cykel" in "Herrecykel").
@@ -57,6 +57,7 @@ SQLITE_LISTING_ID = '"listings_listing"."id"'
 TYPO_FALLBACK_BELOW = 5  # fewer full-text hits than this (within the other filters) → add trigram matches
 RELEVANCE_CANDIDATES = 240  # relevance ranks only this many (10 pages) of the newest matches (module docstring)
 RUM_INDEX = "listing_fts_rum"
+RUM_BELOW = 0.02  # `auto`: RUM order for words in fewer than 2 % of listings (`_rum_for`)
 # "Newest first" as a RUM distance: every listing was created before this, so a smaller distance is newer.
 RUM_FAR_FUTURE = "2999-01-01T00:00:00+00:00"
 TRIGRAM_RANK_SCALE = 0.01  # trigram-only hits rank below any full-text hit (ts_rank of a hit is ≥ ~0.06)
@@ -99,26 +100,53 @@ def is_postgres() -> bool:
 
 def rum_remember(sender: Any = None, connection: Any = None, **kwargs: Any) -> None:
     """On each new PostgreSQL connection (`connection_created`, connected in `apps.ListingsConfig`), note
-    whether the RUM index is there — once per connection, never per request. The migration that creates the
+    whether the RUM index is there and how common the most common words are (the lexeme frequencies `ANALYZE`
+    keeps for the search column) — once per connection, never per request. The migration that creates the
     index sets the note on its own connection."""
     if connection is None or connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [RUM_INDEX])
         connection.kredslob_rum = cursor.fetchone() is not None
+        connection.kredslob_lexemes = {}
+        if connection.kredslob_rum:
+            cursor.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "WHERE tablename = 'listings_listing' AND attname = 'search_document' AND schemaname = current_schema()"
+            )
+            row = cursor.fetchone()
+            if row and row[0]:
+                connection.kredslob_lexemes = dict(zip(row[0], row[1], strict=False))
 
 
 def rum_available() -> bool:
-    """Read relevance candidates in order from the RUM index: only when it exists and `SEARCH_RUM_ORDER` is on."""
-    return bool(settings.SEARCH_RUM_ORDER and getattr(connection, "kredslob_rum", False))
+    """May relevance candidates be read in order from the RUM index? When it exists, unless `SEARCH_RUM_ORDER`
+    is `never`."""
+    return settings.SEARCH_RUM_ORDER != "never" and bool(getattr(connection, "kredslob_rum", False))
 
 
-def _newest_candidates(full_text: QuerySet[Listing]) -> Q:
-    """The `RELEVANCE_CANDIDATES` newest listings of `full_text` (all its filters), as `id IN (subquery)`.
+def _rum_for(terms: list[Term]) -> bool:
+    """RUM's ordered scan reads every posting of the words before the first row, so its cost grows with the
+    number of matches; the btree plan stops after the candidates, so its cost grows with how rare the word is.
+    `auto`: RUM for words in fewer than `RUM_BELOW` of the listings (by `ANALYZE`'s lexeme frequencies; a word
+    not among them is rarer still), the btree plan otherwise and for a term that names categories (an OR that
+    RUM cannot order)."""
+    if not rum_available():
+        return False
+    if settings.SEARCH_RUM_ORDER == "always":
+        return True
+    if any(term.categories for term in terms):
+        return False
+    frequencies: dict[str, float] = getattr(connection, "kredslob_lexemes", {})
+    return all(frequencies.get(s, 0.0) < RUM_BELOW for term in terms for s in term.stems)
+
+
+def _newest_candidates(full_text: QuerySet[Listing], terms: list[Term]) -> Q:
+    """The `RELEVANCE_CANDIDATES` newest listings of `full_text` (all its filters), as `id = ANY(subquery)`.
     The subquery is compiled on its own and embedded as SQL: its `FROM listings_listing` then scopes the
     search column's raw SQL (`FTS_SQL`) to the inner table — a Django subquery would relabel the table (U0)
     but not the raw column, which would then point at the outer row."""
-    if rum_available():
+    if _rum_for(terms):
         newest = RawSQL('"listings_listing"."created_at" <=> %s::timestamptz', [RUM_FAR_FUTURE])  # nosec B611
         ordered = full_text.order_by(newest)
     else:
@@ -287,7 +315,7 @@ def _text_search(qs: QuerySet[Listing], q: str, *, bounded: bool = False) -> Que
             # ts_rank is a float4, printed rounded: as float8 the cursor round-trips it exactly.
             ts_rank = Cast(SearchRank(F("document"), ranked_by), FloatField())
             if bounded:
-                return qs.filter(_newest_candidates(full_text)).annotate(rank=ts_rank)
+                return qs.filter(_newest_candidates(full_text, terms)).annotate(rank=ts_rank)
             return full_text.annotate(rank=ts_rank)
         # The full text finds little: let titles similar to the query (typos) in, ranked below real hits.
         # (The lookup class itself: `title__trigram_word_similar` needs django.contrib.postgres installed.)

@@ -82,7 +82,7 @@ def test_bounded_candidates_keep_the_other_filters_and_walk_once(monkeypatch, ru
 def test_rum_index_is_used_for_the_candidates_when_present_and_chosen(settings):
     if not _has_rum_index():
         pytest.skip("the rum extension is not installed on this PostgreSQL")
-    settings.SEARCH_RUM_ORDER = True
+    settings.SEARCH_RUM_ORDER = "always"
     _chairs(search.TYPO_FALLBACK_BELOW)  # enough full-text hits: no typo fallback
     assert search.rum_available()
     qs = search.listing_filters_apply(Listing.objects.all(), listing_filters_clean({"q": "stol"}))
@@ -90,7 +90,7 @@ def test_rum_index_is_used_for_the_candidates_when_present_and_chosen(settings):
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
     assert search.RUM_INDEX in qs.explain()
-    settings.SEARCH_RUM_ORDER = False
+    settings.SEARCH_RUM_ORDER = "never"
     assert not search.rum_available()
 
 
@@ -107,3 +107,16 @@ def test_category_filter_by_parent_finds_its_leaves():
     ListingFactory(title="Stol", category=category("furniture"))
     results = APIClient().get(LISTINGS, {"category": "it-udstyr"}).json()["results"]
     assert [r["id"] for r in results] == [laptop.pk]
+
+
+@pytest.mark.postgres
+def test_auto_reads_rare_words_from_rum_and_common_words_from_btree(monkeypatch, settings):
+    if not _has_rum_index():
+        pytest.skip("the rum extension is not installed on this PostgreSQL")
+    settings.SEARCH_RUM_ORDER = "auto"
+    monkeypatch.setattr(connection, "kredslob_lexemes", {"stol": 0.10, "lamp": 0.001}, raising=False)
+    assert not search._rum_for(search.query_terms("stole"))  # 10 % of listings: the btree plan
+    assert search._rum_for(search.query_terms("signeret"))  # not among the common words: RUM
+    assert not search._rum_for(search.query_terms("lampe"))  # names categories: an OR RUM cannot order
+    settings.SEARCH_RUM_ORDER = "never"
+    assert not search._rum_for(search.query_terms("signeret"))
