@@ -251,6 +251,10 @@ STORAGES: dict[str, dict[str, Any]] = {
     },
 }
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+# Where the optional RUM index exists, relevance search reads a rare word's bounded candidates (the newest
+# matches) from it in order; a common word's from the btree index (listings.search._rum_for). `auto` chooses by
+# word frequency; `always` / `never` force one (docs/performance.md has the measurements).
+SEARCH_RUM_ORDER = os.environ.get("SEARCH_RUM_ORDER", "auto")
 
 # Upload limits (photos): bytes, pixels, photos per listing.
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024)

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,7 @@ class ListingsConfig(AppConfig):
         # Django requires models, and modules that import them, to be imported once the app registry is ready.
         from .models import Listing, Photo
         from .photos import photo_deleted
-        from .search import search_index_listing, search_unindex_listing
+        from .search import rum_remember, search_index_listing, search_unindex_listing
 
         # Storage housekeeping, not a state change: a deleted photo row takes its files along, whichever way
         # it was deleted (see photos.photo_files_delete_later).
@@ -30,3 +31,5 @@ class ListingsConfig(AppConfig):
 
         post_save.connect(index, sender=Listing, dispatch_uid="listings.search_index", weak=False)
         post_delete.connect(unindex, sender=Listing, dispatch_uid="listings.search_unindex", weak=False)
+        # Whether PostgreSQL has the optional RUM index for bounded relevance search: once per connection.
+        connection_created.connect(rum_remember, dispatch_uid="listings.rum_remember")

@@ -15,6 +15,13 @@ Search backends:
   counting query, LIMITed), a title whose trigram *word similarity* to the query passes pg_trgm's threshold
   (`%>`, 0.6) matches too, ranked below every full-text hit. The fallback is decided per request from the data,
   so a cursor stays consistent as long as the matches do.
+  **Bounded candidates** (relevance order only): `ts_rank` ranks at most the `RELEVANCE_CANDIDATES` newest
+  matches (within the other filters), so a common word costs the same at 10,000 or 1,000,000 listings: the
+  planner reads a common word's from the newest-first btree index, filtering by the search column, and stops
+  after the candidates. Where the optional RUM index `listing_fts_rum` exists (migration
+  `listings.0009_listing_search_rum`, the `rum` extension), a rarer word's are read from it in `created_at`
+  order (`_rum_for`; `settings.SEARCH_RUM_ORDER`: auto, always, never); without it, from GIN and a top-N sort.
+  docs/marketplace.md says what bounding changes for relevance.
 - **SQLite** (development default, `make run`): an FTS5 table of the same words stemmed in Python by the same
   Snowball stemmer, kept current on every save of a listing (`search_index_listing`), ranked by `bm25`; a title
   containing every typed word of 4+ letters matches too ("cykel" in "Herrecykel"), ranked 0.
@@ -27,6 +34,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramWordSimilarity
 from django.db import connection
@@ -48,8 +56,14 @@ FTS_SQL = '"listings_listing"."search_document"'
 SQLITE_FTS_TABLE = "listings_listing_fts"
 SQLITE_LISTING_ID = '"listings_listing"."id"'
 TYPO_FALLBACK_BELOW = 5  # fewer full-text hits than this (within the other filters) → add trigram matches
+RELEVANCE_CANDIDATES = 240  # relevance ranks only this many (10 pages) of the newest matches (module docstring)
+RUM_INDEX = "listing_fts_rum"
+RUM_BELOW = 0.02  # `auto`: RUM order for words in fewer than 2 % of listings (`_rum_for`)
+# "Newest first" as a RUM distance: every listing was created before this, so a smaller distance is newer.
+RUM_FAR_FUTURE = "2999-01-01T00:00:00+00:00"
 TRIGRAM_RANK_SCALE = 0.01  # trigram-only hits rank below any full-text hit (ts_rank of a hit is ≥ ~0.06)
 
+CATEGORY_IDS = "_category_ids"  # cleaned filters: the ids of the category and its leaves (not saved)
 ORDERINGS = ("newest", "price", "-price", "relevance")
 FILTER_FIELDS = (
     "q",
@@ -83,6 +97,66 @@ ORDER_KEYS = {
 
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+def rum_remember(sender: Any = None, connection: Any = None, **kwargs: Any) -> None:
+    """On each new PostgreSQL connection (`connection_created`, connected in `apps.ListingsConfig`), note
+    whether the RUM index is there and how common the most common words are (the lexeme frequencies `ANALYZE`
+    keeps for the search column) — once per connection, never per request. The migration that creates the
+    index sets the note on its own connection."""
+    if connection is None or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [RUM_INDEX])
+        connection.kredslob_rum = cursor.fetchone() is not None
+        connection.kredslob_lexemes = {}
+        if connection.kredslob_rum:
+            cursor.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "WHERE tablename = 'listings_listing' AND attname = 'search_document' AND schemaname = current_schema()"
+            )
+            row = cursor.fetchone()
+            if row and row[0]:
+                connection.kredslob_lexemes = dict(zip(row[0], row[1], strict=False))
+
+
+def rum_available() -> bool:
+    """May relevance candidates be read in order from the RUM index? When it exists, unless `SEARCH_RUM_ORDER`
+    is `never`."""
+    return settings.SEARCH_RUM_ORDER != "never" and bool(getattr(connection, "kredslob_rum", False))
+
+
+def _rum_for(terms: list[Term]) -> bool:
+    """RUM's ordered scan reads every posting of the words before the first row, so its cost grows with the
+    number of matches; the btree plan stops after the candidates, so its cost grows with how rare the word is.
+    `auto`: RUM for words in fewer than `RUM_BELOW` of the listings (by `ANALYZE`'s lexeme frequencies; a word
+    not among them is rarer still), the btree plan otherwise and for a term that names categories (an OR that
+    RUM cannot order)."""
+    if not rum_available():
+        return False
+    if settings.SEARCH_RUM_ORDER == "always":
+        return True
+    if any(term.categories for term in terms):
+        return False
+    frequencies: dict[str, float] = getattr(connection, "kredslob_lexemes", {})
+    return all(frequencies.get(s, 0.0) < RUM_BELOW for term in terms for s in term.stems)
+
+
+def _newest_candidates(full_text: QuerySet[Listing], terms: list[Term]) -> Q:
+    """The `RELEVANCE_CANDIDATES` newest listings of `full_text` (all its filters), as `id = ANY(subquery)`.
+    The subquery is compiled on its own and embedded as SQL: its `FROM listings_listing` then scopes the
+    search column's raw SQL (`FTS_SQL`) to the inner table — a Django subquery would relabel the table (U0)
+    but not the raw column, which would then point at the outer row."""
+    if _rum_for(terms):
+        newest = RawSQL('"listings_listing"."created_at" <=> %s::timestamptz', [RUM_FAR_FUTURE])  # nosec B611
+        ordered = full_text.order_by(newest)
+    else:
+        ordered = full_text.order_by("-created_at", "-id")
+    sql, params = ordered.values("pk")[:RELEVANCE_CANDIDATES].query.sql_with_params()
+    # `= ANY(ARRAY(…))`: an InitPlan computed once, then primary-key lookups (an `IN (subquery)` may become a
+    # hash semi-join over a sequential scan of the whole table).
+    candidates = f'"listings_listing"."id" = ANY(ARRAY({sql}))'
+    return Q(RawSQL(candidates, params, output_field=BooleanField()))  # noqa: S611  # nosec B611
 
 
 def _bool(value: Any) -> bool | None:
@@ -127,10 +201,15 @@ def listing_filters_clean(raw: Any) -> dict[str, Any]:
             out["q"] = q
     category = get("category")
     if category:
-        if not Category.objects.filter(slug=category).exists():
+        # The category and its leaves in one query (as the existence check cost before): a list of ids lets the
+        # planner estimate the filter (a subquery of leaves was guessed at 2 rows, and the sort at 1,000,000
+        # listings followed). Kept under a private key, which `listing_filters_to_json` leaves out.
+        leaves = list(Category.objects.filter(Q(slug=category) | Q(parent__slug=category)).values_list("pk", flat=True))
+        if not leaves:
             errors["category"] = [_("Unknown category “%(value)s”.") % {"value": category}]
         else:
             out["category"] = category
+            out[CATEGORY_IDS] = sorted(leaves)
     for name, choices in (("condition", Condition), ("kind", Kind)):
         value = get(name)
         if value:
@@ -184,7 +263,7 @@ def listing_filters_clean(raw: Any) -> dict[str, Any]:
 
 def listing_filters_to_json(filters: dict[str, Any]) -> dict[str, Any]:
     """Cleaned filters → JSON for a saved search (decimals as strings)."""
-    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in filters.items()}
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in filters.items() if not k.startswith("_")}
 
 
 def _fts_sqlite(match: str) -> Q:
@@ -225,8 +304,9 @@ def _pg_any(words: Iterable[str]) -> SearchQuery:
     return combined
 
 
-def _text_search(qs: QuerySet[Listing], q: str) -> QuerySet[Listing]:
-    """Every term of `q` (`search_terms.query_terms`: the word, its synonyms, its categories) must match."""
+def _text_search(qs: QuerySet[Listing], q: str, *, bounded: bool = False) -> QuerySet[Listing]:
+    """Every term of `q` (`search_terms.query_terms`: the word, its synonyms, its categories) must match.
+    `bounded` (relevance order on PostgreSQL): rank only the newest `RELEVANCE_CANDIDATES` matches."""
     terms = query_terms(q)
     if not terms:  # no word at all (only punctuation): nothing matches
         return qs.none().annotate(rank=Value(0.0, output_field=FloatField()))
@@ -243,7 +323,10 @@ def _text_search(qs: QuerySet[Listing], q: str) -> QuerySet[Listing]:
         ranked_by = _pg_any(every_word)
         if full_text[:TYPO_FALLBACK_BELOW].count() >= TYPO_FALLBACK_BELOW:
             # ts_rank is a float4, printed rounded: as float8 the cursor round-trips it exactly.
-            return full_text.annotate(rank=Cast(SearchRank(F("document"), ranked_by), FloatField()))
+            ts_rank = Cast(SearchRank(F("document"), ranked_by), FloatField())
+            if bounded:
+                return qs.filter(_newest_candidates(full_text, terms)).annotate(rank=ts_rank)
+            return full_text.annotate(rank=ts_rank)
         # The full text finds little: let titles similar to the query (typos) in, ranked below real hits.
         # (The lookup class itself: `title__trigram_word_similar` needs django.contrib.postgres installed.)
         typo = TrigramWordSimilar(F("title"), Value(q))
@@ -318,10 +401,13 @@ def search_suggestion(filters: dict[str, Any]) -> str | None:
 def listing_filters_apply(qs: QuerySet[Listing], filters: dict[str, Any]) -> QuerySet[Listing]:
     """Narrow `qs` by cleaned filters (see `listing_filters_clean`). Adds `rank` when searching."""
     if "category" in filters:
-        slug = filters["category"]
-        # A parent slug includes its leaves; a subquery keeps the listing query free of OR-ed joins.
-        leaves = Category.objects.filter(Q(slug=slug) | Q(parent__slug=slug)).values("pk")
-        qs = qs.filter(category_id__in=leaves)
+        if CATEGORY_IDS in filters:  # resolved by listing_filters_clean
+            qs = qs.filter(category_id__in=filters[CATEGORY_IDS])
+        else:
+            slug = filters["category"]
+            # A parent slug includes its leaves; a subquery keeps the listing query free of OR-ed joins.
+            leaves = Category.objects.filter(Q(slug=slug) | Q(parent__slug=slug)).values("pk")
+            qs = qs.filter(category_id__in=leaves)
     if "condition" in filters:
         qs = qs.filter(condition=filters["condition"])
     # Things donated for repair are on their way to a workshop, not for buyers: browse shows them only when
@@ -338,7 +424,7 @@ def listing_filters_apply(qs: QuerySet[Listing], filters: dict[str, Any]) -> Que
     if "upcycled" in filters:
         qs = qs.filter(source_job__isnull=not filters["upcycled"])
     if "q" in filters:
-        qs = _text_search(qs, filters["q"])
+        qs = _text_search(qs, filters["q"], bounded=filters.get("ordering", "relevance") == "relevance")
     return qs
 
 
