@@ -279,8 +279,11 @@ def test_a_published_job_is_a_workshop_draft_until_it_has_a_ready_photo(member, 
     listing.refresh_from_db()
     assert listing.status == "draft"
     assert api_client.get(f"/api/v1/listings/{listing.pk}/").status_code == 404
-    # The donor hears nothing until it is on sale.
+    # The donor hears nothing until it is on sale, and is not pointed to the draft.
     assert not Notification.objects.filter(kind="job_published").exists()
+    donor = client_for(listing.source_job.listing.seller)
+    assert donor.get(url(listing.source_job)).json()["published_listing"] is None
+    assert client.get(url(listing.source_job)).json()["published_listing"] == listing.pk
 
     factories.PhotoFactory(listing=listing, position=2)
     assert listing_may_go_on_sale(listing)
@@ -288,6 +291,7 @@ def test_a_published_job_is_a_workshop_draft_until_it_has_a_ready_photo(member, 
     listing.refresh_from_db()
     assert listing.status == "active"
     assert api_client.get(f"/api/v1/listings/{listing.pk}/").status_code == 200
+    assert donor.get(url(listing.source_job)).json()["published_listing"] == listing.pk
     told = Notification.objects.get(kind="job_published")
     assert told.user == listing.source_job.listing.seller and told.url == listing.get_absolute_url()
 
