@@ -27,6 +27,7 @@ from core.errors import InvalidInput, NotAllowed
 from impact.report import report_pdf, report_period
 from impact.selectors import impact_summary
 from listings.models import Condition, Listing
+from listings.selectors import listing_visible_to
 from marketplace import selectors as trade_selectors
 from marketplace import services as trade_services
 from marketplace.models import MESSAGE_MAX_LENGTH, Message
@@ -154,13 +155,19 @@ class JobDetailOut(JobOut):
         return services.job_wipe_satisfied(job=job)
 
     def get_published_listing(self, job: RepairJob) -> int | None:
-        return Listing.objects.filter(source_job=job).values_list("pk", flat=True).first()
+        """The listing made from this job, if the viewer may see it (`listings.selectors.listing_visible_to`): a
+        workshop draft waiting for its photo is its workshop's only — the donor sees it once it is on sale."""
+        listing = Listing.objects.filter(source_job=job).first()
+        user = self.context.get("user")
+        if listing is None or (user is not None and not listing_visible_to(listing=listing, user=user)):
+            return None
+        return listing.pk
 
 
 def _detail(request: Request, job_id: int) -> Response:
     job = selectors.job_get(user=request.user, job_id=job_id, detail=True)
     history = selectors.job_history_visible_to(job=job, user=request.user)
-    return Response(JobDetailOut(job, context={"history": history}).data)
+    return Response(JobDetailOut(job, context={"history": history, "user": request.user}).data)
 
 
 # --- the board and one job ----------------------------------------------------------------------------------------

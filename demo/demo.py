@@ -553,7 +553,10 @@ def _act_on_job(step: Step, scene: _Scene, people: dict[str, User], moment: date
                 price_dkk=Decimal(publish.price),
                 condition=publish.condition,
             )
+            # A workshop draft: its photo first, then on sale (refused without a ready photo:
+            # `listings.selectors.listing_may_go_on_sale`).
             _photo(listing, actor, publish.drawing, publish.background)
+            listing = listing_publish(listing=listing, actor=actor)
             scene.listing, scene.reservation, scene.conversation = listing, None, None
         case JobTalk(by=by, body=body):
             donor = scene.job.listing.seller if scene.job.listing else None

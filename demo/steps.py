@@ -141,7 +141,8 @@ class Complete(Step):
 
 @dataclass(frozen=True, kw_only=True)
 class Publish(Step):
-    """The workshop lists the repaired item for sale, with its own photo; later trade steps are about it."""
+    """The workshop lists the repaired item for sale: a draft, its own photo (`drawing`, needed: a workshop's item
+    goes on sale only with a ready photo), then on sale; later trade steps are about it."""
 
     by: str
     title: str

@@ -84,6 +84,7 @@ urlpatterns += [
     path("workshop/jobs/<int:pk>/complete/", views_workshop.job_complete, name="workshop_job_complete"),
     path("workshop/jobs/<int:pk>/publish/", views_workshop.job_publish, name="workshop_job_publish"),
     path("workshop/jobs/<int:pk>/photos/", views_workshop.job_photo, name="workshop_job_photo"),
+    path("workshop/jobs/<int:pk>/on-sale/", views_workshop.job_on_sale, name="workshop_job_on_sale"),
     path("workshop/intake/", views_repairs.intake, name="workshop_intake"),
     path("workshop/jobs/<int:pk>/quote/", views_repairs.job_quote, name="workshop_job_quote"),
     path("workshop/jobs/<int:pk>/received/", views_repairs.job_received, name="workshop_job_received"),

@@ -30,8 +30,9 @@ from accounts.selectors import is_owner
 from core.errors import InvalidInput
 from core.throttle import throttle_request
 from listings import photos
-from listings.models import Listing, Photo
-from listings.selectors import category_leaves_named, category_tree, ready_photos_prefetch
+from listings import services as listing_services
+from listings.models import Listing, ListingStatus, Photo
+from listings.selectors import category_leaves_named, category_tree, listing_may_go_on_sale, ready_photos_prefetch
 from repairs import selectors as job_selectors
 from repairs import services as job_services
 from repairs.models import JobStatus, RepairJob, RepairMode
@@ -148,6 +149,11 @@ def _job_context(job: RepairJob, workshops: list[Workshop], user: User, **forms_
         "published": published,
         "published_photos": list(Photo.objects.filter(listing=published).order_by("position")) if published else [],
         "publishable": publishable,
+        # A workshop draft goes on sale once it has a ready photo (`listings.selectors.listing_may_go_on_sale`).
+        "awaiting_sale": published is not None and published.status == ListingStatus.DRAFT,
+        "may_go_on_sale": published is not None
+        and published.status == ListingStatus.DRAFT
+        and listing_may_go_on_sale(published),
         "release_form": forms_in.get("release_form") or ReleaseForm(),
         "worklog_form": forms_in.get("worklog_form") or WorkLogForm(),
         "wipe_form": forms_in.get("wipe_form") or DataWipeForm(),
@@ -302,7 +308,7 @@ def job_publish(request: HttpRequest, pk: int) -> HttpResponseBase:
         PublishForm,
         "publish_form",
         lambda job, user, data: job_services.job_publish(job=job, actor=user, **data),
-        _("The item is published for sale. Add photos of it below."),
+        _("The item is saved as a draft. Add photos of it below, then put it on sale."),
     )
 
 
@@ -323,6 +329,21 @@ def job_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     return _form_action(
         request, pk, PhotoForm, "photo_form", upload, _("The photos are uploaded and are being prepared.")
     )
+
+
+@login_required
+@require_POST
+@shows_refusals(back_to=_job_back)
+def job_on_sale(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Put the workshop draft made from this job on sale (`listings.services.listing_publish`, which refuses it
+    while it has no ready photo: `listings.selectors.listing_may_go_on_sale`; the refusal shows above the page)."""
+    job, _workshops = _job_for_member(request, pk)
+    listing = Listing.objects.filter(source_job=job).first()
+    if listing is None:
+        raise InvalidInput(_("Publish the item before putting it on sale."))
+    listing_services.listing_publish(listing=listing, actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("The item is on sale."))
+    return redirect(reverse("frontend:workshop_job", kwargs={"pk": pk}) + "#published-heading")
 
 
 # --- The owner's settings -----------------------------------------------------------------------------------

@@ -173,6 +173,29 @@ def listing_is_frozen(listing: Listing) -> bool:
     return listing.status in FROZEN_STATUSES
 
 
+class ListingNeedsPhoto(DomainError):
+    """Raised when a workshop's listing is put on sale without a ready photo (`listing_may_go_on_sale`): 409."""
+
+    code = "listing_needs_photo"
+    title = gettext_lazy("Add at least one photo, and wait until it is ready, before putting the item on sale.")
+
+
+def listing_needs_photo_to_go_on_sale(listing: Listing) -> bool:
+    """Whether this listing must have a ready photo before it goes on sale: a workshop's listing (a repaired item
+    it sells). A resident's listing may be published without one, as before."""
+    return listing.workshop_id is not None
+
+
+def listing_may_go_on_sale(listing: Listing) -> bool:
+    """The one rule for "may this draft be put on sale (made active) now, as far as its photos go?": a workshop's
+    listing needs at least one ready photo; a resident's listing needs none. Asked by `services.listing_publish`
+    (the API's `POST /listings/{id}/publish/`, the pages' publish button) and the workshop job page (the "put on
+    sale" button is disabled and explained until it holds). The status check (only a draft) is the service's."""
+    if not listing_needs_photo_to_go_on_sale(listing):
+        return True
+    return Photo.objects.filter(listing_id=listing.pk, status=PhotoStatus.READY).exists()
+
+
 def listing_frozen_terms(listing: Listing) -> frozenset[str]:
     """The fields of a listing that is not frozen which must not change now: while a reservation is open (the
     listing is `reserved`), the terms the buyer reserved on — price and kind. Asked by `services.listing_update`

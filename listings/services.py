@@ -17,7 +17,14 @@ from core.errors import DomainError, InvalidInput, NotAllowed
 from .areas import area_names, area_normalise
 from .models import Category, Kind, Listing, ListingStatus
 from .photos import photos_release, photos_withhold
-from .selectors import ListingFrozen, listing_frozen_terms, listing_is_frozen, listing_managed_by
+from .selectors import (
+    ListingFrozen,
+    ListingNeedsPhoto,
+    listing_frozen_terms,
+    listing_is_frozen,
+    listing_managed_by,
+    listing_may_go_on_sale,
+)
 from .signals import listing_price_changed, listing_published, listing_withdrawn
 
 
@@ -234,8 +241,13 @@ def listing_update(*, listing: Listing, actor: User, **fields: Any) -> Listing:
 
 @transaction.atomic
 def listing_publish(*, listing: Listing, actor: User) -> Listing:
-    """Draft → active. 409 from any other status."""
+    """Draft → active ("put on sale"). 409 from any other status, and 409 `listing_needs_photo` while a
+    workshop's listing has no ready photo (`selectors.listing_may_go_on_sale`). The row is locked first, so a photo
+    deleted concurrently (its service locks the listing too) cannot slip between the check and the move."""
     _check_manager(listing, actor)
+    locked = Listing.objects.select_for_update().filter(pk=listing.pk).first()
+    if locked is not None and locked.status == ListingStatus.DRAFT and not listing_may_go_on_sale(locked):
+        raise ListingNeedsPhoto()
     updated = Listing.objects.filter(pk=listing.pk, status=ListingStatus.DRAFT).update(
         status=ListingStatus.ACTIVE, published_at=timezone.now(), updated_at=timezone.now()
     )

@@ -20,7 +20,6 @@ from core.errors import InvalidInput
 from listings.areas import area_normalise
 from listings.models import Condition, Kind, Listing, ListingStatus
 from listings.services import listing_create
-from listings.signals import listing_published
 from notifications.services import notification_send
 from notifications.texts import text
 
@@ -580,8 +579,10 @@ def job_publish(
         model=donated.model if donated else "",
         # (an estimate recorded before categories had weight bounds may lie outside them: not carried over)
         weight_kg=donated.weight_kg if donated and locked.category.weight_in_bounds(donated.weight_kg) else None,
-        status=ListingStatus.ACTIVE,
-        published_at=timezone.now(),
+        # A workshop draft, not public: the workshop adds photos, then puts it on sale
+        # (`listings.services.listing_publish`, which asks `listings.selectors.listing_may_go_on_sale`).
+        status=ListingStatus.DRAFT,
+        published_at=None,
     )
     listing.full_clean(exclude=["source_job"])
     try:
@@ -589,13 +590,21 @@ def job_publish(
             listing.save()
     except IntegrityError as exc:  # a concurrent publish of the same job
         raise AlreadyPublished() from exc
-    listing_published.send(sender=Listing, listing=listing)
+    return listing
+
+
+def on_listing_published(sender: Any, listing: Listing, **kwargs: Any) -> None:
+    """`listings.signals.listing_published`: a listing made from a repair job went on sale (the workshop put its
+    draft on sale once it had a photo) — tell the donor, linking to the now public listing."""
+    if listing.source_job_id is None:
+        return
+    job = RepairJob.objects.select_related("listing__seller", "workshop", "category").get(pk=listing.source_job_id)
+    workshop = job.workshop
     _notify_donor(
-        locked,
+        job,
         "job_published",
         _("Your donated %(title)s has a new home waiting"),
         _("%(workshop)s repaired it and published it as “%(listing)s”."),
-        {"workshop": workshop.name, "listing": listing.title},
+        {"workshop": workshop.name if workshop else "", "listing": listing.title},
         url=listing.get_absolute_url(),
     )
-    return listing

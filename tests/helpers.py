@@ -30,3 +30,16 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2) -> bool:  
             return True
         time.sleep(interval)
     return bool(predicate())
+
+
+def job_publish_on_sale(*, job, actor, **fields):  # type: ignore[no-untyped-def]
+    """What a workshop does to sell a repaired item: publish the completed job (a workshop draft,
+    `repairs.services.job_publish`), add a ready photo, then put it on sale (`listings.services.listing_publish`,
+    which refuses a workshop's listing without a ready photo). Returns the active listing."""
+    from listings.services import listing_publish
+    from repairs import services as repairs
+    from tests.factories import PhotoFactory
+
+    listing = repairs.job_publish(job=job, actor=actor, **fields)
+    PhotoFactory(listing=listing)
+    return listing_publish(listing=listing, actor=actor)

@@ -55,7 +55,7 @@ from repairs import returns
 from repairs import services as repairs
 from repairs.models import DataWipe, JobEvent, RepairJob, WorkLog
 from tests import factories
-from tests.helpers import client_for
+from tests.helpers import client_for, job_publish_on_sale
 
 PERSONAS = (
     "anonymous",
@@ -421,7 +421,7 @@ def donations() -> dict[str, Any]:
     repairs.job_claim(job=held, workshop=workshop, actor=member)
     repairs.job_start(job=held, actor=member)
     repairs.job_complete(job=held, actor=member, outcome="fixed")
-    product = repairs.job_publish(
+    product = job_publish_on_sale(
         job=held, actor=member, title="Istandsat stol", description="Limet", price_dkk=Decimal(200), condition="good"
     )
     return {

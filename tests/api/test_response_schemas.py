@@ -293,6 +293,13 @@ def _repaired_and_published(doc: Documented, member: Any, donor: Any) -> dict[st
     publish = {"title": "Istandsat bærbar", "description": "Ny SSD.", "price_dkk": "850.00", "condition": "good"}
     published = doc.check(client.post(f"{jobs}/publish/", publish, format="json"), 201)
     assert published["provenance"]["workshop"] == {"slug": workshop.slug, "name": workshop.name}
+    # A workshop draft: on sale once it has a ready photo (issue 15).
+    assert published["status"] == "draft"
+    factories.PhotoFactory(listing_id=published["id"])
+    # (checked against its schema by the listings journey; this journey covers the repair endpoints)
+    on_sale = client.post(f"{API}/listings/{published['id']}/publish/")
+    assert on_sale.status_code == 200, on_sale.content
+    published = on_sale.json()
     detail = doc.check(client.get(f"{jobs}/"), 200)
     assert detail["events"] and detail["work_logs"] and detail["data_wipes"] and detail["published_listing"]
     return published

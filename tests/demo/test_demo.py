@@ -161,6 +161,20 @@ def test_upcycled_listings_come_from_fixed_donations_of_their_own_workshop():
         assert listing.published_at > job.completed_at
 
 
+def test_every_workshop_item_on_sale_went_on_sale_with_a_ready_photo():
+    """Issue 15: a workshop's item goes on sale only with a ready photo (`listings.selectors.listing_may_go_on_sale`);
+    the demo publishes each repaired item as a draft, adds its photo, then puts it on sale."""
+    from listings.selectors import listing_may_go_on_sale
+
+    sold_by_workshops = Listing.objects.filter(workshop__isnull=False).exclude(status=ListingStatus.DRAFT)
+    assert sold_by_workshops.exists()
+    for listing in sold_by_workshops:
+        assert listing.published_at is not None
+        assert Photo.objects.filter(listing=listing, status__in=[PhotoStatus.READY, PhotoStatus.WITHHELD]).exists()
+        if listing.status != ListingStatus.HIDDEN:
+            assert listing_may_go_on_sale(listing), listing.title
+
+
 def test_reservations_drive_the_listings_as_the_service_does():
     for reservation in Reservation.objects.select_related("listing"):
         listing = reservation.listing

@@ -115,17 +115,25 @@ def test_member_repairs_a_donated_laptop_and_the_impact_page_shows_it(page, live
     page.get_by_label("Titel").fill("Istandsat bærbar med ny SSD")
     page.get_by_label("Pris (kr.), 0 for at give den væk").fill("1200")
     page.get_by_label("Stand").select_option("good")
-    page.get_by_role("button", name="Sæt til salg").click()
-    assert page.get_by_role("status").inner_text().startswith("Tingen er sat til salg.")
+    page.get_by_role("button", name="Gem som kladde").click()
+    assert page.get_by_role("status").inner_text().startswith("Tingen er gemt som kladde.")
     listing = Listing.objects.get(source_job=job)
-    assert listing.workshop == workshop and listing.price_dkk == Decimal(1200)
+    assert listing.workshop == workshop and listing.price_dkk == Decimal(1200) and listing.status == "draft"
+    # Issue 15: no photo yet, so it cannot go on sale: the button is disabled and explained.
+    assert page.get_by_role("button", name="Sæt til salg").is_disabled()
 
-    page.get_by_label("Billede", exact=True).set_input_files(
+    page.get_by_label("Billeder", exact=True).set_input_files(
         files=[{"name": "baerbar.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}]
     )
-    page.get_by_role("button", name="Upload billede").click()
-    assert page.get_by_role("status").inner_text() == "Billedet er uploadet og bliver gjort klar."
+    page.get_by_role("button", name="Upload billeder").click()
+    assert page.get_by_role("status").inner_text() == "Billederne er uploadet og bliver gjort klar."
     assert Photo.objects.filter(listing=listing).count() == 1
+    Photo.objects.filter(listing=listing).update(status="ready")  # as the worker leaves it
+    page.reload()
+    page.get_by_role("button", name="Sæt til salg").click()
+    assert page.get_by_role("status").inner_text() == "Tingen er sat til salg."
+    listing.refresh_from_db()
+    assert listing.status == "active"
     check_page(page, "workshop-job-published")
 
     page.goto("/impact/")

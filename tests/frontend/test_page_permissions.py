@@ -599,6 +599,13 @@ MATRIX: dict[str, tuple[str, Url, Data, dict[str, Expect]]] = {
         # Nothing published yet to add a photo to: the form comes back with the reason (400), nothing is stored.
         expect(404, **NOT_WORKSHOP, **dict.fromkeys(WS, 400)),
     ),
+    "job_claimed_on_sale": (
+        "post",
+        job("job_claimed", "on-sale"),
+        {},
+        # Nothing published yet to put on sale: the job page says why (a message), nothing changes.
+        expect(404, **NOT_WORKSHOP, **dict.fromkeys(WS, 302)),
+    ),
     # --- Organisations and donation batches (frontend/views_donations.py) ----------------------------------------
     "verify_page": ("get", lambda w: f"/verify/{w.batches['held'].certificate_code}/", None, expect(200)),
     "verify_offered_page": ("get", lambda w: f"/verify/{w.batches['offered'].certificate_code}/", None, expect(404)),

@@ -171,6 +171,15 @@ def test_claim_log_wipe_complete_publish_and_add_a_photo(workshop, staff):
     Image.new("RGB", (64, 48), (120, 160, 90)).save(buffer, "JPEG")
     buffer.seek(0)
     buffer.name = "laptop.jpg"
+    # Issue 15: published means a workshop draft; it goes on sale only once a photo is ready.
+    listing.refresh_from_db()
+    assert listing.status == "draft"
+    page = client.get(base).content.decode()
+    assert 'id="on_sale_form"' in page and "disabled" in page.split('id="on_sale_form"')[1].split("</form>")[0]
+    refused = client.post(base + "on-sale/", follow=True)
+    assert "Add at least one photo" in refused.content.decode()
+    listing.refresh_from_db()
+    assert listing.status == "draft"
     assert client.post(base + "photos/", {"file": buffer}).status_code == 302
     assert Photo.objects.filter(listing=listing).count() == 1
     bad = io.BytesIO(b"not an image at all")
@@ -178,6 +187,13 @@ def test_claim_log_wipe_complete_publish_and_add_a_photo(workshop, staff):
     response = client.post(base + "photos/", {"file": bad})
     assert response.status_code == 400
     assert Photo.objects.filter(listing=listing).count() == 1
+    Photo.objects.filter(listing=listing).update(status="ready")  # as the worker leaves it
+    page = client.get(base).content.decode()
+    assert "disabled" not in page.split('id="on_sale_form"')[1].split("</form>")[0]
+    assert client.post(base + "on-sale/").status_code == 302
+    listing.refresh_from_db()
+    assert listing.status == "active"
+    assert 'id="on_sale_form"' not in client.get(base).content.decode()
 
 
 def test_a_second_claimer_hears_already_claimed(workshop, staff):

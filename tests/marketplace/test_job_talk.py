@@ -16,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import WorkshopMembership
-from listings.models import ListingStatus
 from marketplace import selectors as trade_selectors
 from marketplace import services as trade
 from marketplace.models import Conversation, Message
@@ -24,7 +23,7 @@ from marketplace.tasks import messages_notify
 from notifications.models import Notification
 from repairs import services as repairs
 from tests import factories
-from tests.helpers import client_for
+from tests.helpers import client_for, job_publish_on_sale
 from tests.repairs.helpers import make_job, url
 
 pytestmark = pytest.mark.django_db
@@ -205,11 +204,9 @@ def _sold_repaired_job(*, wiped: bool):  # type: ignore[no-untyped-def]
     else:
         repairs.job_mark_no_storage(job=job, actor=member)
     repairs.job_complete(job=job, actor=member, outcome="fixed")
-    listing = repairs.job_publish(
+    listing = job_publish_on_sale(
         job=job, actor=member, title="Istandsat bærbar", description="", price_dkk=Decimal(900), condition="good"
     )
-    listing.status = ListingStatus.ACTIVE
-    listing.save(update_fields=["status"])
     buyer = factories.UserFactory()
     reservation = trade.reservation_create(listing=listing, buyer=buyer)
     trade.reservation_confirm(reservation=reservation, actor=member)

@@ -24,6 +24,7 @@ from notifications.models import Notification
 from notifications.tasks import notification_email
 from repairs import returns, services
 from tests import factories
+from tests.helpers import job_publish_on_sale
 from tests.repairs.helpers import make_job
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,7 +100,7 @@ def _every_kind() -> None:
     services.job_claim(job=job, workshop=workshop, actor=member)
     services.job_start(job=job, actor=member)
     services.job_complete(job=job, actor=member, outcome="fixed")
-    services.job_publish(
+    job_publish_on_sale(
         job=job, actor=member, title="Istandsat stol", description="", price_dkk=Decimal(100), condition="good"
     )
 

@@ -97,7 +97,16 @@ def test_the_full_loop_through_the_api(member, workshop, api_client):
     published = response.json()
     listing = Listing.objects.get(pk=published["id"])
     assert (listing.workshop, listing.seller, listing.source_job_id) == (workshop, member, job.pk)
-    assert (listing.kind, listing.status, listing.price_dkk) == ("sale", "active", Decimal("850.00"))
+    # A workshop draft, not public yet: the workshop adds a photo, then puts it on sale.
+    assert (listing.kind, listing.status, listing.price_dkk) == ("sale", "draft", Decimal("850.00"))
+    assert api_client.get(f"/api/v1/listings/{listing.pk}/").status_code == 404
+    refused = client.post(f"/api/v1/listings/{listing.pk}/publish/")
+    assert refused.status_code == 409 and refused.json()["type"].endswith("listing_needs_photo")
+    factories.PhotoFactory(listing=listing)
+    on_sale = client.post(f"/api/v1/listings/{listing.pk}/publish/")
+    assert on_sale.status_code == 200, on_sale.content
+    listing.refresh_from_db()
+    assert listing.status == "active" and listing.published_at is not None
     assert published["upcycled"] is True
     provenance = published["provenance"]
     assert provenance["category"] == "laptop"
@@ -235,3 +244,61 @@ def test_job_board_is_cursor_paginated(member, workshop):
     assert [j["id"] for j in page["results"]] == [jobs[4].pk, jobs[3].pk]
     page2 = client.get(page["next"]).json()
     assert [j["id"] for j in page2["results"]] == [jobs[2].pk, jobs[1].pk]
+
+
+def _to_sale(member, workshop):  # type: ignore[no-untyped-def]
+    job = completed(member, workshop, category="furniture")
+    return services.job_publish(
+        job=job, actor=member, title="Stol", description="", price_dkk=Decimal(100), condition="good"
+    )
+
+
+def test_a_published_job_is_a_workshop_draft_until_it_has_a_ready_photo(member, workshop, api_client):
+    """Issue 15: a workshop's item cannot go on sale before it has a photo — publishing makes a draft; putting it
+    on sale is refused (409 `listing_needs_photo`, Danish and English) until a photo is ready."""
+    from listings.models import PhotoStatus
+    from listings.selectors import listing_may_go_on_sale
+
+    listing = _to_sale(member, workshop)
+    assert listing.status == "draft" and listing.published_at is None
+    assert not listing_may_go_on_sale(listing)
+    client = client_for(member)
+    details = {}
+    for language in ("da", "en"):
+        type(member).objects.filter(pk=member.pk).update(language=language)
+        refused = client.post(f"/api/v1/listings/{listing.pk}/publish/", HTTP_ACCEPT_LANGUAGE=language)
+        assert refused.status_code == 409
+        assert refused["Content-Type"].startswith("application/problem+json")
+        assert refused.json()["type"].endswith("listing_needs_photo")
+        details[language] = refused.json()["detail"]
+    assert "billede" in details["da"] and "photo" in details["en"]
+    # A photo still processing (or failed) is not enough.
+    factories.PhotoFactory(listing=listing, status=PhotoStatus.PENDING)
+    factories.PhotoFactory(listing=listing, status=PhotoStatus.FAILED, position=1)
+    assert client.post(f"/api/v1/listings/{listing.pk}/publish/").status_code == 409
+    listing.refresh_from_db()
+    assert listing.status == "draft"
+    assert api_client.get(f"/api/v1/listings/{listing.pk}/").status_code == 404
+    # The donor hears nothing until it is on sale, and is not pointed to the draft.
+    assert not Notification.objects.filter(kind="job_published").exists()
+    donor = client_for(listing.source_job.listing.seller)
+    assert donor.get(url(listing.source_job)).json()["published_listing"] is None
+    assert client.get(url(listing.source_job)).json()["published_listing"] == listing.pk
+
+    factories.PhotoFactory(listing=listing, position=2)
+    assert listing_may_go_on_sale(listing)
+    assert client.post(f"/api/v1/listings/{listing.pk}/publish/").status_code == 200
+    listing.refresh_from_db()
+    assert listing.status == "active"
+    assert api_client.get(f"/api/v1/listings/{listing.pk}/").status_code == 200
+    assert donor.get(url(listing.source_job)).json()["published_listing"] == listing.pk
+    told = Notification.objects.get(kind="job_published")
+    assert told.user == listing.source_job.listing.seller and told.url == listing.get_absolute_url()
+
+
+def test_a_resident_may_still_publish_without_a_photo():
+    from listings.selectors import listing_may_go_on_sale
+
+    draft = factories.ListingFactory(status="draft", published_at=None)
+    assert listing_may_go_on_sale(draft)
+    assert client_for(draft.seller).post(f"/api/v1/listings/{draft.pk}/publish/").status_code == 200
