@@ -289,10 +289,14 @@ _DONOR_DONE = {
 
 
 class _HistoryLine(Protocol):
-    from_status: str
-    to_status: str
-    step: str
-    note: str
+    @property
+    def from_status(self) -> str: ...
+    @property
+    def to_status(self) -> str: ...
+    @property
+    def step(self) -> str: ...
+    @property
+    def note(self) -> str: ...
 
 
 def event_words_for_resident(*, entry: _HistoryLine, mode: str = "") -> Any:
