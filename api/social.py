@@ -24,7 +24,7 @@ from .outputs import DisplayNameOut, IsoDateTimeField
 from .schema import paginated
 from .trade import ROLE, ListingBriefOut
 
-PRICE = {"max_digits": 10, "decimal_places": 2}
+PRICE: dict[str, Any] = {"max_digits": 10, "decimal_places": 2}
 
 
 # --- Favourites ----------------------------------------------------------------------------------------------

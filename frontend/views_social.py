@@ -54,7 +54,7 @@ def listing_social_context(request: HttpRequest, listing: Listing) -> dict[str, 
         context["og_image"] = _og_image(request, listing)
     my_offer = None
     if getattr(user, "is_authenticated", False):
-        my_offer = trade_selectors.offers_for(user=_user(request)).filter(listing=listing, buyer=user).first()
+        my_offer = trade_selectors.offers_for(user=_user(request)).filter(listing=listing, buyer=_user(request)).first()
     context["my_offer"] = my_offer
     open_offer = my_offer is not None and my_offer.effective_status in OPEN_OFFER_STATUSES  # type: ignore[attr-defined]
     context["show_offer_form"] = context["can_offer"] and not open_offer
@@ -105,7 +105,7 @@ def listing_offer(request: HttpRequest, pk: int) -> HttpResponseBase:
     listing = listing_get(pk=pk, user=request.user)
     form = OfferForm(request.POST, auto_id="id_offer_%s")
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["price_dkk"]))
+        messages.error(request, " ".join(str(e) for e in form.errors["price_dkk"]))
         return redirect(listing.get_absolute_url())
     trade_services.offer_create(listing=listing, buyer=_user(request), price_dkk=form.cleaned_data["price_dkk"])
     messages.success(request, _("Your offer is sent. The seller can accept, decline or make a counter-offer."))
@@ -129,7 +129,7 @@ def offer_act(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     if action == "counter":
         form = CounterForm(request.POST)
         if not form.is_valid():
-            messages.error(request, " ".join(form.errors["price_dkk"]))
+            messages.error(request, " ".join(str(e) for e in form.errors["price_dkk"]))
             return redirect(_my_page(request))
         trade_services.offer_counter(offer=offer, actor=_user(request), price_dkk=form.cleaned_data["price_dkk"])
     elif action == "accept":

@@ -344,7 +344,7 @@ def rating_rater_name(rating: Rating) -> str:
     """Who gave a rating, as the public reads it: the buyer's name; for the seller side of a workshop's listing, the
     workshop's name."""
     listing = rating.reservation.listing
-    if rating.side == RatingSide.SELLER and listing.workshop_id:
+    if rating.side == RatingSide.SELLER and listing.workshop is not None:
         return listing.workshop.name
     return rating.rater.display_name if rating.rater else ""
 

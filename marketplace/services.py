@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -555,8 +555,8 @@ def favourites_notify(
             text(gettext_lazy("“%(title)s”, which you saved, is cheaper now"), title=listing.title),
             text(
                 gettext_lazy("The price went down from %(old)s kr. to %(new)s kr."),
-                old=formats.number_format(old_price, 2),
-                new=formats.number_format(listing.price_dkk, 2),
+                old=old_price or Decimal(0),
+                new=listing.price_dkk,
             ),
             url=_listing_url(listing),
             listing=listing.pk,
@@ -618,7 +618,7 @@ def offer_create(*, listing: Listing, buyer: User, price_dkk: Decimal) -> Offer:
         text(
             gettext_lazy("%(buyer)s offers %(price)s kr. for “%(title)s”. Accept, decline or make a counter-offer."),
             buyer=buyer.display_name,
-            price=formats.number_format(price_dkk, 2),
+            price=Decimal(price_dkk),
             title=listing.title,
         ),
         url=reverse("frontend:profile") + "#offers",
@@ -705,7 +705,7 @@ def offer_accept(*, offer: Offer, actor: User) -> Offer:
         text(gettext_lazy("The offer on “%(title)s” was accepted"), title=listing.title),
         text(
             gettext_lazy("%(price)s kr. it is: “%(title)s” is reserved for the buyer."),
-            price=formats.number_format(price, 2),
+            price=price or Decimal(0),
             title=listing.title,
         ),
         url=_listing_url(listing),
@@ -774,7 +774,7 @@ def offer_counter(*, offer: Offer, actor: User, price_dkk: Decimal) -> Offer:
         text(gettext_lazy("Counter-offer on “%(title)s”"), title=listing.title),
         text(
             gettext_lazy("The seller asks %(price)s kr. for “%(title)s”. Accept or decline it."),
-            price=formats.number_format(price_dkk, 2),
+            price=Decimal(price_dkk),
             title=listing.title,
         ),
         url=reverse("frontend:profile") + "#offers",
@@ -804,7 +804,8 @@ def rating_create(*, reservation: Reservation, rater: User, stars: int, text: st
     rates the seller (the workshop, for a workshop's listing), the seller side rates the buyer. A second rating by
     the same side is 409, also under races (the unique constraint)."""
     reservation = _reservation_for_update(reservation)
-    side = rating_may_be_given(reservation=reservation, user=rater, raise_error=True)
+    # raise_error=True refuses (an exception) instead of answering None
+    side = cast(str, rating_may_be_given(reservation=reservation, user=rater, raise_error=True))
     if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
         error = _("Give 1 to 5 stars.")
         raise InvalidInput(error, errors={"stars": [error]})

@@ -4,14 +4,17 @@ when shown (the in-app list, the API) — not in the language its recipient had 
 `text(message, **params)` stores a message: `message` is a lazy translation (`gettext_lazy("…%(title)s…")`) or a
 message id marked with `gettext_noop`; a parameter that is itself translatable (an outcome's label) is stored the
 same way, anything else as the text it is (a listing's title, a workshop's name); a list of messages is shown one
-a line. `text_plural(singular, plural, n, …)` stores a message with plural forms. `render` turns it back into
+a line; an amount (a `Decimal`) is written the reader's way when shown. `text_plural(singular, plural, n, …)`
+stores a message with plural forms. `render` turns it back into
 words with the active language. Rows made before this was stored keep their rendered title and body (the
 fallback in `Notification.shown_title`)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
 
@@ -32,6 +35,8 @@ def _param(value: Any) -> Any:
         return {"id": _message_id(value), "params": {}}
     if isinstance(value, dict) and "id" in value:
         return value
+    if isinstance(value, Decimal):
+        return {"amount": str(value)}  # an amount of kroner, written the reader's way when shown (299,50 / 299.50)
     if isinstance(value, int) and not isinstance(value, bool):
         return value  # a count, for %(count)d
     if isinstance(value, (list, tuple)):
@@ -59,6 +64,11 @@ def render(stored: Stored | str | list[Any]) -> str:
     the message id, never raises."""
     if isinstance(stored, list):
         return "\n".join(render(item) for item in stored)
+    if isinstance(stored, dict) and "amount" in stored:
+        try:
+            return number_format(Decimal(stored["amount"]), decimal_pos=2, use_l10n=True)
+        except (ArithmeticError, ValueError):
+            return str(stored["amount"])
     if not isinstance(stored, dict) or "id" not in stored:
         return str(stored)
     params = {

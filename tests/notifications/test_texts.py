@@ -108,3 +108,17 @@ def test_plural_messages_and_lists_of_lines_are_kept_as_ids():
         assert render(stored) == "You have unread messages:\n\n3 new messages"
     with translation.override("da"):
         assert not render(stored).startswith("You have")
+
+
+def test_an_amount_is_written_the_readers_way():
+    from decimal import Decimal
+
+    stored = text(
+        translation.gettext_lazy("The price went down from %(old)s kr. to %(new)s kr."),
+        old=Decimal("1500"),
+        new=Decimal("399.5"),
+    )
+    with translation.override("en"):
+        assert "399.50" in render(stored)
+    with translation.override("da"):
+        assert "399,50" in render(stored)
