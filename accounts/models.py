@@ -268,6 +268,7 @@ class OrganisationInvitation(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("organisation invitation")
@@ -275,8 +276,12 @@ class OrganisationInvitation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "email"],
-                condition=models.Q(accepted_at__isnull=True),
+                condition=models.Q(accepted_at__isnull=True, declined_at__isnull=True),
                 name="org_invitation_one_open_per_email",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(declined_at__isnull=True),
+                name="org_invitation_accepted_or_declined",
             ),
         ]
 

@@ -228,7 +228,9 @@ def organisation_invite(
     email = User.objects.normalize_email(email).strip().lower()
     if OrganisationMembership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise AlreadyOrganisationMember(_("Someone with this email address is already a member."))
-    OrganisationInvitation.objects.filter(organisation=organisation, email=email, accepted_at__isnull=True).delete()
+    OrganisationInvitation.objects.filter(
+        organisation=organisation, email=email, accepted_at__isnull=True, declined_at__isnull=True
+    ).delete()
     token = secrets.token_urlsafe(32)
     invitation = OrganisationInvitation.objects.create(
         organisation=organisation,
@@ -248,9 +250,9 @@ def organisation_invite(
     return invitation
 
 
-@transaction.atomic
-def organisation_invitation_accept(*, token: str, user: User) -> OrganisationMembership:
-    """The invited person, logged in with the invited address, joins. Once, before it expires."""
+def _open_invitation_for(token: str, user: User) -> OrganisationInvitation:
+    """The open invitation behind `token`, locked, for the invited address only: 404 for an unknown link, 409 once
+    answered or expired, 403 for someone else (whom the mail was forwarded to)."""
     invitation = (
         OrganisationInvitation.objects.select_for_update(of=("self",))
         .select_related("organisation")
@@ -261,13 +263,20 @@ def organisation_invitation_accept(*, token: str, user: User) -> OrganisationMem
     )
     if invitation is None:
         raise OrganisationNotFound(_("This invitation link is not valid. Ask the organisation to invite you again."))
-    if invitation.accepted_at is not None or invitation.expires_at <= timezone.now():
+    if invitation.accepted_at or invitation.declined_at or invitation.expires_at <= timezone.now():
         raise OrganisationInvitationClosed(_("This invitation has already been answered or has expired."))
     if not (user.is_authenticated and user.email.lower() == invitation.email):
         raise NotAllowed(
             _("This invitation is for another email address. Log in with the address the invitation was sent to."),
             code="invitation_for_someone_else",
         )
+    return invitation
+
+
+@transaction.atomic
+def organisation_invitation_accept(*, token: str, user: User) -> OrganisationMembership:
+    """The invited person, logged in with the invited address, joins. Once, before it expires."""
+    invitation = _open_invitation_for(token, user)
     try:
         with transaction.atomic():
             membership = OrganisationMembership.objects.create(
@@ -278,3 +287,13 @@ def organisation_invitation_accept(*, token: str, user: User) -> OrganisationMem
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return membership
+
+
+@transaction.atomic
+def organisation_invitation_decline(*, token: str, user: User) -> OrganisationInvitation:
+    """The invited person, logged in with the invited address, says no thanks; the link stops working (as
+    `accounts.invitations.invitation_decline` for workshops). Without an account, ignoring the mail is enough."""
+    invitation = _open_invitation_for(token, user)
+    invitation.declined_at = timezone.now()
+    invitation.save(update_fields=["declined_at"])
+    return invitation

@@ -130,3 +130,18 @@ class OrganisationInvitationAcceptView(APIView):
     def post(self, request: Request, token: str) -> Response:
         membership = orgs.organisation_invitation_accept(token=token, user=request.user)  # type: ignore[arg-type]
         return Response(MembershipOut(membership).data, status=status.HTTP_201_CREATED)
+
+
+class OrganisationInvitationDeclinedOut(OrganisationInvitationOut):
+    declined_at = serializers.DateTimeField()
+
+
+class OrganisationInvitationDeclineView(APIView):
+    """The invited person, logged in with the invited address, declines; the link stops working."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: OrganisationInvitationDeclinedOut})
+    def post(self, request: Request, token: str) -> Response:
+        invitation = orgs.organisation_invitation_decline(token=token, user=request.user)  # type: ignore[arg-type]
+        return Response(OrganisationInvitationDeclinedOut(invitation).data)

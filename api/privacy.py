@@ -37,6 +37,13 @@ class ExportProfileOut(serializers.Serializer):
     last_login = IsoDateTimeField(allow_null=True)
 
 
+class ExportOrganisationMembershipOut(serializers.Serializer):
+    organisation__slug = serializers.CharField()
+    organisation__name = serializers.CharField()
+    role = serializers.CharField()
+    created_at = UtcDateTimeField()
+
+
 class ExportMembershipOut(serializers.Serializer):
     workshop__slug = serializers.CharField()
     workshop__name = serializers.CharField()
@@ -182,6 +189,7 @@ class ExportOut(serializers.Serializer):
 
     profile = ExportProfileOut()
     workshops = ExportMembershipOut(many=True)
+    organisations = ExportOrganisationMembershipOut(many=True, help_text="The organisations they belong to.")
     listings = ExportListingOut(many=True)
     listings_published_for_former_workshops = ExportFormerWorkshopListingOut(
         many=True, help_text="Published for a workshop they have left: the listing is the workshop's now."

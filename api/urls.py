@@ -45,6 +45,11 @@ urlpatterns = [
         organisations.OrganisationInvitationAcceptView.as_view(),
         name="organisation-invitation-accept",
     ),
+    path(
+        "organisation-invitations/<str:token>/decline/",
+        organisations.OrganisationInvitationDeclineView.as_view(),
+        name="organisation-invitation-decline",
+    ),
     path("donation-batches/", donations.BatchListView.as_view(), name="donation-batches"),
     path("donation-batches/<int:batch_id>/", donations.BatchDetailView.as_view(), name="donation-batch"),
     path("donation-batches/<int:batch_id>/devices/", donations.BatchDevicesView.as_view(), name="batch-devices"),

@@ -128,7 +128,15 @@ def organisation_invite(request: HttpRequest, slug: str) -> HttpResponse:
 @shows_refusals()
 @require_http_methods(["GET", "POST"])
 def organisation_invitation(request: HttpRequest, token: str) -> HttpResponse:
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "decline":
+        try:
+            orgs.organisation_invitation_decline(token=token, user=request.user)  # type: ignore[arg-type]
+        except DomainError as exc:
+            _problem(request, exc)
+        else:
+            messages.success(request, _("You have declined the invitation."))
+            return redirect("frontend:home")
+    elif request.method == "POST":
         try:
             membership = orgs.organisation_invitation_accept(token=token, user=request.user)  # type: ignore[arg-type]
         except DomainError as exc:

@@ -59,7 +59,7 @@ def repair_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         "job": job,
         "stage": stage,
         "stage_label": stage_label,
-        "events": [(e, job_selectors.event_words_for_resident(entry=e)) for e in history.events],
+        "events": [(e, job_selectors.event_words_for_resident(entry=e, mode=job.mode)) for e in history.events],
         "workshop": job.workshop,
     }
     return render(request, "frontend/repair.html", context)

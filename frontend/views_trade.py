@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,7 +31,6 @@ from marketplace.models import (
 )
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
-from repairs.models import JobEvent, RepairJob
 
 from .forms import BrowseForm
 from .forms_post import MessageForm, ReportForm
@@ -269,12 +267,6 @@ def my_page_context(user: User) -> dict[str, Any]:
     """My page's trade sections: repair requests with their timeline, reservations on both sides,
     conversations with unread counts, unread notifications and saved searches (a fixed number of queries)."""
 
-    jobs = list(
-        RepairJob.objects.filter(listing__seller=user)
-        .select_related("listing", "workshop")
-        .prefetch_related(Prefetch("events", queryset=JobEvent.objects.order_by("at", "id")))
-        .order_by("-created_at")[:20]
-    )
     reservations = list(trade_selectors.reservations_for(user=user).order_by("-created_at")[:30])
     conversations = list(trade_selectors.conversations_for(user=user).order_by("-last_message_at", "-created_at")[:30])
     saved = [
@@ -282,7 +274,6 @@ def my_page_context(user: User) -> dict[str, Any]:
         for search in trade_selectors.saved_searches_for(user=user).order_by("-created_at")[:30]
     ]
     return {
-        "repair_jobs": jobs,
         "buying": [r for r in reservations if r.buyer_id == user.pk],
         "selling": [r for r in reservations if r.buyer_id != user.pk],
         "conversations": conversations,

@@ -556,8 +556,8 @@ def favourites_notify(
             text(gettext_lazy("“%(title)s”, which you saved, is cheaper now"), title=listing.title),
             text(
                 gettext_lazy("The price went down from %(old)s kr. to %(new)s kr."),
-                old=formats.number_format(old_price or 0, 2),
-                new=formats.number_format(listing.price_dkk, 2),
+                old=old_price or Decimal(0),
+                new=listing.price_dkk,
             ),
             url=_listing_url(listing),
             listing=listing.pk,
@@ -622,7 +622,7 @@ def offer_create(*, listing: Listing, buyer: User, price_dkk: Decimal) -> Offer:
         text(
             gettext_lazy("%(buyer)s offers %(price)s kr. for “%(title)s”. Accept, decline or make a counter-offer."),
             buyer=buyer.display_name,
-            price=formats.number_format(price_dkk, 2),
+            price=Decimal(price_dkk),
             title=listing.title,
         ),
         url=reverse("frontend:profile") + "#offers",
@@ -709,7 +709,7 @@ def offer_accept(*, offer: Offer, actor: User) -> Offer:
         text(gettext_lazy("The offer on “%(title)s” was accepted"), title=listing.title),
         text(
             gettext_lazy("%(price)s kr. it is: “%(title)s” is reserved for the buyer."),
-            price=formats.number_format(price, 2),
+            price=price or Decimal(0),
             title=listing.title,
         ),
         url=_listing_url(listing),
@@ -778,7 +778,7 @@ def offer_counter(*, offer: Offer, actor: User, price_dkk: Decimal) -> Offer:
         text(gettext_lazy("Counter-offer on “%(title)s”"), title=listing.title),
         text(
             gettext_lazy("The seller asks %(price)s kr. for “%(title)s”. Accept or decline it."),
-            price=formats.number_format(price_dkk, 2),
+            price=Decimal(price_dkk),
             title=listing.title,
         ),
         url=reverse("frontend:profile") + "#offers",

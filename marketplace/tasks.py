@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext_lazy
 
 from accounts.models import User
 from accounts.selectors import workshop_members
@@ -23,7 +23,7 @@ from listings.search import listing_filters_clean
 from listings.selectors import listing_browse, listing_seller_side_users, public_listings
 from notifications.models import Notification
 from notifications.services import notification_send
-from notifications.texts import text
+from notifications.texts import render, text, text_plural
 
 from .models import AlertFrequency, Message, Reservation, ReservationStatus, SavedSearch
 from .selectors import messages_awaiting_email
@@ -45,6 +45,12 @@ def _job_recipients(*, conversation: Any, message: Message, workshops: dict[int,
     if conversation.workshop_id not in workshops:
         workshops[conversation.workshop_id] = list(workshop_members(workshop_id=conversation.workshop_id))
     return workshops[conversation.workshop_id]
+
+
+# A line of the message digest, stored by `text_plural` as message ids (so the in-app list follows its reader);
+# the `ngettext_lazy` call marks them for makemessages.
+_NEW_MESSAGES_LINE = ("“%(title)s”: %(count)d new message — %(url)s", "“%(title)s”: %(count)d new messages — %(url)s")
+ngettext_lazy("“%(title)s”: %(count)d new message — %(url)s", "“%(title)s”: %(count)d new messages — %(url)s", "count")
 
 
 def _conversation_title(conversation: Any) -> str:
@@ -123,23 +129,23 @@ def messages_notify() -> int:
         for user_id, conversations in by_recipient.items():
             user = recipients[user_id]
             with translation.override(user.language):
-                lines = [
-                    ngettext(
-                        "“%(title)s”: %(count)d new message — %(url)s",
-                        "“%(title)s”: %(count)d new messages — %(url)s",
+                stored_lines = [
+                    text_plural(
+                        *_NEW_MESSAGES_LINE,
                         len(messages),
+                        title=_conversation_title(messages[0].conversation),
+                        count=len(messages),
+                        url=f"{settings.SITE_URL}{_conversation_url(messages[0].conversation, user)}",
                     )
-                    % {
-                        "title": _conversation_title(messages[0].conversation),
-                        "count": len(messages),
-                        "url": f"{settings.SITE_URL}{_conversation_url(messages[0].conversation, user)}",
-                    }
                     for messages in conversations.values()
                 ]
                 first = next(iter(conversations.values()))[0].conversation
                 url = _conversation_url(first, user) if len(conversations) == 1 else "/profile/#conversations-heading"
-                subject = _("You have new messages on Kredsløb")
-                body = _("You have unread messages:") + "\n\n" + "\n".join(lines)
+                title_text = text(gettext_noop("You have new messages on Kredsløb"))
+                body_text = text(
+                    "%(intro)s\n\n%(lines)s", intro=gettext_lazy("You have unread messages:"), lines=stored_lines
+                )
+                subject, body = render(title_text), render(body_text)
             try:
                 mail_send(to=user.email, subject=subject, body=body)
             except MAIL_ERRORS as error:
@@ -158,7 +164,8 @@ def messages_notify() -> int:
                 url=url,
                 data={"conversations": list(conversations)},
                 email=not mailed,
-                title_text=text(gettext_noop("You have new messages on Kredsløb")),
+                title_text=title_text,
+                body_text=body_text,
             )
         Message.objects.filter(pk__in=[m.pk for m in batch]).update(notified_at=timezone.now())
     return sent
@@ -283,22 +290,30 @@ def saved_searches_instant_run(*, listing_id: int) -> int:
             ).exists():
                 continue
             user = search.user
+            title_text = text(gettext_lazy("New for “%(name)s”: %(title)s"), name=search.name, title=listing.title)
+            body_text = text(
+                gettext_lazy("A new listing matches your saved search “%(name)s”: %(title)s (%(price)s kr.)"),
+                name=search.name,
+                title=listing.title,
+                price=listing.price_dkk,
+            )
+            if search.email_digest:
+                unsubscribe = f"{settings.SITE_URL}/unsubscribe/{search.unsubscribe_token}/"
+                body_text = text(
+                    "%(match)s\n\n%(stop)s",
+                    match=body_text,
+                    stop=text(gettext_lazy("Stop these emails: %(url)s"), url=unsubscribe),
+                )
             with translation.override(user.language):
-                title = _("New for “%(name)s”: %(title)s") % {"name": search.name, "title": listing.title}
-                body = _("A new listing matches your saved search “%(name)s”: %(title)s (%(price)s kr.)") % {
-                    "name": search.name,
-                    "title": listing.title,
-                    "price": listing.price_dkk,
-                }
-                if search.email_digest:
-                    unsubscribe = f"{settings.SITE_URL}/unsubscribe/{search.unsubscribe_token}/"
-                    body += "\n\n" + _("Stop these emails: %(url)s") % {"url": unsubscribe}
+                title, body = render(title_text), render(body_text)
             notification_send(
                 user=user,
                 kind="saved_search_match",
                 title=title,
                 body=body,
                 url=listing.get_absolute_url(),
+                title_text=title_text,
+                body_text=body_text,
                 data={"search": search.pk, "listing": listing_id},
                 email=search.email_digest,
             )

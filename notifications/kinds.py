@@ -12,6 +12,19 @@ KINDS: dict[str, str] = {
     "reservation_cancelled": "the other side: a reservation was cancelled (→ the listing)",
     "reservation_expired": "both sides: a pending reservation ran out (→ the listing)",
     "messages": "a conversation's other side: unread messages (→ the conversation, or My page for several)",
+    "offer_made": "the seller side: a buyer offered a price (→ the listing)",
+    "offer_accepted": "the other side: the offer (or counter-offer) was accepted, a reservation made (→ the listing)",
+    "offer_declined": "the other side: the offer was declined or withdrawn (→ the listing)",
+    "offer_countered": "the buyer: the seller answered with a price of their own (→ the listing)",
+    "favourite_price_drop": "who saved a listing: its price went down (→ the listing)",
+    "favourite_reserved": "who saved a listing: someone reserved it (→ the listing)",
+    "saved_search_match": "an instant saved search's owner: a new listing matches (→ the listing)",
+    "donation_new_home": "the donor: the repaired item was sold, with its certificate when wiped (→ the listing)",
+    # accounts: the moderators (→ the workshop in the admin)
+    "workshop_applied": "every moderator: a workshop applied and waits to be verified",
+    # donations: the organisation's members (→ the batch's page)
+    "batch_accepted": "the organisation: a workshop accepted its batch",
+    "batch_collected": "the organisation: the workshop collected the batch",
     # repairs: the donor / resident (→ the resident's page of the repair, /repairs/<id>/)
     "job_claimed": "the donor: a workshop claimed the job",
     "job_completed": "the donor of a donated item: the repair is finished",

@@ -39,6 +39,7 @@ def user_export(*, user: User) -> dict[str, Any]:
     - every message they wrote, wherever: their own words stay theirs;
     - their reservations as buyer (`reservations_for`), with the pickup details only where
       `reservation_pickup_details` shows them;
+    - the workshops and the organisations they belong to, with their role and since when;
     - the repair jobs they donated (`repairs.selectors.job_visibility_q`), the hours they logged and the data
       wipes they ran; their reports, notifications (`notifications_for`) and saved searches."""
     managed = Listing.objects.filter(listing_managed_by_q(user=user), seller=user)
@@ -64,6 +65,13 @@ def user_export(*, user: User) -> dict[str, Any]:
             "last_login": user.last_login.isoformat() if user.last_login else None,
         },
         "workshops": _rows(user.memberships.all(), "workshop__slug", "workshop__name", "role", "created_at"),
+        "organisations": _rows(
+            user.org_memberships.order_by("created_at", "pk"),
+            "organisation__slug",
+            "organisation__name",
+            "role",
+            "created_at",
+        ),
         "listings": _rows(
             managed.order_by("created_at", "pk"),
             "id",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet, Sum
@@ -254,8 +254,10 @@ def listing_provenance(*, listing: Listing) -> dict[str, Any] | None:
 
 
 def job_stage_for_resident(*, job: RepairJob) -> tuple[str, Any]:
-    """Where the resident's item is, in words meant for them (never the workshop's "open"/"claimed"): a stage code
-    for styling and its label. The resident's page and My page call it."""
+    """Where the resident's item is, in words meant for them (never the workshops' board words "Åben"/"Taget"): a
+    stage code for styling and its label. The one place a donor or resident reads their repair's status — the
+    resident's page, My page, and beside the listing (`listing_status_for_owner`) all call it. A "repair and hand
+    back" job walks through its quote, drop-off and pick-up; a donation says how its repair ended."""
     returning = job.mode == RepairMode.RETURN
     if job.status == JobStatus.CANCELLED:
         return "withdrawn", _("Withdrawn")
@@ -266,7 +268,7 @@ def job_stage_for_resident(*, job: RepairJob) -> tuple[str, Any]:
             return "handed_back", _("Handed back to you")
         if returning:
             return "ready", _("Ready for pick-up")
-        return "repaired", _("Repair finished")
+        return "repaired", _DONOR_DONE.get(job.outcome, _("Repair finished"))  # type: ignore[call-overload]
     if returning and job.quote_status == QuoteStatus.NONE:
         return "quote_coming", _("The workshop is preparing a quote")
     if returning and job.quote_status == QuoteStatus.SENT:
@@ -275,21 +277,41 @@ def job_stage_for_resident(*, job: RepairJob) -> tuple[str, Any]:
         return "bring", _("Bring the item to the workshop")
     if job.status == JobStatus.IN_PROGRESS or (returning and job.received_at):
         return "repairing", _("Being repaired")
-    return "taken", _("A workshop will repair it")
+    return "taken", _("A workshop has taken it on")
 
 
-def event_words_for_resident(*, entry: EventEntry) -> Any:
-    """One line of the job's history in words meant for the resident."""
+# How a donation's repair ended, as its donor reads it.
+_DONOR_DONE = {
+    Outcome.FIXED: _("Repaired"),
+    Outcome.REPAIRABLE: _("Looked at: repairable"),
+    Outcome.END_OF_LIFE: _("Could not be repaired"),
+}
+
+
+class _HistoryLine(Protocol):
+    @property
+    def from_status(self) -> str: ...
+    @property
+    def to_status(self) -> str: ...
+    @property
+    def step(self) -> str: ...
+    @property
+    def note(self) -> str: ...
+
+
+def event_words_for_resident(*, entry: _HistoryLine, mode: str = "") -> Any:
+    """One line of the job's history in words meant for the resident (an `EventEntry` or a `JobEvent`): the
+    first line says the item was handed in to be repaired and returned, or donated (`mode`)."""
     if entry.step:
         return JobStep(entry.step).label
     if entry.to_status == entry.from_status:
         return entry.note
+    if not entry.from_status:
+        return _("Handed in for repair") if mode == RepairMode.RETURN else _("Donated")
     return {
-        JobStatus.OPEN: _("The workshop gave the job back; it is open for other workshops")
-        if entry.from_status
-        else _("You asked for the repair"),
-        JobStatus.CLAIMED: _("A workshop took on the repair"),
-        JobStatus.IN_PROGRESS: _("The repair started"),
+        JobStatus.OPEN: _("The workshop gave the job back; it is open for other workshops"),
+        JobStatus.CLAIMED: _("A workshop has taken it on"),
+        JobStatus.IN_PROGRESS: _("Being repaired"),
         JobStatus.COMPLETED: _("The repair is finished"),
         JobStatus.CANCELLED: _("Withdrawn"),
     }.get(JobStatus(entry.to_status), entry.to_status)
@@ -328,33 +350,6 @@ def user_is_job_donor(*, user: User | AnonymousUser, job: RepairJob) -> bool:
     return bool(user.is_authenticated and job.listing_id and job.listing and job.listing.seller_id == user.pk)
 
 
-# What the donor reads about their item, in words meant for them rather than the workshops' board ("Åben",
-# "Taget"): the one place the donor's status texts come from (My page, the listing's status there, its history).
-_DONOR_STATUS = {
-    JobStatus.OPEN: _("Waiting for a workshop"),
-    JobStatus.CLAIMED: _("A workshop has taken it on"),
-    JobStatus.IN_PROGRESS: _("Being repaired"),
-    JobStatus.CANCELLED: _("Withdrawn"),
-}
-_DONOR_DONE = {
-    Outcome.FIXED: _("Repaired"),
-    Outcome.REPAIRABLE: _("Looked at: repairable"),
-    Outcome.END_OF_LIFE: _("Could not be repaired"),
-}
-
-
-def job_status_for_donor(*, status: str, outcome: str = "") -> str:
-    """The status of a donated item's repair job as its donor reads it; a finished job says how it ended."""
-    if status == JobStatus.COMPLETED:
-        return str(_DONOR_DONE.get(outcome, _("Repair finished")))  # type: ignore[call-overload]
-    return str(_DONOR_STATUS.get(status, status))  # type: ignore[call-overload]
-
-
-def job_handed_in_label(*, mode: str) -> str:
-    """The first step of a repair job's history for its donor: donated, or handed in to be repaired and returned."""
-    return str(_("Handed in for repair") if mode == RepairMode.RETURN else _("Donated"))
-
-
 def listing_status_for_owner(*, listing: Listing) -> str:
     """The status its seller reads beside a listing: a donation for repair says where its repair is (a donated
     laptop is not "Active" once it is repaired), any other listing its own status. Reads `listing.repair_job`
@@ -362,4 +357,4 @@ def listing_status_for_owner(*, listing: Listing) -> str:
     job = getattr(listing, "repair_job", None) if listing.kind == Kind.REPAIR else None
     if job is None or listing.status in (ListingStatus.DRAFT, ListingStatus.HIDDEN):
         return str(listing.get_status_display())
-    return job_status_for_donor(status=job.status, outcome=job.outcome)
+    return str(job_stage_for_resident(job=job)[1])

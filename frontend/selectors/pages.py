@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from accounts.models import Workshop
 from accounts.selectors import workshop_ids_of, workshops_visible_to
@@ -13,7 +13,7 @@ from listings.models import Listing, ListingStatus
 from listings.selectors import listing_get, ready_photos_prefetch
 from notifications.models import Notification
 from notifications.selectors import notifications_for
-from repairs.models import RepairJob
+from repairs.models import JobEvent, RepairJob
 from repairs.selectors import job_stage_for_resident
 
 from .browse import PAGE_SIZE, listing_cards
@@ -65,6 +65,7 @@ def my_repairs(*, user: Any, limit: int = 20) -> list[tuple[Any, str, Any]]:
     jobs = (
         RepairJob.objects.filter(listing__seller=user)
         .select_related("listing", "category", "workshop")
+        .prefetch_related(Prefetch("events", queryset=JobEvent.objects.order_by("at", "id")))
         .order_by("-created_at", "-id")[:limit]
     )
     return [(job, *job_stage_for_resident(job=job)) for job in jobs]

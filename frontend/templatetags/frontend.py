@@ -10,22 +10,23 @@ from django.utils.dateparse import parse_datetime
 
 from accounts.selectors import user_verified_workshops
 from listings.models import Listing
-from repairs.models import JobStatus
-from repairs.selectors import job_handed_in_label, job_status_for_donor, listing_status_for_owner
+from repairs.models import JobStatus, RepairJob
+from repairs.selectors import event_words_for_resident, job_stage_for_resident, listing_status_for_owner
 
 register = template.Library()
 
 
 @register.filter
-def donor_status(value: str, outcome: str = "") -> str:
-    """A repair job's status as its donor reads it (`repairs.selectors.job_status_for_donor`)."""
-    return job_status_for_donor(status=value, outcome=outcome or "")
+def resident_stage(job: RepairJob) -> str:
+    """Where a repair job is, as its donor or resident reads it (`repairs.selectors.job_stage_for_resident`)."""
+    return str(job_stage_for_resident(job=job)[1])
 
 
 @register.filter
-def handed_in(mode: str) -> str:
-    """The first step of a job's history for its donor: "Donated", or "Handed in for repair" to get it back."""
-    return job_handed_in_label(mode=mode)
+def resident_event(event: Any, job: RepairJob) -> str:
+    """One line of a repair job's history as its donor or resident reads it
+    (`repairs.selectors.event_words_for_resident`)."""
+    return str(event_words_for_resident(entry=event, mode=job.mode))
 
 
 @register.filter

@@ -540,6 +540,12 @@ MATRIX: dict[str, tuple[str, Url, Body, dict[str, Expect]]] = {
         None,
         expect(404, anonymous=401),
     ),
+    "organisation_invitation_decline": (
+        "post",
+        lambda w: f"{API}/organisation-invitations/no-such-token/decline/",
+        None,
+        expect(404, anonymous=401),
+    ),
     # --- Donation batches: donations.selectors.batches_visible_to; the custody only for the parties ---------------
     "batches_list": ("get", lambda w: f"{API}/donation-batches/", None, expect(200, anonymous=401)),
     "batch_create": (

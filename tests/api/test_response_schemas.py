@@ -24,11 +24,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Organisation, Workshop, WorkshopMembership
+from accounts.models import Organisation, User, Workshop, WorkshopMembership
 from accounts.services import workshop_verify
 from marketplace.models import SavedSearch
 from repairs.models import JobStatus
 from tests import factories
+from tests.donations.helpers import organisation
 from tests.helpers import client_for
 from tests.listings import imagegen
 
@@ -361,6 +362,8 @@ def test_accounts_and_workshops_answer_as_documented(schema: dict[str, Any]) -> 
     former = factories.MembershipFactory(workshop=workshop, role="staff").user
     factories.ListingFactory(seller=former, workshop=workshop)
     WorkshopMembership.objects.filter(user=former, workshop=workshop).delete()
+    # The resident belongs to an organisation too.
+    organisation(member=User.objects.get(email=registration["email"]))
 
     # Exports with a row in every part: the resident's, the member's, the colleague's, the donor's and the former
     # member's.

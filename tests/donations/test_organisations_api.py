@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from accounts.models import Organisation, OrganisationMembership
+from accounts.models import Organisation, OrganisationInvitation, OrganisationMembership
 from accounts.organisations import organisation_invitation_accept
 from tests import factories
 from tests.donations.helpers import organisation, valid_cvr
@@ -118,3 +118,40 @@ def test_members_join_by_invitation_only_once_verified():
     assert client_for(colleague).post(f"/api/v1/organisation-invitations/{token}/accept/").status_code == 409
     with pytest.raises(Exception):  # noqa: B017 - the link works once
         organisation_invitation_accept(token=token, user=colleague)
+
+
+def test_an_invitation_can_be_declined_by_the_invited_address_only_once():
+    org = organisation()
+    owner = org.members.get()
+    invite = client_for(owner).post(f"{API}{org.slug}/members/", {"email": "nej@example.dk"}, format="json")
+    assert invite.status_code == 202
+    token = mail.outbox[-1].body.split("/organisations/invitations/")[1].split("/")[0]
+    url = f"/api/v1/organisation-invitations/{token}/decline/"
+    assert client_for(factories.UserFactory()).post(url).status_code == 403
+    invited = factories.UserFactory(email="nej@example.dk")
+    response = client_for(invited).post(url)
+    assert response.status_code == 200, response.content
+    assert response.json()["organisation"] == org.slug and response.json()["declined_at"]
+    assert not org.members.filter(pk=invited.pk).exists()
+    assert client_for(invited).post(url).status_code == 409  # answered: the link stops working
+    assert client_for(invited).post(f"/api/v1/organisation-invitations/{token}/accept/").status_code == 409
+    # Invited again, the new link works.
+    client_for(owner).post(f"{API}{org.slug}/members/", {"email": "nej@example.dk"}, format="json")
+    again = mail.outbox[-1].body.split("/organisations/invitations/")[1].split("/")[0]
+    assert client_for(invited).post(f"/api/v1/organisation-invitations/{again}/accept/").status_code == 201
+
+
+def test_the_invitation_page_declines():
+    from django.test import Client
+
+    org = organisation()
+    client_for(org.members.get()).post(f"{API}{org.slug}/members/", {"email": "nej@example.dk"}, format="json")
+    token = mail.outbox[-1].body.split("/organisations/invitations/")[1].split("/")[0]
+    invited = factories.UserFactory(email="nej@example.dk")
+    page = Client(HTTP_ACCEPT_LANGUAGE="da")
+    page.force_login(invited)
+    assert "Nej tak" in page.get(f"/organisations/invitations/{token}/").content.decode()
+    response = page.post(f"/organisations/invitations/{token}/", {"action": "decline"})
+    assert response.status_code == 302
+    assert not org.members.filter(pk=invited.pk).exists()
+    assert OrganisationInvitation.objects.get(email="nej@example.dk").declined_at is not None

@@ -624,6 +624,25 @@ MATRIX: dict[str, tuple[str, Url, Data, dict[str, Expect]]] = {
         {"email": "kollega@example.dk"},
         expect(404, anonymous=LOGIN, owner=ok(302), moderator=302),
     ),
+    # An organisation's invitation: an unknown link refuses every answer (a message on the page; nothing changes).
+    "organisation_invitation_page": (
+        "get",
+        "/organisations/invitations/no-such-token/",
+        None,
+        expect(200, anonymous=LOGIN),
+    ),
+    "organisation_invitation_accept": (
+        "post",
+        "/organisations/invitations/no-such-token/",
+        {"action": "accept"},
+        expect(200, anonymous=LOGIN),
+    ),
+    "organisation_invitation_decline": (
+        "post",
+        "/organisations/invitations/no-such-token/",
+        {"action": "decline"},
+        expect(200, anonymous=LOGIN),
+    ),
     "batch_offered_page": (
         "get",
         batch_page("offered"),

@@ -16,14 +16,18 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from accounts import services as account_services
+from donations import services as donations
+from listings import services as listing_services
 from marketplace import services as market
 from marketplace.models import Reservation
-from marketplace.tasks import messages_notify
+from marketplace.tasks import messages_notify, saved_searches_instant_run
 from notifications.kinds import KINDS
 from notifications.models import Notification
 from notifications.tasks import notification_email
 from repairs import returns, services
 from tests import factories
+from tests.donations.helpers import laptops, organisation
 from tests.helpers import job_publish_on_sale
 from tests.repairs.helpers import make_job
 
@@ -34,13 +38,14 @@ APPS = [
     "impact",
     "listings",
     "marketplace",
+    "donations",
     "notifications",
     "privacy",
     "repairs",
     "frontend",
     "api",
 ]
-SENDERS = {"notification_send", "_notify", "_notify_donor", "_notify_workshop"}
+SENDERS = {"notification_send", "_notify", "_notify_donor", "_notify_workshop", "_notify_organisation"}
 
 
 def kinds_in_code() -> set[str]:
@@ -100,9 +105,50 @@ def _every_kind() -> None:
     services.job_claim(job=job, workshop=workshop, actor=member)
     services.job_start(job=job, actor=member)
     services.job_complete(job=job, actor=member, outcome="fixed")
-    job_publish_on_sale(
+    published = job_publish_on_sale(
         job=job, actor=member, title="Istandsat stol", description="", price_dkk=Decimal(100), condition="good"
     )
+    # …and sold: its donor hears it found a new home.
+    sale = market.reservation_create(listing=published, buyer=factories.UserFactory())
+    market.reservation_confirm(reservation=sale, actor=member)
+    market.reservation_complete(reservation=sale, actor=member)
+
+    # Offers: made → accepted; made → countered → declined by the buyer.
+    offered = factories.ListingFactory(seller=seller, price_dkk=Decimal(300))
+    offer = market.offer_create(listing=offered, buyer=factories.UserFactory(), price_dkk=Decimal(250))
+    market.offer_accept(offer=offer, actor=seller)
+    haggled = factories.ListingFactory(seller=seller, price_dkk=Decimal(300))
+    haggler = factories.UserFactory()
+    counter = market.offer_create(listing=haggled, buyer=haggler, price_dkk=Decimal(200))
+    market.offer_counter(offer=counter, actor=seller, price_dkk=Decimal(280))
+    market.offer_decline(offer=counter, actor=haggler)
+
+    # Favourites: the price drops, then someone reserves it.
+    liked = factories.ListingFactory(seller=seller, price_dkk=Decimal(500))
+    market.favourite_add(listing=liked, user=factories.UserFactory())
+    listing_services.listing_update(listing=liked, actor=seller, price_dkk=Decimal(400))
+    market.reservation_create(listing=liked, buyer=factories.UserFactory())
+
+    # A saved search told at once of a new match.
+    market.saved_search_create(
+        user=factories.UserFactory(), name="Cykler", query={"category": "bicycle"}, frequency="instant"
+    )
+    bike = factories.ListingFactory(category=factories.category("bicycle"), title="Rød damecykel")
+    saved_searches_instant_run(listing_id=bike.pk)
+
+    # A workshop applies; the moderators hear of it.
+    factories.UserFactory(is_staff=True, is_superuser=True)
+    account_services.workshop_create(
+        owner=factories.UserFactory(), name="Cykelværkstedet", cvr="12345678", address="Humlebakken 1, 9220 Aalborg Ø"
+    )
+
+    # An organisation's batch: accepted → collected.
+    org = organisation()
+    batch = donations.batch_create(
+        organisation=org, actor=org.members.get(), kind="devices", title="Bærbare", devices=laptops(2)
+    )
+    donations.batch_accept(batch=batch, workshop=workshop, actor=member)
+    donations.batch_collected(batch=batch, actor=member, collected_by="Ali", signed_for_by="Lise Holm")
 
     # Repairs, repaired and handed back: quote → accept → received → complete → hand back; quote → decline.
     back = make_job("laptop", mode="return")

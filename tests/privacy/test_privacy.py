@@ -197,3 +197,13 @@ def test_a_reservation_in_the_export_carries_pickup_details_only_once_the_seller
     rows = {r["id"]: r for r in client_for(user).get("/api/v1/me/export/").json()["reservations"]}
     assert rows[confirmed.pk]["pickup_details"] == "Bekræftet afhentning"
     assert rows[pending.pk]["pickup_details"] is None
+
+
+def test_export_holds_my_organisation_memberships_and_not_others(user):
+    from tests.donations.helpers import organisation, valid_cvr
+
+    mine = organisation(member=user, name="Nordjysk Revision ApS")
+    organisation(name="Andres Boligforening", cvr=valid_cvr(7654321))
+    data = client_for(user).get("/api/v1/me/export/").json()
+    assert [(row["organisation__slug"], row["role"]) for row in data["organisations"]] == [(mine.slug, "owner")]
+    assert "Andres Boligforening" not in str(data)
