@@ -4,6 +4,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
+from core import pagecache
+
 
 class ListingsConfig(AppConfig):
     name = "listings"
@@ -11,7 +13,7 @@ class ListingsConfig(AppConfig):
 
     def ready(self) -> None:
         # Django requires models, and modules that import them, to be imported once the app registry is ready.
-        from .models import Listing, Photo
+        from .models import Category, Listing, Photo
         from .photos import photo_deleted
         from .search import search_index_listing, search_unindex_listing
 
@@ -30,3 +32,15 @@ class ListingsConfig(AppConfig):
 
         post_save.connect(index, sender=Listing, dispatch_uid="listings.search_index", weak=False)
         post_delete.connect(unindex, sender=Listing, dispatch_uid="listings.search_unindex", weak=False)
+
+        # What anonymous visitors see may have changed: renew the page cache's catalogue version (core.pagecache).
+        # Saves and deletes of any listing, photo or category go through here; the services' queryset updates call
+        # `pagecache.catalogue_changed()` themselves.
+        def catalogue_changed(sender: Any, **kwargs: Any) -> None:
+            pagecache.catalogue_changed()
+
+        for model in (Listing, Photo, Category):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    catalogue_changed, sender=model, dispatch_uid=f"listings.pagecache.{model.__name__}", weak=False
+                )
