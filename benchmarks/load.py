@@ -13,7 +13,8 @@ offered rate is users × pace). Two curves:
            API), a listing's page, the impact page, logging in and reserving, sending a message, uploading a photo
   trivial  a page that does no work: an unknown address answered 404 through the same middleware — the framework's
            own ceiling on this stack
-Each curve starts with an idle step (2 requests/s) whose p95 is the reference. A step is held when it has no error,
+Each curve starts with a warm-up (8 s, not counted) and an idle step (2 requests/s for `LOAD_IDLE_SECONDS`, default
+20 s) whose p95 is the reference. A step is held when it has no error,
 its p95 ≤ 3 × the idle p95, and the achieved rate is at least 90 % of the offered one. The curve stops at the first
 step not held. Printed: each step, the highest held rate of each curve, and mix ÷ trivial against the target 0.5.
 """
@@ -46,9 +47,11 @@ PORT = int(os.environ.get("LOAD_PORT", "8765"))
 WORKERS = int(os.environ.get("LOAD_WORKERS", "5"))
 PACE = 0.5  # requests per second per Locust user: 2 s of slack per request before a user falls behind
 IDLE_RATE = 2
-MIX_RATES = [int(r) for r in os.environ.get("LOAD_MIX_RATES", "5,10,15,20,30,40,50,60,80,100,130,160,200").split(",")]
+WARM_SECONDS = 8
+IDLE_SECONDS = int(os.environ.get("LOAD_IDLE_SECONDS", "20"))  # 40 requests: p95 is the second slowest
+MIX_RATES = [int(r) for r in os.environ.get("LOAD_MIX_RATES", "5,10,15,20,30,40,60,80,100,130,160,200").split(",")]
 TRIVIAL_RATES = [
-    int(r) for r in os.environ.get("LOAD_TRIVIAL_RATES", "10,25,50,75,100,150,200,300,400,500,650,800").split(",")
+    int(r) for r in os.environ.get("LOAD_TRIVIAL_RATES", "10,20,40,60,80,120,160,240,320,400,500,650,800").split(",")
 ]
 P95_FACTOR = 3.0
 TARGET_RATIO = 0.5
@@ -316,9 +319,9 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
 # --- The steps -----------------------------------------------------------------------------------------------------
 
 
-def _step(user_class: str, rate: int, fixture_path: Path, out: Path) -> dict[str, float]:
+def _step(user_class: str, rate: int, fixture_path: Path, out: Path, seconds: int = STEP_SECONDS) -> dict[str, float]:
     users = max(1, round(rate / PACE))
-    prefix = out / f"{user_class}-{rate}"
+    prefix = out / f"{user_class}-{rate}-{seconds}"
     env = {**os.environ, "LOAD_FIXTURE": str(fixture_path), "LOAD_PACE": str(PACE)}
     command = [
         str(BIN / "locust"),
@@ -332,7 +335,7 @@ def _step(user_class: str, rate: int, fixture_path: Path, out: Path) -> dict[str
         "-r",
         str(max(users // 2, 1)),
         "-t",
-        f"{STEP_SECONDS + 2}s",
+        f"{seconds + 2}s",
         "--reset-stats",
         "--only-summary",
         "--csv",
@@ -346,7 +349,7 @@ def _step(user_class: str, rate: int, fixture_path: Path, out: Path) -> dict[str
         user_class,
     ]
     subprocess.run(  # noqa: S603  # nosec B603 — our own programs, fixed arguments
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=STEP_SECONDS + 60
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=seconds + 60
     )
     with open(f"{prefix}_stats.csv", newline="") as f:
         rows = {row["Name"]: row for row in csv.DictReader(f)}
@@ -367,7 +370,8 @@ def _step(user_class: str, rate: int, fixture_path: Path, out: Path) -> dict[str
 
 
 def _curve(user_class: str, rates: list[int], fixture_path: Path, out: Path) -> dict[str, Any]:
-    idle = _step(user_class, IDLE_RATE, fixture_path, out)
+    _step(user_class, IDLE_RATE, fixture_path, out, seconds=WARM_SECONDS)  # warm the caches; not counted
+    idle = _step(user_class, IDLE_RATE, fixture_path, out, seconds=IDLE_SECONDS)
     limit = P95_FACTOR * idle["p95"]
     print(f"  {user_class:8} idle  {IDLE_RATE:>4}/s  p95 {idle['p95']:7.0f} ms  → limit {limit:.0f} ms", flush=True)
     held = 0
