@@ -13,15 +13,18 @@ offered rate is users × pace). Two curves:
            API), a listing's page, the impact page, logging in and reserving, sending a message, uploading a photo
   trivial  a page that does no work: an unknown address answered 404 through the same middleware — the framework's
            own ceiling on this stack
-Each curve starts with a warm-up (8 s, not counted) and an idle step (2 requests/s for `LOAD_IDLE_SECONDS`, default
-20 s) whose p95 is the reference. A step is held when it has no error,
-its p95 ≤ 3 × the idle p95, and the achieved rate is at least 90 % of the offered one. The curve stops at the first
-step not held. Printed: each step, the highest held rate of each curve, and mix ÷ trivial against the target 0.5.
+Each curve starts with a warm-up (8 s, not counted) and an idle step (2 requests/s for `LOAD_IDLE_SECONDS`,
+default 20 s) whose p95 is the reference. A step is held when it has no error, its p95 ≤ 3 × the idle p95, and
+the achieved rate is at least 90 % of the offered one. Past the first step not held the curve goes on, to report
+the capacity too (no errors, ≥ 90 % of the rate served, whatever the latency), and stops at the first step not
+served. Printed: each step, the highest held rate and the capacity of each curve, and mix ÷ trivial (held rates)
+against the target 0.5.
 """
 
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import os
@@ -130,19 +133,7 @@ def _prepare(url: str, redis_url: str) -> dict[str, Any]:
         )
         if not people[0]:
             people = seed._seed_people()
-        # bench-api's COPY seeder names the columns it fills; the others take their default — restore_status has
-        # none in the database (Django sets it), so it gets one for the seeding.
-        with connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE listings_listing ALTER COLUMN restore_status SET DEFAULT ''")
-        try:
-            while have < LISTINGS:
-                chunk = min(SEED_CHUNK, LISTINGS - have)
-                seed._seed_listings(chunk, have, people)
-                have += chunk
-                print(f"  seeded {have:>9,} listings ({time.perf_counter() - started:6.1f} s)", flush=True)
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("ALTER TABLE listings_listing ALTER COLUMN restore_status DROP DEFAULT")
+        _seed(connection, seed, people, have, started)
     seconds = time.perf_counter() - started
     fixture = _accounts()
     with connection.cursor() as cursor:
@@ -164,6 +155,32 @@ def _prepare(url: str, redis_url: str) -> dict[str, Any]:
 
     pagecache._renew()
     return fixture
+
+
+def _seed(connection: Any, seed: Any, people: tuple[list[int], list[int]], have: int, started: float) -> None:
+    """COPY listings up to LISTINGS: with `benchmarks.seed.seed_listings` (bench-api's seeder) where it exists,
+    else with `benchmarks.api._seed_listings` in chunks."""
+    try:
+        seeder = importlib.import_module("benchmarks.seed")
+    except ImportError:
+        seeder = None
+    if seeder is not None:
+        seeder.seed_listings(LISTINGS - have, users=people[0], workshops=people[1])
+        print(f"  seeded {LISTINGS:>9,} listings ({time.perf_counter() - started:6.1f} s)", flush=True)
+        return
+    # That seeder names the columns it fills; the others take their default — restore_status has none in the
+    # database (Django sets it), so it gets one for the seeding.
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE listings_listing ALTER COLUMN restore_status SET DEFAULT ''")
+    try:
+        while have < LISTINGS:
+            chunk = min(SEED_CHUNK, LISTINGS - have)
+            seed._seed_listings(chunk, have, people)
+            have += chunk
+            print(f"  seeded {have:>9,} listings ({time.perf_counter() - started:6.1f} s)", flush=True)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE listings_listing ALTER COLUMN restore_status DROP DEFAULT")
 
 
 def _accounts() -> dict[str, Any]:
@@ -375,18 +392,22 @@ def _curve(user_class: str, rates: list[int], fixture_path: Path, out: Path) -> 
     limit = P95_FACTOR * idle["p95"]
     print(f"  {user_class:8} idle  {IDLE_RATE:>4}/s  p95 {idle['p95']:7.0f} ms  → limit {limit:.0f} ms", flush=True)
     held = 0
+    capacity = 0
     steps = []
     why = "every step held"
     for rate in rates:
         result = _step(user_class, rate, fixture_path, out)
         steps.append(result)
-        ok = result["failures"] == 0 and result["p95"] <= limit and result["achieved"] >= 0.9 * rate
+        served = result["failures"] == 0 and result["achieved"] >= 0.9 * rate
+        ok = served and result["p95"] <= limit and why == "every step held"
         print(
-            f"  {user_class:8} step {rate:>5}/s  achieved {result['achieved']:7.1f}/s  p50 {result['p50']:6.0f} ms"
-            f"  p95 {result['p95']:6.0f} ms  errors {result['failures']:>4}  {'held' if ok else 'NOT held'}",
+            f"  {user_class:11} step {rate:>4}/s  achieved {result['achieved']:6.1f}/s  p50 {result['p50']:5.0f} ms"
+            f"  p95 {result['p95']:5.0f} ms  errors {result['failures']:>3}  {'held' if ok else 'NOT held'}",
             flush=True,
         )
-        if not ok:
+        if ok:
+            held = rate
+        elif why == "every step held":
             reasons = []
             if result["failures"]:
                 reasons.append(f"{result['failures']} errors")
@@ -395,9 +416,12 @@ def _curve(user_class: str, rates: list[int], fixture_path: Path, out: Path) -> 
             if result["achieved"] < 0.9 * rate:
                 reasons.append(f"achieved {result['achieved']:.1f}/s < 90 % of {rate}/s")
             why = f"{rate}/s not held: " + ", ".join(reasons)
+        # Past the held rate, the steps go on to the capacity: served without error at ≥ 90 % of the rate,
+        # whatever the latency — the same figure with the p95 condition left out, to read the first one by.
+        if not served:
             break
-        held = rate
-    return {"idle": idle, "limit": limit, "held": held, "steps": steps, "why": why}
+        capacity = rate
+    return {"idle": idle, "limit": limit, "held": held, "capacity": capacity, "steps": steps, "why": why}
 
 
 def main() -> None:
@@ -428,6 +452,9 @@ def main() -> None:
     for name, curve in (("mix", mix), ("trivial", trivial)):
         idle_p95 = curve["idle"]["p95"]
         print(f"{name:8} held up to {curve['held']:>5}/s  (idle p95 {idle_p95:.0f} ms; stopped: {curve['why']})")
+        print(f"{'':8} capacity (no errors, ≥ 90 % of the rate served, any latency): {curve['capacity']}/s")
+    if trivial["capacity"]:
+        print(f"capacity mix ÷ trivial = {mix['capacity'] / trivial['capacity']:.2f}  (for reading; not the target)")
     verdict = "met" if ratio >= TARGET_RATIO else "missed"
     print(f"mix ÷ trivial = {ratio:.2f}  (target ≥ {TARGET_RATIO})  {verdict}")
     if mix["steps"]:

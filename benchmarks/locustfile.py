@@ -118,7 +118,7 @@ class MixUser(FastHttpUser):
         )
         with self.client.post(
             f"/api/v1/listings/{next(_drafts)}/photos/",
-            data=body,
+            data=body,  # type: ignore[arg-type]  # a multipart body: bytes, which geventhttpclient sends as is
             headers={
                 "Authorization": f"Token {FIXTURE['seller_token']}",
                 "Content-Type": f"multipart/form-data; boundary={boundary}",
