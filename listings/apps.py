@@ -16,6 +16,7 @@ class ListingsConfig(AppConfig):
         from .models import Category, Listing, Photo
         from .photos import photo_deleted
         from .search import search_index_listing, search_unindex_listing
+        from .selectors import listing_is_public
 
         # Storage housekeeping, not a state change: a deleted photo row takes its files along, whichever way
         # it was deleted (see photos.photo_files_delete_later).
@@ -34,13 +35,20 @@ class ListingsConfig(AppConfig):
         post_delete.connect(unindex, sender=Listing, dispatch_uid="listings.search_unindex", weak=False)
 
         # What anonymous visitors see may have changed: renew the page cache's catalogue version (core.pagecache).
-        # Saves and deletes of any listing, photo or category go through here; the services' queryset updates call
-        # `pagecache.catalogue_changed()` themselves.
+        # Saves and deletes of any listing or category go through here, and of a photo of a public listing (a
+        # draft's photos are seen by nobody anonymous; its publishing renews the version); the services' queryset
+        # updates call `pagecache.catalogue_changed()` themselves.
         def catalogue_changed(sender: Any, **kwargs: Any) -> None:
             pagecache.catalogue_changed()
 
-        for model in (Listing, Photo, Category):
+        def photo_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+            if listing_is_public(instance.listing_id):
+                pagecache.catalogue_changed()
+
+        for model in (Listing, Category):
             for signal in (post_save, post_delete):
                 signal.connect(
                     catalogue_changed, sender=model, dispatch_uid=f"listings.pagecache.{model.__name__}", weak=False
                 )
+        for signal in (post_save, post_delete):
+            signal.connect(photo_changed, sender=Photo, dispatch_uid="listings.pagecache.Photo", weak=False)

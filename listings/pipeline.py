@@ -22,6 +22,7 @@ from core import pagecache
 
 from .images import ImageRejected, image_render
 from .models import Photo, PhotoStatus
+from .selectors import listing_is_public
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def photo_process(*, photo_id: int) -> Photo | None:
         processed_at=now,
         updated_at=now,
     )
-    if updated:
+    if updated and listing_is_public(photo.listing_id):
         pagecache.catalogue_changed()  # its listing's card and page show it now
     current = Photo.objects.filter(pk=photo.pk).values_list("upload_token", flat=True).first()
     if not updated and current != photo.upload_token:

@@ -100,6 +100,15 @@ def test_every_public_change_renews_the_catalogue_version(django_capture_on_comm
     renewed()
 
 
+def test_a_drafts_photo_renews_nothing(django_capture_on_commit_callbacks: Any) -> None:
+    """Nobody anonymous sees a draft or its photos: uploading to one keeps every cached page."""
+    draft = factories.ListingFactory(status=ListingStatus.DRAFT, published_at=None)
+    before = pagecache.catalogue_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.PhotoFactory(listing=draft)
+    assert pagecache.catalogue_version() == before
+
+
 def test_a_change_renews_only_once_committed(django_capture_on_commit_callbacks: Any) -> None:
     """Before the commit a request still reads the old rows, so it must still read the old version."""
     before = pagecache.catalogue_version()
