@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXTRAS ?= dev,bench
 
-.PHONY: run test drill s3-server test-search-sqlite test-faults lint security audit format demo migrate messages lock bench bench-images bench-api bench-ords clean
+.PHONY: run test drill s3-server test-search-sqlite test-faults lint security audit format demo migrate messages lock bench bench-images bench-api bench-ords bench-load clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kredsløb needs Python 3.11 or newer (set PYTHON=python3.x)")'
@@ -86,6 +86,12 @@ bench-images: $(STAMP)
 
 bench-api: $(STAMP)
 	$(BIN)/python -m benchmarks.api
+
+## Load held: gunicorn (DEBUG=0) + PostgreSQL + Redis + a Celery worker on 1M seeded listings, Locust at rising
+## rates (benchmarks/load.py says how; LOAD_LISTINGS, LOAD_DATABASE_URL, LOAD_REDIS_URL, LOAD_STEP_SECONDS).
+## Not part of `make bench`: it seeds a million listings the first time and runs for about ten minutes.
+bench-load: $(STAMP)
+	$(BIN)/python -m benchmarks.load
 
 bench-ords: $(STAMP)
 	$(BIN)/python -m benchmarks.ords

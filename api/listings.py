@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import pagecache
 from core.errors import NotAllowed
 from impact.selectors import listing_impact
 from listings import selectors, services
@@ -256,6 +257,11 @@ class ListingListView(APIView):
     )
     def get(self, request: Request) -> Response:
         filters = listing_filters_clean(request.query_params)
+        # An anonymous page is the same for everybody: built once per catalogue version (core.pagecache).
+        cache_key = pagecache.key_for(request, "api-listings")
+        data = pagecache.get(cache_key)
+        if data is not None:
+            return Response(data)
         key = order_key(filters)
         paginator = KeysetPagination()
         rows = paginator.paginate(
@@ -263,6 +269,7 @@ class ListingListView(APIView):
         )
         response = paginator.get_paginated_response(listing_item_rows(rows))
         response.data["suggestion"] = search_suggestion(filters)
+        pagecache.set(cache_key, dict(response.data))
         return response
 
     @extend_schema(request=ListingIn, responses={201: ListingDetailOut})

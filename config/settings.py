@@ -401,6 +401,11 @@ CACHES = {
     )
 }
 
+# The anonymous page cache (core.pagecache): results grids, the listings API's pages and the public impact figures,
+# kept per catalogue version, which every public change renews. On with Redis (seconds an entry lives), off (0)
+# without it: `make run` and the SQLite tests build every page.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 120 if REDIS_URL else 0)
+
 # --- Security --------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 # Messages ("Your profile is saved.") live in the session, not in a cookie of their own: the only cookies the site

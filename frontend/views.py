@@ -13,16 +13,19 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import User
+from core import pagecache
 from donations.selectors import listing_material_origin
 from impact.selectors import listing_impact
 from listings.selectors import category_tree, listing_seller_name
@@ -66,10 +69,7 @@ def _remember_language(response: HttpResponseBase, language: str) -> HttpRespons
 # --- Browse ----------------------------------------------------------------------------------------
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    form = BrowseForm(request.GET or None, categories=category_choices(category_tree()))
-    if form.is_bound:
-        form.is_valid()
+def _browse_results(request: HttpRequest, form: BrowseForm, template: str) -> str:
     page = browse_listings(filters=form.filters(), cursor=request.GET.get("cursor", ""))
     more_url = None
     if page.next_cursor:
@@ -77,9 +77,20 @@ def home(request: HttpRequest) -> HttpResponse:
         params["cursor"] = page.next_cursor
         more_url = f"{request.path}?{urlencode(params)}"
     context = {"form": form, "page": page, "more_url": more_url, "is_next_page": bool(request.GET.get("cursor"))}
+    return render_to_string(template, context, request)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    form = BrowseForm(request.GET or None, categories=category_choices(category_tree()))
+    if form.is_bound:
+        form.is_valid()
+    # The results are the same for every anonymous visitor: rendered once per catalogue version (core.pagecache).
+    key = pagecache.key_for(request, "browse")
     if getattr(request, "htmx", False):
-        return render(request, "frontend/_browse_more.html", context)
-    return render(request, "frontend/home.html", context)
+        html = pagecache.cached_fragment(key, lambda: _browse_results(request, form, "frontend/_browse_more.html"))
+        return HttpResponse(mark_safe(html))  # noqa: S308 — our own rendered template  # nosec B308 B703
+    results = pagecache.cached_fragment(key, lambda: _browse_results(request, form, "frontend/_browse_results.html"))
+    return render(request, "frontend/home.html", {"form": form, "results": mark_safe(results)})  # noqa: S308  # nosec B308 B703
 
 
 @shows_refusals()

@@ -5,6 +5,8 @@ from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
+from core import pagecache
+
 
 class ListingsConfig(AppConfig):
     name = "listings"
@@ -12,9 +14,10 @@ class ListingsConfig(AppConfig):
 
     def ready(self) -> None:
         # Django requires models, and modules that import them, to be imported once the app registry is ready.
-        from .models import Listing, Photo
+        from .models import Category, Listing, Photo
         from .photos import photo_deleted
         from .search import rum_remember, search_index_listing, search_unindex_listing
+        from .selectors import listing_is_public
 
         # Storage housekeeping, not a state change: a deleted photo row takes its files along, whichever way
         # it was deleted (see photos.photo_files_delete_later).
@@ -33,3 +36,22 @@ class ListingsConfig(AppConfig):
         post_delete.connect(unindex, sender=Listing, dispatch_uid="listings.search_unindex", weak=False)
         # Whether PostgreSQL has the optional RUM index for bounded relevance search: once per connection.
         connection_created.connect(rum_remember, dispatch_uid="listings.rum_remember")
+
+        # What anonymous visitors see may have changed: renew the page cache's catalogue version (core.pagecache).
+        # Saves and deletes of any listing or category go through here, and of a photo of a public listing (a
+        # draft's photos are seen by nobody anonymous; its publishing renews the version); the services' queryset
+        # updates call `pagecache.catalogue_changed()` themselves.
+        def catalogue_changed(sender: Any, **kwargs: Any) -> None:
+            pagecache.catalogue_changed()
+
+        def photo_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+            if listing_is_public(instance.listing_id):
+                pagecache.catalogue_changed()
+
+        for model in (Listing, Category):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    catalogue_changed, sender=model, dispatch_uid=f"listings.pagecache.{model.__name__}", weak=False
+                )
+        for signal in (post_save, post_delete):
+            signal.connect(photo_changed, sender=Photo, dispatch_uid="listings.pagecache.Photo", weak=False)

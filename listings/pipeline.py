@@ -18,8 +18,11 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_noop
 
+from core import pagecache
+
 from .images import ImageRejected, image_render
 from .models import Photo, PhotoStatus
+from .selectors import listing_is_public
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +103,8 @@ def photo_process(*, photo_id: int) -> Photo | None:
         processed_at=now,
         updated_at=now,
     )
+    if updated and listing_is_public(photo.listing_id):
+        pagecache.catalogue_changed()  # its listing's card and page show it now
     current = Photo.objects.filter(pk=photo.pk).values_list("upload_token", flat=True).first()
     if not updated and current != photo.upload_token:
         # Deleted or withheld while we worked: don't leave public copies behind.

@@ -131,6 +131,11 @@ def public_listings() -> QuerySet[Listing]:
     return Listing.objects.filter(status__in=PUBLIC_LISTING_STATUSES)
 
 
+def listing_is_public(listing_id: int) -> bool:
+    """Is this listing public now (one query, by id: `public_listings`)?"""
+    return public_listings().filter(pk=listing_id).exists()
+
+
 def listing_visible_to(*, listing: Listing, user: Any) -> bool:
     """Who may see a listing: everybody while it is public; whatever its status, who manages it and staff."""
     return listing.is_public or getattr(user, "is_staff", False) or listing_managed_by(listing=listing, user=user)

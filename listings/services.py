@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import pagecache
 from core.errors import DomainError, InvalidInput, NotAllowed
 
 from .areas import area_names, area_normalise
@@ -52,6 +53,7 @@ def listing_trade_move(*, listing_id: int, source: tuple[str, ...], target: str,
     a reservation (`marketplace.services`) come here."""
     under_hide = [s for s in source if (s, target) in MOVES_UNDER_HIDE]
     hidden = Q(status=ListingStatus.HIDDEN)
+    pagecache.catalogue_changed()
     return bool(
         Listing.objects.filter(pk=listing_id)
         .filter(Q(status__in=source) | (hidden & Q(restore_status__in=under_hide)))
@@ -80,6 +82,7 @@ def listing_hide(*, listing: Listing, actor: User | None = None) -> Listing:
             hidden_by=actor,
             updated_at=now,
         )
+        pagecache.catalogue_changed()
         photos_withhold(listing_id=locked.pk)
     listing.refresh_from_db()
     return listing
@@ -107,6 +110,7 @@ def listing_restore(*, listing: Listing, actor: User | None = None) -> Listing:
     Listing.objects.filter(pk=locked.pk).update(
         status=_status_on_restore(locked), restore_status="", hidden_at=None, hidden_by=None, updated_at=timezone.now()
     )
+    pagecache.catalogue_changed()
     photos_release(listing_id=locked.pk)
     listing.refresh_from_db()
     return listing
@@ -253,6 +257,7 @@ def listing_publish(*, listing: Listing, actor: User) -> Listing:
     )
     if not updated:
         raise ListingStateConflict(_("Only a draft can be published."))
+    pagecache.catalogue_changed()
     listing.refresh_from_db()
     listing_published.send(sender=Listing, listing=listing)
     return listing
@@ -275,6 +280,7 @@ def listing_withdraw(*, listing: Listing, actor: User) -> Listing:
         if current == ListingStatus.RESERVED:
             raise ListingStateConflict(_("The listing is reserved: cancel the reservation first."))
         raise ListingStateConflict(_("A sold or hidden listing cannot be withdrawn."))
+    pagecache.catalogue_changed()
     listing_withdrawn.send(sender=Listing, listing=listing, actor=actor)
     listing.refresh_from_db()
     return listing

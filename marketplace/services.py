@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from core import pagecache
 from core.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from core.mail import is_one_line
 from listings.models import Kind, Listing, ListingStatus
@@ -161,6 +162,7 @@ def reservation_create(*, listing: Listing, buyer: User, agreed_price_dkk: Decim
     )
     if not won:
         raise ListingNotReservable(_("The listing is not available: it is already reserved, sold or taken down."))
+    pagecache.catalogue_changed()
     try:
         with transaction.atomic():
             reservation = Reservation.objects.create(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, WorkshopInvitation
 from accounts.services import user_access_end
+from core import pagecache
 from core.errors import InvalidInput
 from listings.models import Kind, Listing, ListingStatus, Photo
 from marketplace.models import OPEN_RESERVATION_STATUSES, Reservation, SavedSearch
@@ -70,6 +71,7 @@ def user_delete(*, user: User) -> None:
         workshop__isnull=True,
         status__in=[ListingStatus.DRAFT, ListingStatus.ACTIVE, ListingStatus.RESERVED],
     ).update(status=ListingStatus.WITHDRAWN, pickup_details="")
+    pagecache.catalogue_changed()
     # Their donations for repair: the fault texts lose their name and contact details, open jobs are cancelled.
     donor_forget(donor=user)
     # Photos of the things they had for sale or to give away show their home: gone with the account (the files

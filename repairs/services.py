@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, Workshop
 from accounts.selectors import is_member
+from core import pagecache
 from core.errors import InvalidInput
 from listings.areas import area_normalise
 from listings.models import Condition, Kind, Listing, ListingStatus
@@ -207,6 +208,7 @@ def _transition(
         rows = rows.filter(**extra_filter)
     if rows.update(status=to, updated_at=now, **updates) != 1:
         return False
+    pagecache.catalogue_changed()  # the impact figures count jobs by status
     from_status = from_statuses[0] if len(from_statuses) == 1 else job.status
     job.refresh_from_db()
     JobEvent.objects.create(

@@ -7,3 +7,6 @@ import os
 import tempfile
 
 os.environ.setdefault("KREDSLOB_VAR_DIR", tempfile.mkdtemp(prefix="kredslob-test-"))
+# The anonymous page cache stays off unless a test turns it on (tests/frontend/test_anonymous_cache.py): tests
+# that change rows with queryset updates of their own must not read pages built before.
+os.environ.setdefault("PAGE_CACHE_SECONDS", "0")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Workshop
+from core import pagecache
 from impact import selectors as impact
 from repairs.models import Outcome
 
@@ -144,7 +145,11 @@ def _column_chart(
 def impact_summary(*, workshop: Workshop | None = None, months: int = 12) -> ImpactSummary:
     """All-time totals (or one workshop's) and the last `months` months, drawn as charts. Six queries."""
 
-    figures = impact.impact_summary(workshop=workshop)
+    # Everybody's figures are the same: built once per catalogue version (core.pagecache); one workshop's, always.
+    if workshop is None:
+        figures = pagecache.cached_value("impact-summary", impact.impact_summary)
+    else:
+        figures = impact.impact_summary(workshop=workshop)
     by_month = {row["month"]: row for row in figures.get("by_month", [])}
     rows = [MonthRow(month=m, figures=by_month.get(m.strftime("%Y-%m"), {})) for m in _last_months(months)]
     summary = ImpactSummary(figures=figures, months=rows)
