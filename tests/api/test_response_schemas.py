@@ -504,6 +504,7 @@ DONATIONS = {
     ("patch", f"{API}/organisations/{{slug}}/", 200),
     ("post", f"{API}/organisations/{{slug}}/members/", 202),
     ("post", f"{API}/organisation-invitations/{{token}}/accept/", 201),
+    ("post", f"{API}/organisation-invitations/{{token}}/decline/", 200),
     ("get", f"{API}/donation-batches/", 200),
     ("post", f"{API}/donation-batches/", 201),
     ("get", f"{API}/donation-batches/{{batch_id}}/", 200),
@@ -529,6 +530,10 @@ def test_donations_answer_as_documented(schema: dict[str, Any]) -> None:
     token = mail.outbox[-1].body.split("/organisations/invitations/")[1].split("/")[0]
     colleague = client_for(factories.UserFactory(email="k@example.dk"))
     doc.check(colleague.post(f"{API}/organisation-invitations/{token}/accept/"), 201)
+    doc.check(owner_client.post(f"{API}/organisations/{org['slug']}/members/", {"email": "n@example.dk"}), 202)
+    declined = mail.outbox[-1].body.split("/organisations/invitations/")[1].split("/")[0]
+    stranger = client_for(factories.UserFactory(email="n@example.dk"))
+    doc.check(stranger.post(f"{API}/organisation-invitations/{declined}/decline/"), 200)
     doc.check(colleague.get(f"{API}/organisations/{org['slug']}/"), 200)
     devices = [{"serial_number": "A1", "model": "ThinkPad", "category": "laptop", "has_storage": True}]
     offered = {"organisation": org["slug"], "kind": "devices", "title": "Bærbare", "devices": devices}
