@@ -98,7 +98,10 @@ def _fuzzer(operation: Any, headers: dict[str, str], data: dict[str, Any], count
             counter[0] += 1
             case.validate_response(response, checks=CHECKS, headers=headers)
         finally:
+            # ROLLBACK TO keeps the savepoint open: release it too, or every example nests one subtransaction
+            # deeper, each holding a lock on its transaction id until the test ends ("out of shared memory").
             transaction.savepoint_rollback(sid)
+            transaction.savepoint_commit(sid)
 
     return run
 
