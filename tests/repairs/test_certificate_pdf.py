@@ -27,6 +27,10 @@ def pdf_url(job) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_the_pdf_lists_the_wipes_as_the_html_page_does(member, workshop):
+    # A name that fits its table cell: a long random one ("Winnie Kjær-Christensen") wraps at its hyphen, and the
+    # extracted text then reads "Kjær- Christensen".
+    member.display_name = "Mette Holm"
+    member.save(update_fields=["display_name"])
     job = make_job("laptop")
     client = client_for(member)
     client.post(url(job, "claim"), {"workshop": workshop.slug}, format="json")
