@@ -57,7 +57,8 @@ class InvitationNotSent(DomainError):
     code = "invitation_not_sent"
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What is stored of an invitation link's token (workshops' and organisations' alike): its SHA-256."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -130,7 +131,7 @@ def workshop_invite(*, workshop: Workshop, actor: User, email: str, role: str = 
         workshop=workshop,
         email=email,
         role=role,
-        token_hash=_hash(token),
+        token_hash=token_hash(token),
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.WORKSHOP_INVITATION_DAYS),
     )
@@ -150,7 +151,7 @@ def invitation_get(*, token: str, lock: bool = False) -> WorkshopInvitation:
     invitations = WorkshopInvitation.objects.select_related("workshop", "invited_by")
     if lock:
         invitations = invitations.select_for_update(of=("self",))
-    invitation = invitations.filter(token_hash=_hash(token)).first() if token else None
+    invitation = invitations.filter(token_hash=token_hash(token)).first() if token else None
     if invitation is None:
         raise InvitationNotFound(_("This invitation link is not valid. Ask the workshop to invite you again."))
     return invitation

@@ -7,7 +7,6 @@ organisation is `organisations_visible_to`: its members and moderators (an organ
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from datetime import timedelta
@@ -26,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError, InvalidInput, NotAllowed, NotFound
 
+from .invitations import token_hash
 from .models import Organisation, OrganisationInvitation, OrganisationMembership, Role, User
 
 logger = logging.getLogger(__name__)
@@ -186,10 +186,6 @@ def organisation_verify(*, organisation: Organisation) -> Organisation:
 # --- Invitations (as accounts.invitations does for workshops) -----------------------------------------------------
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def organisation_invitation_link(token: str) -> str:
     return f"{settings.SITE_URL}/organisations/invitations/{token}/"
 
@@ -236,7 +232,7 @@ def organisation_invite(
         organisation=organisation,
         email=email,
         role=role,
-        token_hash=_hash(token),
+        token_hash=token_hash(token),
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.WORKSHOP_INVITATION_DAYS),
     )
@@ -256,7 +252,7 @@ def _open_invitation_for(token: str, user: User) -> OrganisationInvitation:
     invitation = (
         OrganisationInvitation.objects.select_for_update(of=("self",))
         .select_related("organisation")
-        .filter(token_hash=_hash(token))
+        .filter(token_hash=token_hash(token))
         .first()
         if token
         else None
