@@ -1,11 +1,17 @@
 """Locust users for `make bench-load` (benchmarks/load.py runs them headless, one bounded run per step).
 
-`MixUser` does what residents and buyers do, weighted roughly as they do it: mostly reading (the home page,
-browsing a category as a page and through the API, searching, a listing's page, the impact page), now and then
-logging in and reserving, sending a message, or uploading a photo (which the Celery worker then renders).
+`MixUser` does what residents and buyers do, weighted roughly as they do it (per 1,000 requests): reading 970 —
+the home page 260, a category as a page 130 and through the API 70, a search as a page 110 and through the API 60,
+a listing's page 280, the impact page 60 — and writing 30: a password log-in 5 (one starts a session that lasts
+two weeks, so it is a small share of requests), a reservation 10, a message 10, a photo upload 5 (which the Celery
+worker then renders). Reservations, messages and uploads are signed in with the accounts' API tokens.
 `TrivialUser` asks for an address that does not exist: a 404 through the same middleware, no work.
 
-Every user sends at a fixed pace (`LOAD_PACE` requests per second), so the offered rate is users × pace. The fixture
+Every user sends at a mean pace (`LOAD_PACE` requests per second), so the offered rate is users × pace. The gaps
+between one user's requests are random (exponential, less the time the last request took) and each user starts at a
+random moment within its first gap: many independent visitors, so the requests arrive as a Poisson stream. (With
+Locust's `constant_throughput` every user spawned in the same second fires in the same instant every 1/pace s: the
+stack then answers bursts of hundreds of requests at once, and latency measures the burst, not the rate.) The fixture
 (`LOAD_FIXTURE`, written by benchmarks/load.py) names the seeded accounts, listings, categories and search words.
 Only 127.0.0.1 is ever asked (load.py passes --host)."""
 
@@ -15,11 +21,13 @@ import itertools
 import json
 import os
 import random
+import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-from locust import FastHttpUser, constant_throughput, task
+import gevent
+from locust import FastHttpUser, task
 
 FIXTURE: dict[str, Any] = (
     json.loads(Path(os.environ["LOAD_FIXTURE"]).read_text()) if os.environ.get("LOAD_FIXTURE") else {}
@@ -32,40 +40,63 @@ _buyers = itertools.cycle(random.sample(FIXTURE.get("buyers", [{}]), len(FIXTURE
 _drafts = itertools.cycle(random.sample(FIXTURE.get("drafts", [0]), len(FIXTURE.get("drafts", [0]))))
 
 
-class MixUser(FastHttpUser):
-    wait_time = constant_throughput(PACE)
+def poisson_pace(pace: float) -> Any:
+    """Locust wait time: on average `pace` tasks a second per user, with exponential gaps (the task's own run time
+    is taken off the gap, as `constant_throughput` does, so a slow answer does not lower the offered rate)."""
 
-    @task(24)
+    def wait_time(user: Any) -> float:
+        now = time.monotonic()
+        ran = now - getattr(user, "_pace_started", now)
+        gap = random.expovariate(pace)
+        user._pace_started = now + max(0.0, gap - ran)
+        return max(0.0, gap - ran)
+
+    return wait_time
+
+
+class PacedUser(FastHttpUser):
+    abstract = True
+    wait_time = poisson_pace(PACE)
+
+    def on_start(self) -> None:
+        gevent.sleep(random.uniform(0, 1 / PACE))  # not all at once: each user starts at its own moment
+        self._pace_started = time.monotonic()
+
+
+class MixUser(PacedUser):
+    @task(260)
     def home(self) -> None:
         self.client.get("/", name="home /")
 
-    @task(12)
+    @task(130)
     def browse_page(self) -> None:
         self.client.get(f"/?category={random.choice(FIXTURE['categories'])}", name="browse /?category=")
 
-    @task(6)
+    @task(70)
     def browse_api(self) -> None:
         category = random.choice(FIXTURE["categories"])
         self.client.get(f"/api/v1/listings/?category={category}", name="browse /api/v1/listings/?category=")
 
-    @task(10)
+    @task(110)
     def search_page(self) -> None:
         self.client.get(f"/?q={random.choice(FIXTURE['words'])}", name="search /?q=")
 
-    @task(5)
+    @task(60)
     def search_api(self) -> None:
         self.client.get(f"/api/v1/listings/?q={random.choice(FIXTURE['words'])}", name="search /api/v1/listings/?q=")
 
-    @task(25)
+    @task(280)
     def listing_page(self) -> None:
         self.client.get(f"/listings/{random.choice(FIXTURE['active'])}/", name="listing /listings/<id>/")
 
-    @task(5)
+    @task(60)
     def impact_page(self) -> None:
         self.client.get("/impact/", name="impact /impact/")
 
-    @task(2)
-    def log_in_and_reserve(self) -> None:
+    @task(5)
+    def log_in(self) -> None:
+        """A password log-in (a real PBKDF2 check, ~0.3 s of CPU): one starts a session of many requests, so it is
+        1 request in 200 here."""
         buyer = next(_buyers)
         with self.client.post(
             "/api/v1/auth/token/",
@@ -73,14 +104,15 @@ class MixUser(FastHttpUser):
             name="log in POST /api/v1/auth/token/",
             catch_response=True,
         ) as response:
-            if response.status_code != 200:
+            if response.status_code != 200 or "token" not in response.json():
                 response.failure(f"log in: {response.status_code} {response.text[:200]}")
-                return
-            token = response.json()["token"]
+
+    @task(10)
+    def reserve(self) -> None:
         with self.client.post(
             f"/api/v1/listings/{next(_active)}/reservations/",
             json={},
-            headers={"Authorization": f"Token {token}"},
+            headers={"Authorization": f"Token {next(_buyers)['token']}"},
             name="reserve POST /api/v1/listings/<id>/reservations/",
             catch_response=True,
         ) as response:
@@ -90,7 +122,7 @@ class MixUser(FastHttpUser):
             else:
                 response.failure(f"reserve: {response.status_code} {response.text[:200]}")
 
-    @task(2)
+    @task(10)
     def send_message(self) -> None:
         buyer = next(_buyers)
         with self.client.post(
@@ -105,7 +137,7 @@ class MixUser(FastHttpUser):
             else:
                 response.failure(f"message: {response.status_code} {response.text[:200]}")
 
-    @task(1)
+    @task(5)
     def upload_photo(self) -> None:
         boundary = uuid.uuid4().hex
         body = (
@@ -133,9 +165,7 @@ class MixUser(FastHttpUser):
                 response.failure(f"upload: {response.status_code} {response.text[:200]}")
 
 
-class TrivialUser(FastHttpUser):
-    wait_time = constant_throughput(PACE)
-
+class TrivialUser(PacedUser):
     @task
     def nothing(self) -> None:
         with self.client.get("/load-bench-nothing/", name="trivial 404", catch_response=True) as response:
