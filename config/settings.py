@@ -108,6 +108,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "frontend.context_processors.unread",
+                # Last: while a page is built for the anonymous page cache, its CSRF tokens are a placeholder.
+                "core.pagecache.csrf_placeholder",
             ],
         },
     },
@@ -401,9 +403,10 @@ CACHES = {
     )
 }
 
-# The anonymous page cache (core.pagecache): results grids, the listings API's pages and the public impact figures,
-# kept per catalogue version, which every public change renews. On with Redis (seconds an entry lives), off (0)
-# without it: `make run` and the SQLite tests build every page.
+# The anonymous page cache (core.pagecache): anonymous visitors' home, browse, search, listing and impact pages, the
+# listings API's pages and the public impact figures, kept per catalogue version, which every change to what is
+# public renews (a reservation only reaches anonymous pages when its entries expire). On with Redis (seconds an entry
+# lives), off (0) without it: `make run` and the SQLite tests build every page.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 120 if REDIS_URL else 0)
 
 # --- Security --------------------------------------------------------------------------------------

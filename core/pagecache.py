@@ -1,22 +1,32 @@
-"""The anonymous page cache: what everybody sees (the home/browse results grid, the listings API's pages, the
-public impact figures), rendered once per catalogue version instead of once per request.
+"""The anonymous page cache: what everybody sees (the home, browse and search pages, a listing's page, the impact
+page, the listings API's pages, the public impact figures), built once per catalogue version instead of once per
+request.
 
 Correctness rests on one token, the catalogue version, kept in the cache (Redis). Every change to what is public —
-a listing created, edited, published, hidden, restored, withdrawn, reserved or sold, a photo ready or withheld, a
-category changed, a repair job moved — calls `catalogue_changed()`, which renews the token once the transaction
+a listing created, edited, published, hidden, restored, withdrawn or sold, a photo of a public listing ready,
+withheld or deleted, a category changed, a seller's shown name or area or a workshop changed, an account deleted, a
+repair job moved — calls `catalogue_changed()`, which renews the token once the transaction
 commits; every cached entry's key holds the token it was built under, so the next request after a change builds
 afresh and the old entries simply expire. Keys also hold the language and the full query string.
 
+One change does not renew it: a listing being reserved (`marketplace.services.reservation_create`, the most frequent
+write). A reserved listing stays public — only its "reserved" mark changes — so hiding nothing, it reaches anonymous
+pages within `PAGE_CACHE_SECONDS` instead of emptying every cached page at each reservation; anyone signed in (and
+so anyone who can reserve) sees it at once.
+
 Only anonymous requests read or fill it (`cacheable`): a signed-in person's pages depend on who they are (their
-own drafts, favourites, the save-search form), so they are always built. A rendered fragment that carries a CSRF
-token is never stored. `PAGE_CACHE_SECONDS = 0` (the default without Redis, so `make run` and the tests on SQLite)
-turns it off: `get` misses and `set` drops.
+own drafts, favourites, the save-search form), so they are always built. Whole pages (`anonymous_page`) are kept
+only for a visitor without a session (no flash messages to show) and only as a 200 HTML answer that sets no
+cookie; the CSRF token in their forms (the language switch) is kept as a placeholder, filled in with the visitor's
+own token each time the page is served. `PAGE_CACHE_SECONDS = 0` (the default without Redis, so `make run` and the
+tests on SQLite) turns it off: `get` misses and `set` drops.
 
 Why renew on commit, not before: a request that read the old token and the old rows writes them under the old key,
 which nobody reads after the renewal; a request that reads the new token reads committed rows."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from collections.abc import Callable
@@ -25,12 +35,20 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.middleware.csrf import get_token
 from django.utils import translation
 
 VERSION_KEY = "pagecache:catalogue-version"
 
 T = TypeVar("T")
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
+# What a page built for the cache carries where each CSRF token goes (`csrf_placeholder`); letters only, so no
+# escaping changes it. Filled in with the visitor's own token (`get_token`) whenever the page is served.
+CSRF_PLACEHOLDER = "pagecacheCsrfPlaceholder7Kq2"
+_BUILDING = "_pagecache_building"
 
 
 def enabled() -> bool:
@@ -92,15 +110,69 @@ def set(key: str | None, value: Any) -> None:
         cache.set(key, value, timeout=int(settings.PAGE_CACHE_SECONDS))
 
 
-def cached_fragment(key: str | None, build: Callable[[], str]) -> str:
-    """`build()`'s HTML, from the cache when `key` is there; a fragment with a CSRF token is never stored."""
-    html = get(key)
-    if isinstance(html, str):
-        return html
-    html = build()
-    if "csrfmiddlewaretoken" not in html:
-        set(key, html)
-    return html
+def csrf_placeholder(request: HttpRequest) -> dict[str, str]:
+    """Context processor, last in TEMPLATES: while `anonymous_page` builds a page for the cache, `{% csrf_token %}`
+    (and `{{ csrf_token }}`) render the placeholder instead of this visitor's token."""
+    return {"csrf_token": CSRF_PLACEHOLDER} if getattr(request, _BUILDING, False) else {}
+
+
+def _with_token(request: HttpRequest, content: bytes) -> bytes:
+    if CSRF_PLACEHOLDER.encode() not in content:
+        return content
+    return content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+
+
+def _page_key(request: HttpRequest, name: str) -> str | None:
+    # A session may hold flash messages (MESSAGE_STORAGE is the session) or a signed-in person: built every time.
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return None
+    return key_for(request, f"page:{name}")
+
+
+def _entry(response: HttpResponseBase) -> dict[str, Any] | None:
+    """What is kept of a response, or None when it must not be kept."""
+    if (
+        response.status_code != 200
+        or response.streaming
+        or not isinstance(response, HttpResponse)
+        or response.cookies
+        or not response.get("Content-Type", "").startswith("text/html")
+    ):
+        return None
+    return {"content": response.content, "content_type": response["Content-Type"]}
+
+
+def anonymous_page(name: str) -> Callable[[View], View]:
+    """A page view whose anonymous answer is the same for everybody (given the language, the host, the path and
+    the query): kept whole under the catalogue version; signed-in people and visitors with a session are always
+    built afresh. The view still decides what may be shown (a 404 or a refusal is never kept)."""
+
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            key = _page_key(request, name)
+            if key is None:
+                return view(request, *args, **kwargs)
+            entry = cache.get(key)
+            if isinstance(entry, dict):
+                hit = HttpResponse(_with_token(request, entry["content"]), content_type=entry["content_type"])
+                hit["X-Page-Cache"] = "hit"
+                return hit
+            setattr(request, _BUILDING, True)
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                setattr(request, _BUILDING, False)
+            entry = _entry(response)
+            if entry is not None:
+                set(key, entry)
+            if isinstance(response, HttpResponse) and not response.streaming:
+                response.content = _with_token(request, response.content)
+            return response
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
 
 
 def cached_value(name: str, build: Callable[[], T]) -> T:

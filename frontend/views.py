@@ -80,19 +80,18 @@ def _browse_results(request: HttpRequest, form: BrowseForm, template: str) -> st
     return render_to_string(template, context, request)
 
 
+@pagecache.anonymous_page("home")
 def home(request: HttpRequest) -> HttpResponse:
     form = BrowseForm(request.GET or None, categories=category_choices(category_tree()))
     if form.is_bound:
         form.is_valid()
-    # The results are the same for every anonymous visitor: rendered once per catalogue version (core.pagecache).
-    key = pagecache.key_for(request, "browse")
     if getattr(request, "htmx", False):
-        html = pagecache.cached_fragment(key, lambda: _browse_results(request, form, "frontend/_browse_more.html"))
-        return HttpResponse(mark_safe(html))  # noqa: S308 — our own rendered template  # nosec B308 B703
-    results = pagecache.cached_fragment(key, lambda: _browse_results(request, form, "frontend/_browse_results.html"))
+        return HttpResponse(_browse_results(request, form, "frontend/_browse_more.html"))
+    results = _browse_results(request, form, "frontend/_browse_results.html")
     return render(request, "frontend/home.html", {"form": form, "results": mark_safe(results)})  # noqa: S308  # nosec B308 B703
 
 
+@pagecache.anonymous_page("listing")
 @shows_refusals()
 def listing_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     listing = listing_for_page(pk=pk, viewer=request.user)
@@ -110,6 +109,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     return render(request, "frontend/listing_detail.html", context)
 
 
+@pagecache.anonymous_page("impact")
 def impact(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/impact.html", {"impact": impact_summary()})
 

@@ -16,7 +16,7 @@ class ListingsConfig(AppConfig):
         # Django requires models, and modules that import them, to be imported once the app registry is ready.
         from .models import Category, Listing, Photo
         from .photos import photo_deleted
-        from .search import rum_remember, search_index_listing, search_unindex_listing
+        from .search import rum_forget, search_index_listing, search_unindex_listing
         from .selectors import listing_is_public
 
         # Storage housekeeping, not a state change: a deleted photo row takes its files along, whichever way
@@ -34,8 +34,9 @@ class ListingsConfig(AppConfig):
 
         post_save.connect(index, sender=Listing, dispatch_uid="listings.search_index", weak=False)
         post_delete.connect(unindex, sender=Listing, dispatch_uid="listings.search_unindex", weak=False)
-        # Whether PostgreSQL has the optional RUM index for bounded relevance search: once per connection.
-        connection_created.connect(rum_remember, dispatch_uid="listings.rum_remember")
+        # Whether PostgreSQL has the optional RUM index for bounded relevance search: asked again on each new
+        # connection's first search (listings.search.rum_available).
+        connection_created.connect(rum_forget, dispatch_uid="listings.rum_forget")
 
         # What anonymous visitors see may have changed: renew the page cache's catalogue version (core.pagecache).
         # Saves and deletes of any listing or category go through here, and of a photo of a public listing (a
@@ -55,3 +56,16 @@ class ListingsConfig(AppConfig):
                 )
         for signal in (post_save, post_delete):
             signal.connect(photo_changed, sender=Photo, dispatch_uid="listings.pagecache.Photo", weak=False)
+
+        # Listing pages name the seller (and their area) or the workshop: a change to those renews it too. Logging
+        # in saves only last_login, which shows nowhere, and renews nothing.
+        from accounts.models import User, Workshop
+
+        def person_changed(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+            if update_fields is None or set(update_fields) & {"display_name", "area", "is_active"}:
+                pagecache.catalogue_changed()
+
+        post_save.connect(person_changed, sender=User, dispatch_uid="listings.pagecache.User", weak=False)
+        post_delete.connect(catalogue_changed, sender=User, dispatch_uid="listings.pagecache.User.delete", weak=False)
+        for signal in (post_save, post_delete):
+            signal.connect(catalogue_changed, sender=Workshop, dispatch_uid="listings.pagecache.Workshop", weak=False)

@@ -99,11 +99,20 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def rum_forget(sender: Any = None, connection: Any = None, **kwargs: Any) -> None:
+    """On each new database connection (`connection_created`, connected in `apps.ListingsConfig`): forget the
+    note `rum_remember` took on the last one — the first search on this connection takes it again. Nothing is
+    asked of the database here, so a request that does not search (most of them, and every one with
+    `DB_CONN_MAX_AGE=0` opens a connection) costs no catalogue query."""
+    if connection is not None:
+        connection.__dict__.pop("kredslob_rum", None)
+        connection.__dict__.pop("kredslob_lexemes", None)
+
+
 def rum_remember(sender: Any = None, connection: Any = None, **kwargs: Any) -> None:
-    """On each new PostgreSQL connection (`connection_created`, connected in `apps.ListingsConfig`), note
-    whether the RUM index is there and how common the most common words are (the lexeme frequencies `ANALYZE`
-    keeps for the search column) — once per connection, never per request. The migration that creates the
-    index sets the note on its own connection."""
+    """Note on a PostgreSQL connection whether the RUM index is there and how common the most common words are
+    (the lexeme frequencies `ANALYZE` keeps for the search column): once per connection, on its first search
+    (`rum_available`). The migration that creates the index sets the note on its own connection."""
     if connection is None or connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -123,7 +132,11 @@ def rum_remember(sender: Any = None, connection: Any = None, **kwargs: Any) -> N
 def rum_available() -> bool:
     """May relevance candidates be read in order from the RUM index? When it exists, unless `SEARCH_RUM_ORDER`
     is `never`."""
-    return settings.SEARCH_RUM_ORDER != "never" and bool(getattr(connection, "kredslob_rum", False))
+    if settings.SEARCH_RUM_ORDER == "never" or connection.vendor != "postgresql":
+        return False
+    if not hasattr(connection, "kredslob_rum"):
+        rum_remember(connection=connection)
+    return bool(getattr(connection, "kredslob_rum", False))
 
 
 def _rum_for(terms: list[Term]) -> bool:

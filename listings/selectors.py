@@ -146,12 +146,13 @@ def listing_get(
 ) -> Listing:
     """A listing the user may see (`listing_visible_to`), or NotFound — also when it exists but is not theirs to
     see. A face that shows more of it names what else to load in the same queries."""
-    listing = (
+    rows = (
         Listing.objects.select_related("category", "category__parent", "seller", "workshop", *select_related)
         .prefetch_related(ready_photos_prefetch(), *prefetch_related)
         .filter(pk=pk)
-        .first()
+        .order_by()[:1]  # by its key: no sort (`.first()` would order by the model's ordering)
     )
+    listing = next(iter(rows), None)
     if listing is None or not listing_visible_to(listing=listing, user=user):
         raise NotFound(_("No such listing."))
     return listing

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from core import pagecache
 from core.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from core.mail import is_one_line
 from listings.models import Kind, Listing, ListingStatus
@@ -162,7 +161,8 @@ def reservation_create(*, listing: Listing, buyer: User, agreed_price_dkk: Decim
     )
     if not won:
         raise ListingNotReservable(_("The listing is not available: it is already reserved, sold or taken down."))
-    pagecache.catalogue_changed()
+    # No page-cache renewal: a reserved listing stays public (only its mark changes), and anonymous pages show it
+    # reserved within PAGE_CACHE_SECONDS (core.pagecache says why); whoever can reserve is signed in and sees it now.
     try:
         with transaction.atomic():
             reservation = Reservation.objects.create(

@@ -22,12 +22,13 @@ from .browse import PAGE_SIZE, listing_cards
 def listing_for_page(*, pk: int, viewer: Any) -> Listing:
     """The listing as `listings.selectors.listing_get` finds it for the viewer (NotFound when it is not theirs to
     see), with what its page shows beside: where it came from (`repairs.selectors.listing_provenance`)."""
-    return listing_get(
-        pk=pk,
-        user=viewer,
-        select_related=("source_job__category", "source_job__workshop", "source_job__listing"),
-        prefetch_related=("source_job__events",),
+    # The repair job in a query of its own, run only for a listing that has one: joined into the listing's query,
+    # its five tables made PostgreSQL spend ~5 ms planning a page that takes ~0.5 ms to read.
+    source_job = Prefetch(
+        "source_job",
+        queryset=RepairJob.objects.select_related("category", "workshop", "listing__seller").prefetch_related("events"),
     )
+    return listing_get(pk=pk, user=viewer, prefetch_related=(source_job,))
 
 
 def workshop_for_page(*, slug: str, viewer: Any) -> Workshop | None:

@@ -114,6 +114,7 @@ def test_auto_reads_rare_words_from_rum_and_common_words_from_btree(monkeypatch,
     if not _has_rum_index():
         pytest.skip("the rum extension is not installed on this PostgreSQL")
     settings.SEARCH_RUM_ORDER = "auto"
+    monkeypatch.setattr(connection, "kredslob_rum", True, raising=False)
     monkeypatch.setattr(connection, "kredslob_lexemes", {"stol": 0.10, "lamp": 0.001}, raising=False)
     assert not search._rum_for(search.query_terms("stole"))  # 10 % of listings: the btree plan
     assert search._rum_for(search.query_terms("signeret"))  # not among the common words: RUM
