@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import random
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -105,9 +106,16 @@ def get(key: str | None) -> Any:
     return cache.get(key) if key else None
 
 
+def _lifetime() -> int:
+    """PAGE_CACHE_SECONDS, give or take a fifth: entries made in the same moment (after a restart, or a renewal)
+    expire spread over a while instead of all at once, so their rebuilding does not pile up in one second."""
+    seconds = int(settings.PAGE_CACHE_SECONDS)
+    return max(1, round(seconds * random.uniform(0.8, 1.2)))  # nosec B311 — spreading, not secrecy
+
+
 def set(key: str | None, value: Any) -> None:
     if key and value is not None:
-        cache.set(key, value, timeout=int(settings.PAGE_CACHE_SECONDS))
+        cache.set(key, value, timeout=_lifetime())
 
 
 def csrf_placeholder(request: HttpRequest) -> dict[str, str]:
@@ -186,5 +194,5 @@ def cached_value(name: str, build: Callable[[], T]) -> T:
     value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, timeout=int(settings.PAGE_CACHE_SECONDS))
+        cache.set(key, value, timeout=_lifetime())
     return value  # type: ignore[no-any-return]
