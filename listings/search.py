@@ -155,16 +155,19 @@ def _rum_for(terms: list[Term]) -> bool:
     return all(frequencies.get(s, 0.0) < RUM_BELOW for term in terms for s in term.stems)
 
 
+def _rum_newest_first(full_text: QuerySet[Listing]) -> QuerySet[Listing]:
+    """`full_text` newest first as the RUM index reads it: the matches of the words, in date order, without the
+    table (`_rum_for` says when that is the cheaper way)."""
+    newest = RawSQL('"listings_listing"."created_at" <=> %s::timestamptz', [RUM_FAR_FUTURE])  # nosec B611
+    return full_text.order_by(newest)
+
+
 def _newest_candidates(full_text: QuerySet[Listing], terms: list[Term]) -> Q:
     """The `RELEVANCE_CANDIDATES` newest listings of `full_text` (all its filters), as `id = ANY(subquery)`.
     The subquery is compiled on its own and embedded as SQL: its `FROM listings_listing` then scopes the
     search column's raw SQL (`FTS_SQL`) to the inner table — a Django subquery would relabel the table (U0)
     but not the raw column, which would then point at the outer row."""
-    if _rum_for(terms):
-        newest = RawSQL('"listings_listing"."created_at" <=> %s::timestamptz', [RUM_FAR_FUTURE])  # nosec B611
-        ordered = full_text.order_by(newest)
-    else:
-        ordered = full_text.order_by("-created_at", "-id")
+    ordered = _rum_newest_first(full_text) if _rum_for(terms) else full_text.order_by("-created_at", "-id")
     sql, params = ordered.values("pk")[:RELEVANCE_CANDIDATES].query.sql_with_params()
     # `= ANY(ARRAY(…))`: an InitPlan computed once, then primary-key lookups (an `IN (subquery)` may become a
     # hash semi-join over a sequential scan of the whole table).
@@ -334,7 +337,10 @@ def _text_search(qs: QuerySet[Listing], q: str, *, bounded: bool = False) -> Que
             condition &= (word_q | _category_q(term)) if term.categories else word_q
         full_text = qs.filter(condition)
         ranked_by = _pg_any(every_word)
-        if full_text[:TYPO_FALLBACK_BELOW].count() >= TYPO_FALLBACK_BELOW:
+        # For a rarer word, the count reads its first matches from RUM as the candidates do: left to itself the
+        # planner walks the newest-first btree testing rows (6.6 ms at 1M listings to find 5 of a word in 0.1 %).
+        counted = _rum_newest_first(full_text) if _rum_for(terms) else full_text
+        if counted[:TYPO_FALLBACK_BELOW].count() >= TYPO_FALLBACK_BELOW:
             # ts_rank is a float4, printed rounded: as float8 the cursor round-trips it exactly.
             ts_rank = Cast(SearchRank(F("document"), ranked_by), FloatField())
             if bounded:
