@@ -54,7 +54,6 @@ def test_an_api_request_with_throttling_succeeds_while_the_cache_is_down(dead_re
     assert response.status_code == 200, response.content
 
 
-
 @pytest.mark.redis
 def test_one_redis_client_serves_every_operation(settings) -> None:  # type: ignore[no-untyped-def]
     """Django's client makes a `redis.Redis` per operation (~0.2 ms each); ours makes one per connection pool and
