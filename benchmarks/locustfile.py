@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import gevent
-from locust import FastHttpUser, task
+from locust import FastHttpUser, events, task
 
 FIXTURE: dict[str, Any] = (
     json.loads(Path(os.environ["LOAD_FIXTURE"]).read_text()) if os.environ.get("LOAD_FIXTURE") else {}
@@ -38,6 +38,24 @@ PHOTO = bytes.fromhex(FIXTURE.get("photo", ""))
 _active = itertools.cycle(random.sample(FIXTURE.get("active", [0]), len(FIXTURE.get("active", [0]))))
 _buyers = itertools.cycle(random.sample(FIXTURE.get("buyers", [{}]), len(FIXTURE.get("buyers", [{}]))))
 _drafts = itertools.cycle(random.sample(FIXTURE.get("drafts", [0]), len(FIXTURE.get("drafts", [0]))))
+
+
+SETTLE = float(os.environ.get("LOAD_SETTLE", "0"))
+_ENVIRONMENT: dict[str, Any] = {}
+
+
+@events.init.add_listener
+def _remember_environment(environment: Any, **kwargs: Any) -> None:
+    _ENVIRONMENT["environment"] = environment
+
+
+@events.spawning_complete.add_listener
+def _count_after_settling(**kwargs: Any) -> None:
+    """`--reset-stats` empties the figures when every user is spawned; empty them once more `LOAD_SETTLE` seconds
+    later, so a step counts the stack at that rate, not Locust's own start beside it."""
+    environment = _ENVIRONMENT.get("environment")
+    if SETTLE > 0 and environment is not None and environment.runner is not None:
+        gevent.spawn_later(SETTLE, environment.runner.stats.reset_all)
 
 
 def poisson_pace(pace: float) -> Any:
