@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXTRAS ?= dev,bench
 
-.PHONY: run test drill s3-server test-search-sqlite test-faults lint security audit format demo migrate messages lock bench bench-images bench-api bench-ords bench-load clean
+.PHONY: run test drill check-compose s3-server test-search-sqlite test-faults lint security audit format demo migrate messages lock bench bench-images bench-api bench-ords bench-load clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kredsløb needs Python 3.11 or newer (set PYTHON=python3.x)")'
@@ -45,6 +45,11 @@ test-faults: $(STAMP)
 ## An S3-compatible server for the storage tests and the drill: moto's emulator on 127.0.0.1:5000 (foreground).
 s3-server: $(STAMP)
 	$(BIN)/moto_server -H 127.0.0.1 -p 5000
+
+## docker-compose.yml (default and `scale` profiles) validates and deploy/nginx-scale.conf passes `nginx -t`; needs
+## Debian's docker-compose and nginx (CI installs them). Files only: no Docker daemon here to run the containers.
+check-compose:
+	scripts/check_compose.sh
 
 ## Backup and restore drill: PostgreSQL (DATABASE_URL) and an S3 server (AWS_S3_ENDPOINT_URL) required. pg_dump a
 ## database with listings, photos and jobs, restore it and its objects under a fresh prefix, compare (PASS/FAIL).
