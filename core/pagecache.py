@@ -30,7 +30,7 @@ import functools
 import hashlib
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -130,9 +130,13 @@ def _with_token(request: HttpRequest, content: bytes) -> bytes:
     return content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
 
 
-def _page_key(request: HttpRequest, name: str) -> str | None:
+def _page_key(request: HttpRequest, name: str, params: Collection[str]) -> str | None:
     # A session may hold flash messages (MESSAGE_STORAGE is the session) or a signed-in person: built every time.
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return None
+    # Only the page's own query parameters make a page worth keeping: `?anything=…` would make a new entry per
+    # request (Redis filled with copies) — such a request is answered, not kept.
+    if any(param not in params for param in request.GET):
         return None
     return key_for(request, f"page:{name}")
 
@@ -150,15 +154,16 @@ def _entry(response: HttpResponseBase) -> dict[str, Any] | None:
     return {"content": response.content, "content_type": response["Content-Type"]}
 
 
-def anonymous_page(name: str) -> Callable[[View], View]:
+def anonymous_page(name: str, *, params: Collection[str] = ()) -> Callable[[View], View]:
     """A page view whose anonymous answer is the same for everybody (given the language, the host, the path and
     the query): kept whole under the catalogue version; signed-in people and visitors with a session are always
-    built afresh. The view still decides what may be shown (a 404 or a refusal is never kept)."""
+    built afresh, and so is a request with a query parameter not in `params`. The view still decides what may be
+    shown (a 404 or a refusal is never kept)."""
 
     def decorator(view: View) -> View:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            key = _page_key(request, name)
+            key = _page_key(request, name, params)
             if key is None:
                 return view(request, *args, **kwargs)
             entry = cache.get(key)

@@ -80,7 +80,7 @@ def _browse_results(request: HttpRequest, form: BrowseForm, template: str) -> st
     return render_to_string(template, context, request)
 
 
-@pagecache.anonymous_page("home")
+@pagecache.anonymous_page("home", params={*BrowseForm.base_fields, "cursor"})
 def home(request: HttpRequest) -> HttpResponse:
     form = BrowseForm(request.GET or None, categories=category_choices(category_tree()))
     if form.is_bound:

@@ -236,6 +236,17 @@ def test_a_visitor_with_a_session_gets_the_page_built(client: Client) -> None:
     assert "X-Page-Cache" not in client.get(f"/listings/{listing.pk}/")
 
 
+def test_only_a_pages_own_query_parameters_are_kept(client: Client) -> None:
+    """`?anything=…` would make a new entry per request: such requests are answered, never kept."""
+    listing = factories.ListingFactory(title="Lænestol")
+    for _ in range(2):
+        assert "X-Page-Cache" not in client.get("/", {"utm_source": "nyhedsbrev"})
+        assert "X-Page-Cache" not in client.get(f"/listings/{listing.pk}/", {"ref": "del"})
+    assert not _kept_entries()
+    client.get("/", {"q": "stol", "cursor": ""})
+    assert client.get("/", {"q": "stol", "cursor": ""})["X-Page-Cache"] == "hit"
+
+
 def test_a_missing_page_is_never_kept(client: Client) -> None:
     for _ in range(2):
         response = client.get("/listings/987654321/")
