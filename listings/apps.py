@@ -14,6 +14,9 @@ class ListingsConfig(AppConfig):
 
     def ready(self) -> None:
         # Django requires models, and modules that import them, to be imported once the app registry is ready.
+        from accounts.models import User, Workshop
+
+        # (Django's app registry again: these import models too.)
         from .models import Category, Listing, Photo
         from .photos import photo_deleted
         from .search import rum_forget, search_index_listing, search_unindex_listing
@@ -59,8 +62,6 @@ class ListingsConfig(AppConfig):
 
         # Listing pages name the seller (and their area) or the workshop: a change to those renews it too. Logging
         # in saves only last_login, which shows nowhere, and renews nothing.
-        from accounts.models import User, Workshop
-
         def person_changed(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
             if update_fields is None or set(update_fields) & {"display_name", "area", "is_active"}:
                 pagecache.catalogue_changed()
