@@ -43,15 +43,22 @@ COMMON_WORD = "blå"  # one of ten colours in every title: ~10 % of listings
 CATEGORY = "it-udstyr"  # a parent with 11 leaves
 
 
-def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+def bench_database_url(*, bench: str, variable: str, default: str) -> str:
+    """The PostgreSQL database a benchmark may drop and seed (`variable`, else `default`): never one named `test*`,
+    which the test suite uses."""
+    url = os.environ.get(variable) or default
     parts = urlsplit(url)
     if parts.scheme not in ("postgres", "postgresql"):
-        sys.exit("bench-api needs PostgreSQL: set DATABASE_URL to a postgres:// URL")
+        sys.exit(f"{bench} needs PostgreSQL: set {variable} to a postgres:// URL")
     name = parts.path.lstrip("/")
     if not name or name == "test" or name.startswith("test_"):
-        sys.exit(f"bench-api refuses to use database {name!r}: give it a database of its own (e.g. kr_bench)")
+        example = urlsplit(default).path.lstrip("/")
+        sys.exit(f"{bench} refuses to use database {name!r}: give it a database of its own (e.g. {example})")
     return url
+
+
+def _database_url() -> str:
+    return bench_database_url(bench="bench-api", variable="DATABASE_URL", default=DEFAULT_URL)
 
 
 def _admin_execute(url: str, sql: str) -> None:

@@ -44,6 +44,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from benchmarks.api import bench_database_url
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kr_load"
@@ -73,14 +75,7 @@ SEED_CHUNK = 100_000
 
 
 def _database_url() -> str:
-    url = os.environ.get("LOAD_DATABASE_URL") or DEFAULT_URL
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql"):
-        sys.exit("bench-load needs PostgreSQL: set LOAD_DATABASE_URL to a postgres:// URL")
-    name = parts.path.lstrip("/")
-    if not name or name == "test" or name.startswith("test_"):
-        sys.exit(f"bench-load refuses to use database {name!r}: give it a database of its own (e.g. kr_load)")
-    return url
+    return bench_database_url(bench="bench-load", variable="LOAD_DATABASE_URL", default=DEFAULT_URL)
 
 
 def _redis_url() -> str:

@@ -82,6 +82,14 @@ class PacedUser(FastHttpUser):
 
 
 class MixUser(PacedUser):
+    def _post(self, path: str, *, name: str, expected: tuple[int, ...], **kwargs: Any) -> None:
+        """POST, counted a failure unless the status is one of `expected`."""
+        with self.client.post(path, name=name, catch_response=True, **kwargs) as response:
+            if response.status_code in expected:
+                response.success()
+            else:
+                response.failure(f"{name}: {response.status_code} {response.text[:200]}")
+
     @task(260)
     def home(self) -> None:
         self.client.get("/", name="home /")
@@ -127,33 +135,24 @@ class MixUser(PacedUser):
 
     @task(10)
     def reserve(self) -> None:
-        with self.client.post(
+        self._post(
             f"/api/v1/listings/{next(_active)}/reservations/",
             json={},
             headers={"Authorization": f"Token {next(_buyers)['token']}"},
             name="reserve POST /api/v1/listings/<id>/reservations/",
-            catch_response=True,
-        ) as response:
             # 409: somebody (an earlier run) reserved it first: the rule working, not an error of the stack.
-            if response.status_code in (201, 409):
-                response.success()
-            else:
-                response.failure(f"reserve: {response.status_code} {response.text[:200]}")
+            expected=(201, 409),
+        )
 
     @task(10)
     def send_message(self) -> None:
-        buyer = next(_buyers)
-        with self.client.post(
+        self._post(
             "/api/v1/conversations/",
             json={"listing": next(_active), "body": f"Hej! Er den stadig til salg? ({uuid.uuid4().hex[:6]})"},
-            headers={"Authorization": f"Token {buyer['token']}"},
+            headers={"Authorization": f"Token {next(_buyers)['token']}"},
             name="message POST /api/v1/conversations/",
-            catch_response=True,
-        ) as response:
-            if response.status_code in (200, 201):
-                response.success()
-            else:
-                response.failure(f"message: {response.status_code} {response.text[:200]}")
+            expected=(200, 201),
+        )
 
     @task(5)
     def upload_photo(self) -> None:
@@ -166,7 +165,7 @@ class MixUser(PacedUser):
             + PHOTO
             + f"\r\n--{boundary}--\r\n".encode()
         )
-        with self.client.post(
+        self._post(
             f"/api/v1/listings/{next(_drafts)}/photos/",
             data=body,  # type: ignore[arg-type]  # a multipart body: bytes, which geventhttpclient sends as is
             headers={
@@ -174,13 +173,9 @@ class MixUser(PacedUser):
                 "Content-Type": f"multipart/form-data; boundary={boundary}",
             },
             name="upload POST /api/v1/listings/<id>/photos/",
-            catch_response=True,
-        ) as response:
             # 409: that draft already has its ten photos (long runs cycle through the drafts).
-            if response.status_code in (201, 409):
-                response.success()
-            else:
-                response.failure(f"upload: {response.status_code} {response.text[:200]}")
+            expected=(201, 409),
+        )
 
 
 class TrivialUser(PacedUser):

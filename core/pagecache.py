@@ -144,9 +144,8 @@ def _page_key(request: HttpRequest, name: str, params: Collection[str]) -> str |
 def _entry(response: HttpResponseBase) -> dict[str, Any] | None:
     """What is kept of a response, or None when it must not be kept."""
     if (
-        response.status_code != 200
-        or response.streaming
-        or not isinstance(response, HttpResponse)
+        not isinstance(response, HttpResponse)  # (a StreamingHttpResponse is not one)
+        or response.status_code != 200
         or response.cookies
         or not response.get("Content-Type", "").startswith("text/html")
     ):
@@ -166,7 +165,7 @@ def anonymous_page(name: str, *, params: Collection[str] = ()) -> Callable[[View
             key = _page_key(request, name, params)
             if key is None:
                 return view(request, *args, **kwargs)
-            entry = cache.get(key)
+            entry = get(key)
             if isinstance(entry, dict):
                 hit = HttpResponse(_with_token(request, entry["content"]), content_type=entry["content_type"])
                 hit["X-Page-Cache"] = "hit"
@@ -179,7 +178,7 @@ def anonymous_page(name: str, *, params: Collection[str] = ()) -> Callable[[View
             entry = _entry(response)
             if entry is not None:
                 set(key, entry)
-            if isinstance(response, HttpResponse) and not response.streaming:
+            if isinstance(response, HttpResponse):
                 response.content = _with_token(request, response.content)
             return response
 

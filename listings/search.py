@@ -132,7 +132,7 @@ def rum_remember(sender: Any = None, connection: Any = None, **kwargs: Any) -> N
 def rum_available() -> bool:
     """May relevance candidates be read in order from the RUM index? When it exists, unless `SEARCH_RUM_ORDER`
     is `never`."""
-    if settings.SEARCH_RUM_ORDER == "never" or connection.vendor != "postgresql":
+    if settings.SEARCH_RUM_ORDER == "never" or not is_postgres():
         return False
     if not hasattr(connection, "kredslob_rum"):
         rum_remember(connection=connection)
@@ -162,12 +162,12 @@ def _rum_newest_first(full_text: QuerySet[Listing]) -> QuerySet[Listing]:
     return full_text.order_by(newest)
 
 
-def _newest_candidates(full_text: QuerySet[Listing], terms: list[Term]) -> Q:
+def _newest_candidates(full_text: QuerySet[Listing], *, rum: bool) -> Q:
     """The `RELEVANCE_CANDIDATES` newest listings of `full_text` (all its filters), as `id = ANY(subquery)`.
     The subquery is compiled on its own and embedded as SQL: its `FROM listings_listing` then scopes the
     search column's raw SQL (`FTS_SQL`) to the inner table — a Django subquery would relabel the table (U0)
     but not the raw column, which would then point at the outer row."""
-    ordered = _rum_newest_first(full_text) if _rum_for(terms) else full_text.order_by("-created_at", "-id")
+    ordered = _rum_newest_first(full_text) if rum else full_text.order_by("-created_at", "-id")
     sql, params = ordered.values("pk")[:RELEVANCE_CANDIDATES].query.sql_with_params()
     # `= ANY(ARRAY(…))`: an InitPlan computed once, then primary-key lookups (an `IN (subquery)` may become a
     # hash semi-join over a sequential scan of the whole table).
@@ -339,12 +339,13 @@ def _text_search(qs: QuerySet[Listing], q: str, *, bounded: bool = False) -> Que
         ranked_by = _pg_any(every_word)
         # For a rarer word, the count reads its first matches from RUM as the candidates do: left to itself the
         # planner walks the newest-first btree testing rows (6.6 ms at 1M listings to find 5 of a word in 0.1 %).
-        counted = _rum_newest_first(full_text) if _rum_for(terms) else full_text
+        rum = _rum_for(terms)
+        counted = _rum_newest_first(full_text) if rum else full_text
         if counted[:TYPO_FALLBACK_BELOW].count() >= TYPO_FALLBACK_BELOW:
             # ts_rank is a float4, printed rounded: as float8 the cursor round-trips it exactly.
             ts_rank = Cast(SearchRank(F("document"), ranked_by), FloatField())
             if bounded:
-                return qs.filter(_newest_candidates(full_text, terms)).annotate(rank=ts_rank)
+                return qs.filter(_newest_candidates(full_text, rum=rum)).annotate(rank=ts_rank)
             return full_text.annotate(rank=ts_rank)
         # The full text finds little: let titles similar to the query (typos) in, ranked below real hits.
         # (The lookup class itself: `title__trigram_word_similar` needs django.contrib.postgres installed.)
