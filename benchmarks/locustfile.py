@@ -121,8 +121,8 @@ class MixUser(PacedUser):
 
     @task(5)
     def log_in(self) -> None:
-        """A password log-in (a real PBKDF2 check, ~0.3 s of CPU): one starts a session of many requests, so it is
-        1 request in 200 here."""
+        """A password log-in (a real Argon2id check at OWASP's parameters, core/passwords.py): one starts a session
+        of many requests, so it is 1 request in 200 here."""
         buyer = next(_buyers)
         with self.client.post(
             "/api/v1/auth/token/",

@@ -150,6 +150,16 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_VERBOSE = False
 # The address a failure counts against: the same function as the throttles and the logs (core.http).
 AXES_CLIENT_IP_CALLABLE = "core.http.client_key"
+# Passwords: Argon2id at OWASP's parameters (core/passwords.py says why); the others only read older hashes, which
+# are re-hashed with the first at the next log-in. Django's own Argon2 hasher is not listed: it has the same algorithm
+# name, would stand in for ours (the last of a name wins) and re-hash every log-in. Ours reads any Argon2 hash.
+PASSWORD_HASHERS = [
+    "core.passwords.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

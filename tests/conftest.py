@@ -67,7 +67,8 @@ def _s3_ok() -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Hashing with PBKDF2's production cost makes every login in the suite slow; tests check behaviour.
+    # Hashing at the production cost (Argon2id, core/passwords.py) makes every login in the suite slower; tests check
+    # behaviour (tests/accounts/test_password_hashing.py puts the production hashers back).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Parallel workers (pytest -n) share one Redis database: each keeps its cache keys under its own prefix, and
     # clears only those (`_clear_cache`), never the whole database — which also holds the other worker's
