@@ -228,6 +228,7 @@ class ListingPatchIn(serializers.Serializer):
     pickup_details = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
+LIST_PARAMETERS = frozenset({*FILTER_FIELDS, "cursor", "page_size"})
 BROWSE_PARAMETERS = [OpenApiParameter(name, str, required=False) for name in FILTER_FIELDS] + [
     OpenApiParameter("cursor", str, required=False),
     OpenApiParameter("page_size", int, required=False),
@@ -256,12 +257,14 @@ class ListingListView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        filters = listing_filters_clean(request.query_params)
-        # An anonymous page is the same for everybody: built once per catalogue version (core.pagecache).
-        cache_key = pagecache.key_for(request, "api-listings")
+        # An anonymous page is the same for everybody: built once per catalogue version (core.pagecache), for the
+        # query's own parameters only. Looked up before the query is read: only a query answered before is kept,
+        # and under the same version the same query reads the same (the categories are part of the catalogue).
+        cache_key = pagecache.key_for(request, "api-listings", params=LIST_PARAMETERS)
         data = pagecache.get(cache_key)
         if data is not None:
             return Response(data)
+        filters = listing_filters_clean(request.query_params)
         key = order_key(filters)
         paginator = KeysetPagination()
         rows = paginator.paginate(

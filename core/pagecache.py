@@ -88,9 +88,14 @@ def cacheable(request: HttpRequest) -> bool:
     )
 
 
-def key_for(request: HttpRequest, name: str) -> str | None:
-    """The cache key of `name` for this request, or None when it must not be cached."""
+def key_for(request: HttpRequest, name: str, *, params: Collection[str] | None = None) -> str | None:
+    """The cache key of `name` for this request, or None when it must not be cached — also, given `params`, when
+    the query has a parameter not among them: only a face's own parameters make an answer worth keeping, and
+    `?anything=…` would make a new entry per request (Redis filled with copies); such a request is answered, not
+    kept."""
     if not cacheable(request):
+        return None
+    if params is not None and any(param not in params for param in request.GET):
         return None
     version = catalogue_version()
     if version is None:
@@ -134,11 +139,7 @@ def _page_key(request: HttpRequest, name: str, params: Collection[str]) -> str |
     # A session may hold flash messages (MESSAGE_STORAGE is the session) or a signed-in person: built every time.
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return None
-    # Only the page's own query parameters make a page worth keeping: `?anything=…` would make a new entry per
-    # request (Redis filled with copies) — such a request is answered, not kept.
-    if any(param not in params for param in request.GET):
-        return None
-    return key_for(request, f"page:{name}")
+    return key_for(request, f"page:{name}", params=params)
 
 
 def _entry(response: HttpResponseBase) -> dict[str, Any] | None:

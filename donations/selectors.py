@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -166,10 +166,27 @@ def used_lot_kg(*, workshop_id: int | None = None) -> Decimal:
     return lots.aggregate(kg=Sum("kg"))["kg"] or Decimal(0)
 
 
+# The attribute `material_lot_annotation` puts on a listing: the lot it was made from, or None.
+_MATERIAL_LOT = "material_lot_id"
+
+
+def material_lot_annotation() -> dict[str, Any]:
+    """For `listing_material_origin`, read in the listing's own query (`listings.selectors.listing_get(annotate=)`):
+    the lot the listing was made from (its first, as `.first()` would take it), or None. Most listings have none;
+    then their page asks nothing more."""
+    links = MaterialLot.listings.through.objects.filter(listing_id=OuterRef("pk")).order_by("materiallot_id")
+    return {_MATERIAL_LOT: Subquery(links.values("materiallot_id")[:1])}
+
+
 def listing_material_origin(*, listing: Listing) -> dict[str, Any] | None:
     """For a product made from an organisation's material lot: the material, and the organisation's name only if
     it agreed to be named. None for other listings."""
-    lot = MaterialLot.objects.select_related("batch__organisation").filter(listings=listing).first()
+    lots = MaterialLot.objects.select_related("batch__organisation")
+    if hasattr(listing, _MATERIAL_LOT):  # read with the listing (`material_lot_annotation`)
+        lot_id = getattr(listing, _MATERIAL_LOT)
+        lot = None if lot_id is None else lots.filter(pk=lot_id).first()
+    else:
+        lot = lots.filter(listings=listing).first()
     if lot is None:
         return None
     organisation: Organisation = lot.batch.organisation

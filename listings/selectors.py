@@ -142,13 +142,19 @@ def listing_visible_to(*, listing: Listing, user: Any) -> bool:
 
 
 def listing_get(
-    *, pk: int, user: Any, select_related: tuple[str, ...] = (), prefetch_related: tuple[str | Prefetch[Any], ...] = ()
+    *,
+    pk: int,
+    user: Any,
+    select_related: tuple[str, ...] = (),
+    prefetch_related: tuple[str | Prefetch[Any], ...] = (),
+    annotate: dict[str, Any] | None = None,
 ) -> Listing:
     """A listing the user may see (`listing_visible_to`), or NotFound — also when it exists but is not theirs to
     see. A face that shows more of it names what else to load in the same queries."""
     rows = (
         Listing.objects.select_related("category", "category__parent", "seller", "workshop", *select_related)
         .prefetch_related(ready_photos_prefetch(), *prefetch_related)
+        .annotate(**(annotate or {}))
         .filter(pk=pk)
         .order_by()[:1]  # by its key: no sort (`.first()` would order by the model's ordering)
     )

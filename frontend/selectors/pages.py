@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 
 from accounts.models import Workshop
 from accounts.selectors import workshop_ids_of, workshops_visible_to
+from donations.selectors import material_lot_annotation
 from listings.models import Listing, ListingStatus
 from listings.selectors import listing_get, ready_photos_prefetch
 from notifications.models import Notification
@@ -21,14 +22,21 @@ from .browse import PAGE_SIZE, listing_cards
 
 def listing_for_page(*, pk: int, viewer: Any) -> Listing:
     """The listing as `listings.selectors.listing_get` finds it for the viewer (NotFound when it is not theirs to
-    see), with what its page shows beside: where it came from (`repairs.selectors.listing_provenance`)."""
-    # The repair job in a query of its own, run only for a listing that has one: joined into the listing's query,
-    # its five tables made PostgreSQL spend ~5 ms planning a page that takes ~0.5 ms to read.
-    source_job = Prefetch(
-        "source_job",
-        queryset=RepairJob.objects.select_related("category", "workshop", "listing__seller").prefetch_related("events"),
-    )
-    return listing_get(pk=pk, user=viewer, prefetch_related=(source_job,))
+    see), with what its page shows beside: where it came from (`repairs.selectors.listing_provenance`) and the
+    material lot it was made from (`donations.selectors.listing_material_origin`, read in the listing's query)."""
+    listing = listing_get(pk=pk, user=viewer, annotate=material_lot_annotation())
+    if listing.source_job_id is not None:
+        # The repair job in a query of its own, and only for a listing that has one: joined into the listing's
+        # query, its five tables made PostgreSQL spend ~5 ms planning a page that takes ~0.5 ms to read; asked as
+        # a prefetch of every listing, it cost a third of the page's reading even when there was none to fetch.
+        source_job = Prefetch(
+            "source_job",
+            queryset=RepairJob.objects.select_related("category", "workshop", "listing__seller").prefetch_related(
+                "events"
+            ),
+        )
+        prefetch_related_objects([listing], source_job)
+    return listing
 
 
 def workshop_for_page(*, slug: str, viewer: Any) -> Workshop | None:

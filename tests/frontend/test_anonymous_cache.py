@@ -290,3 +290,36 @@ def test_the_impact_page_follows_a_completed_job(client: Client, django_capture_
             workshop=factories.WorkshopFactory(),
         )
     assert client.get("/impact/").context["impact"].figures["jobs_completed"] == first + 1
+
+
+def test_the_apis_own_parameters_only_are_kept_and_a_kept_page_asks_the_database_nothing(
+    django_assert_num_queries: Any,
+) -> None:
+    """The listings API keeps an anonymous page for its own parameters only (`?utm_source=…` is answered, not
+    kept), looks it up before reading the query, and a bad query is refused every time, never kept."""
+    category = factories.ListingFactory(title="Taburet").category
+    api = APIClient()
+    for _ in range(2):
+        assert _api_titles(api, "?utm_source=nyhedsbrev") == ["Taburet"]
+    assert not _kept_keys()
+    assert _api_titles(api, f"?category={category.slug}") == ["Taburet"]
+    with django_assert_num_queries(0):  # not even the category's lookup
+        assert _api_titles(api, f"?category={category.slug}") == ["Taburet"]
+    for _ in range(2):
+        refused = api.get("/api/v1/listings/?category=ingen-saadan-kategori")
+        assert refused.status_code == 400 and "category" in refused.json()["errors"]
+        assert api.get("/api/v1/listings/?cursor=ikke-en-cursor").status_code == 400
+
+
+def test_a_listing_page_reads_its_lot_and_its_repair_only_when_it_has_them(
+    client: Client, django_assert_num_queries: Any, settings: Any
+) -> None:
+    """A listing's page reads the listing (with the lot it was made from, if any) and its photos; the repair job
+    and the lot's organisation only for a listing that has them (tests/frontend/test_browse.py and
+    tests/donations/test_lots_and_pages.py show those pages with them)."""
+    settings.PAGE_CACHE_SECONDS = 0  # built each time: this counts the building
+    plain = factories.ListingFactory(title="Skammel")
+    with django_assert_num_queries(2):
+        page = client.get(f"/listings/{plain.pk}/")
+    assert page.status_code == 200 and "Skammel" in page.content.decode()
+    assert page.context["material_origin"] is None and page.context["provenance"] is None
