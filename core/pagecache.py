@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import random
+import time
 import uuid
 from collections.abc import Callable, Collection
 from typing import Any, TypeVar
@@ -107,8 +108,28 @@ def key_for(request: HttpRequest, name: str, *, params: Collection[str] | None =
     return "pagecache:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
+# An entry is rebuilt before it expires, by one request: from `REFRESH_FROM` of its lifetime on, the first request
+# to find it takes the refresh (a lock that lasts `REFRESH_LOCK_SECONDS`) and builds the answer afresh, while every
+# other request is still served the entry. Without this, a busy page's entry expiring sent every request of the next
+# moment to build it at once (a search page over a million listings, built by each of them): a stall of the whole
+# site, every PAGE_CACHE_SECONDS. Never past its lifetime: what an entry shows is at most PAGE_CACHE_SECONDS old,
+# and only ever under the catalogue version it was built in.
+REFRESH_FROM = 0.75
+REFRESH_LOCK_SECONDS = 10
+
+
 def get(key: str | None) -> Any:
-    return cache.get(key) if key else None
+    """The kept value, or None: when there is none — or when it is due for a refresh and this request is the one
+    to rebuild it (the others are served the kept value meanwhile)."""
+    if not key:
+        return None
+    entry = cache.get(key)
+    if not (isinstance(entry, tuple) and len(entry) == 2):
+        return None
+    value, refresh_at = entry
+    if time.time() >= refresh_at and cache.add(f"{key}:refresh", 1, timeout=REFRESH_LOCK_SECONDS):
+        return None
+    return value
 
 
 def _lifetime() -> int:
@@ -120,7 +141,8 @@ def _lifetime() -> int:
 
 def set(key: str | None, value: Any) -> None:
     if key and value is not None:
-        cache.set(key, value, timeout=_lifetime())
+        lifetime = _lifetime()
+        cache.set(key, (value, time.time() + REFRESH_FROM * lifetime), timeout=lifetime)
 
 
 def csrf_placeholder(request: HttpRequest) -> dict[str, str]:
@@ -196,8 +218,8 @@ def cached_value(name: str, build: Callable[[], T]) -> T:
     if version is None:
         return build()
     key = f"pagecache:value:{name}:{version}:{translation.get_language()}"
-    value = cache.get(key)
+    value = get(key)
     if value is None:
         value = build()
-        cache.set(key, value, timeout=_lifetime())
+        set(key, value)
     return value  # type: ignore[no-any-return]

@@ -9,6 +9,7 @@ which renews nothing) and looks for the old text."""
 from __future__ import annotations
 
 import re
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -263,7 +264,7 @@ def _kept_keys() -> list[str]:
 
 def _kept_entries() -> dict[str, Any]:
     """Every whole page the cache keeps now."""
-    entries = django_cache.get_many(_kept_keys())
+    entries = {k: v[0] for k, v in django_cache.get_many(_kept_keys()).items() if isinstance(v, tuple)}
     return {k: v for k, v in entries.items() if isinstance(v, dict) and "content" in v}
 
 
@@ -323,3 +324,34 @@ def test_a_listing_page_reads_its_lot_and_its_repair_only_when_it_has_them(
         page = client.get(f"/listings/{plain.pk}/")
     assert page.status_code == 200 and "Skammel" in page.content.decode()
     assert page.context["material_origin"] is None and page.context["provenance"] is None
+
+
+def test_an_entry_due_for_refresh_is_rebuilt_by_one_request_while_the_others_are_served(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From three quarters of its lifetime on, the first request to find an entry rebuilds it; the others are
+    still served the entry meanwhile (no stampede of builds when a busy page's entry runs out)."""
+    pagecache.set("pagecache:test", "gammel")
+    assert pagecache.get("pagecache:test") == "gammel"
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 0.79 * 120 * pagecache.REFRESH_FROM)  # lifetimes are 120 s ± 20 %
+    assert pagecache.get("pagecache:test") == "gammel"
+    monkeypatch.setattr(time, "time", lambda: now + 1.21 * 120 * pagecache.REFRESH_FROM)
+    assert pagecache.get("pagecache:test") is None  # this one rebuilds…
+    assert pagecache.get("pagecache:test") == "gammel"  # …the others meanwhile get what is kept
+    assert pagecache.get("pagecache:test") == "gammel"
+    pagecache.set("pagecache:test", "ny")
+    assert pagecache.get("pagecache:test") == "ny"
+
+    # The same for a whole page: a change behind the cache's back shows once the entry is due, to the first
+    # visitor then, and from then on to everybody.
+    listing = factories.ListingFactory(title="Kommode")
+    monkeypatch.setattr(time, "time", lambda: now)
+    client.get(f"/listings/{listing.pk}/")
+    _behind_our_back(listing, "Skænk")
+    assert "Kommode" in client.get(f"/listings/{listing.pk}/").content.decode()
+    monkeypatch.setattr(time, "time", lambda: now + 1.21 * 120 * pagecache.REFRESH_FROM)
+    rebuilt = client.get(f"/listings/{listing.pk}/")
+    assert "X-Page-Cache" not in rebuilt and "Skænk" in rebuilt.content.decode()
+    assert client.get(f"/listings/{listing.pk}/")["X-Page-Cache"] == "hit"
+    assert "Skænk" in client.get(f"/listings/{listing.pk}/").content.decode()
