@@ -36,3 +36,12 @@ def test_templates_have_no_inline_script_style_or_handlers(template):
 def test_the_template_scan_sees_our_templates():
     names = {p.name for p in OUR_TEMPLATES}
     assert {"base.html", "certificate.html"} <= names
+
+
+@pytest.mark.django_db
+def test_htmx_is_configured_once_without_eval(client):
+    """htmx reads only the first `htmx-config` meta tag: there is one, and it turns eval off (with the CSP, which
+    already refuses it)."""
+    html = client.get("/").content.decode()
+    configs = re.findall(r'<meta name="htmx-config" content=\'([^\']*)\'>', html)
+    assert len(configs) == 1 and '"allowEval": false' in configs[0] and '"includeIndicatorStyles": false' in configs[0]
