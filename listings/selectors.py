@@ -77,9 +77,13 @@ BROWSE_FIELDS = (
 PHOTO_THUMBNAIL_FIELDS = ("id", "listing_id", "position", "status", "blurhash", "variants")
 
 
+def _ready_photos() -> QuerySet[Photo]:
+    return Photo.objects.filter(status=PhotoStatus.READY).order_by("position", "id")
+
+
 def ready_photos_prefetch(to_attr: str = "ready_photos", only: tuple[str, ...] = ()) -> Prefetch[Any]:
     """Ready photos of each listing in position order, in one query for a whole page."""
-    photos = Photo.objects.filter(status=PhotoStatus.READY).order_by("position", "id")
+    photos = _ready_photos()
     return Prefetch("photos", queryset=photos.only(*only) if only else photos, to_attr=to_attr)
 
 
@@ -153,7 +157,7 @@ def listing_get(
     see. A face that shows more of it names what else to load in the same queries."""
     rows = (
         Listing.objects.select_related("category", "category__parent", "seller", "workshop", *select_related)
-        .prefetch_related(ready_photos_prefetch(), *prefetch_related)
+        .prefetch_related(*prefetch_related)
         .annotate(**(annotate or {}))
         .filter(pk=pk)
         .order_by()[:1]  # by its key: no sort (`.first()` would order by the model's ordering)
@@ -161,6 +165,9 @@ def listing_get(
     listing = next(iter(rows), None)
     if listing is None or not listing_visible_to(listing=listing, user=user):
         raise NotFound(_("No such listing."))
+    # Its ready photos as `ready_photos_prefetch` puts them, asked directly: for one listing, Django's prefetching
+    # cost more than the query it runs. Not asked for a listing the user may not see.
+    listing.ready_photos = list(_ready_photos().filter(listing_id=listing.pk))  # type: ignore[attr-defined]
     return listing
 
 
