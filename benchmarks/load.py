@@ -58,10 +58,10 @@ IDLE_RATE = 2
 WARM_SECONDS = 8
 IDLE_SECONDS = int(os.environ.get("LOAD_IDLE_SECONDS", "30"))  # 60 requests: p95 is the third slowest
 MIX_RATES = [
-    int(r) for r in os.environ.get("LOAD_MIX_RATES", "20,40,80,100,120,140,160,180,200,240,280,320").split(",")
+    int(r) for r in os.environ.get("LOAD_MIX_RATES", "20,40,80,120,160,200,220,240,260,280,320,360,400,480").split(",")
 ]
 TRIVIAL_RATES = [
-    int(r) for r in os.environ.get("LOAD_TRIVIAL_RATES", "40,80,160,240,280,320,360,400,480,560,640,800").split(",")
+    int(r) for r in os.environ.get("LOAD_TRIVIAL_RATES", "40,80,160,240,320,400,480,560,640,720,800,960").split(",")
 ]
 # Each step's first seconds are not counted: Locust's own start (its imports, a few hundred users spawned and their
 # connections opened) takes CPU from the stack it measures. benchmarks/locustfile.py resets the figures then.
