@@ -228,11 +228,12 @@ class ListingPatchIn(serializers.Serializer):
     pickup_details = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-LIST_PARAMETERS = frozenset({*FILTER_FIELDS, "cursor", "page_size"})
 BROWSE_PARAMETERS = [OpenApiParameter(name, str, required=False) for name in FILTER_FIELDS] + [
     OpenApiParameter("cursor", str, required=False),
     OpenApiParameter("page_size", int, required=False),
 ]
+# The list's own query parameters (the ones its schema names): only these make an anonymous page worth keeping.
+LIST_PARAMETERS = frozenset(parameter.name for parameter in BROWSE_PARAMETERS)
 
 
 class ListingListView(APIView):
