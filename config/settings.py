@@ -132,6 +132,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not memory, so that worker processes started by tests see the same test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The queries `core.precompiled` keeps (a listing by its id, its photos) are prepared on each connection after
+    # this many runs, so PostgreSQL plans them once; every other query is bound client-side, as Django does by
+    # default, and never prepared. 0 turns preparing off: needed only behind a pooler in transaction mode that
+    # cannot keep prepared statements (PgBouncer before 1.21, or without max_prepared_statements).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = env_int("DB_PREPARE_THRESHOLD", 5) or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

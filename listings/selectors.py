@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.selectors import is_member, workshop_ids_of, workshop_members
 from core.errors import DomainError, InvalidInput, NotFound
+from core.precompiled import precompiled_list
 
 from .models import PUBLIC_LISTING_STATUSES, Category, Kind, Listing, ListingStatus, Photo, PhotoStatus
 from .search import listing_filters_apply
@@ -155,20 +156,42 @@ def listing_get(
 ) -> Listing:
     """A listing the user may see (`listing_visible_to`), or NotFound — also when it exists but is not theirs to
     see. A face that shows more of it names what else to load in the same queries."""
-    rows = (
-        Listing.objects.select_related("category", "category__parent", "seller", "workshop", *select_related)
-        .prefetch_related(*prefetch_related)
-        .annotate(**(annotate or {}))
-        .filter(pk=pk)
-        .order_by()[:1]  # by its key: no sort (`.first()` would order by the model's ordering)
-    )
-    listing = next(iter(rows), None)
+    annotate = annotate or {}
+
+    def rows(listing_id: Any) -> QuerySet[Listing]:
+        return (
+            Listing.objects.select_related("category", "category__parent", "seller", "workshop", *select_related)
+            .prefetch_related(*prefetch_related)
+            .annotate(**annotate)
+            .filter(pk=listing_id)
+            .order_by()[:1]  # by its key: no sort (`.first()` would order by the model's ordering)
+        )
+
+    # Its SQL written once per process (core.precompiled): the shape is named by what is joined and annotated —
+    # an annotation's name means one expression (`donations.selectors.material_lot_annotation`).
+    shape = f"listing_get:{','.join(select_related)}:{','.join(sorted(annotate))}"
+    listing_id = _as_id(pk)
+    found = precompiled_list(shape, rows, listing_id) if listing_id is not None else list(rows(pk))
+    listing = next(iter(found), None)
     if listing is None or not listing_visible_to(listing=listing, user=user):
         raise NotFound(_("No such listing."))
     # Its ready photos as `ready_photos_prefetch` puts them, asked directly: for one listing, Django's prefetching
     # cost more than the query it runs. Not asked for a listing the user may not see.
-    listing.ready_photos = list(_ready_photos().filter(listing_id=listing.pk))  # type: ignore[attr-defined]
+    listing.ready_photos = precompiled_list(  # type: ignore[attr-defined]
+        "listing_get:photos", lambda listing_id: _ready_photos().filter(listing_id=listing_id), listing.pk
+    )
     return listing
+
+
+def _as_id(pk: Any) -> int | None:
+    """The id as the ORM's filter would take it (a digit string from a URL becomes an int), when it is one a row
+    could have; None for anything else (not a number, or out of the column's range), which is handed to the plain
+    ORM to answer as it always did — an empty result or its own error."""
+    try:
+        value = Listing._meta.pk.get_prep_value(pk)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        return None
+    return value if isinstance(value, int) and 0 < value < 2**63 else None
 
 
 # --- Which listing states are frozen -------------------------------------------------------------------------
