@@ -236,7 +236,7 @@ def impact_summary(
     date_to: date | None = None,
     details: bool = False,
 ) -> dict[str, Any]:
-    """Impact in total (or for one workshop) between two dates, with a `by_month` breakdown — six aggregate
+    """Impact in total (or for one workshop) between two dates, with a `by_month` breakdown — five aggregate
         queries whatever the number of rows. Jobs count in the month they were completed, work in the month it
         was done, reuse in the month the hand-over was completed (`sold_at`; for rows sold before that field
     existed or marked sold by hand in the admin, the month the listing was last changed).
@@ -248,16 +248,24 @@ def impact_summary(
     lot_kg = {"upcycled_kg": Coalesce(Sum("kg"), Value(Decimal(0), output_field=_KG))}
     lot_rows = _lots(workshop, date_from, date_to).annotate(m=TruncMonth("used_at")).values("m").annotate(**lot_kg)
     lot_months: list[dict[str, Any]] = [dict(row) for row in lot_rows]
+    # The items handed over by month, in one query; their totals are the sums of the months (every one is a count
+    # or a sum). The scan of every handed-over item is the costliest read of the page: it is made once, not twice.
+    reuse_rows = reused.annotate(m=TruncMonth("sold")).values("m").annotate(**_reuse_aggregates())
+    reuse_months: list[dict[str, Any]] = [dict(row) for row in reuse_rows]
+    reuse_total = {
+        key: sum((row[key] for row in reuse_months), Decimal(0) if key == "reuse_kg" else 0)
+        for key in _reuse_aggregates()
+    }
     total = _figures(
         jobs.aggregate(**_job_aggregates()),
-        reused.aggregate(**_reuse_aggregates()),
+        reuse_total,
         logs.aggregate(**_work_aggregates()),
         {"upcycled_kg": sum((row["upcycled_kg"] for row in lot_months), Decimal(0))},
     )
     months: dict[str, dict[str, dict[str, Any]]] = {}
     for key, rows in (
         ("job", jobs.annotate(m=TruncMonth("completed_at")).values("m").annotate(**_job_aggregates())),
-        ("reuse", reused.annotate(m=TruncMonth("sold")).values("m").annotate(**_reuse_aggregates())),
+        ("reuse", reuse_months),
         ("work", logs.annotate(m=TruncMonth("date")).values("m").annotate(**_work_aggregates())),
         ("lots", lot_months),
     ):
