@@ -6,8 +6,9 @@ Correctness rests on one token, the catalogue version, kept in the cache (Redis)
 a listing created, edited, published, hidden, restored, withdrawn or sold, a photo of a public listing ready,
 withheld or deleted, a category changed, a seller's shown name or area or a workshop changed, an account deleted, a
 repair job moved — calls `catalogue_changed()`, which renews the token once the transaction
-commits; every cached entry's key holds the token it was built under, so the next request after a change builds
-afresh and the old entries simply expire. Keys also hold the language and the full query string.
+commits; every cached entry holds the token it was built under and is served only while that token is current, so
+the next request after a change builds afresh (and its entry takes the old one's place). Keys hold the language, the
+host, the path and the full query string. The token and the entry are read in one round trip to Redis (`get`).
 
 One change does not renew it: a listing being reserved (`marketplace.services.reservation_create`, the most frequent
 write). A reserved listing stays public — only its "reserved" mark changes — so hiding nothing, it reaches anonymous
@@ -21,8 +22,9 @@ cookie; the CSRF token in their forms (the language switch) is kept as a placeho
 own token each time the page is served. `PAGE_CACHE_SECONDS = 0` (the default without Redis, so `make run` and the
 tests on SQLite) turns it off: `get` misses and `set` drops.
 
-Why renew on commit, not before: a request that read the old token and the old rows writes them under the old key,
-which nobody reads after the renewal; a request that reads the new token reads committed rows."""
+Why renew on commit, not before: a request that read the old token and the old rows keeps them under the old token,
+which nobody is served after the renewal; a request that reads the new token reads committed rows. So what is built
+is kept under the token read *before* building (`Slot.version`, read by `get`), never one read after."""
 
 from __future__ import annotations
 
@@ -89,8 +91,19 @@ def cacheable(request: HttpRequest) -> bool:
     )
 
 
-def key_for(request: HttpRequest, name: str, *, params: Collection[str] | None = None) -> str | None:
-    """The cache key of `name` for this request, or None when it must not be cached — also, given `params`, when
+class Slot:
+    """Where one answer is kept: its key and, once `get` has looked, the catalogue version it read then — the one
+    whatever is built next is kept under (`set`)."""
+
+    __slots__ = ("key", "version")
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.version: str | None = None
+
+
+def key_for(request: HttpRequest, name: str, *, params: Collection[str] | None = None) -> Slot | None:
+    """Where `name` is kept for this request, or None when it must not be cached — also, given `params`, when
     the query has a parameter not among them: only a face's own parameters make an answer worth keeping, and
     `?anything=…` would make a new entry per request (Redis filled with copies); such a request is answered, not
     kept."""
@@ -98,14 +111,11 @@ def key_for(request: HttpRequest, name: str, *, params: Collection[str] | None =
         return None
     if params is not None and any(param not in params for param in request.GET):
         return None
-    version = catalogue_version()
-    if version is None:
-        return None
     htmx = "1" if request.headers.get("HX-Request") else "0"
     query = request.META.get("QUERY_STRING", "")
     # The host too: the API's next/previous links are absolute.
-    raw = f"{name}|{version}|{translation.get_language()}|{htmx}|{request.get_host()}|{request.path}|{query}"
-    return "pagecache:" + hashlib.sha256(raw.encode()).hexdigest()
+    raw = f"{name}|{translation.get_language()}|{htmx}|{request.get_host()}|{request.path}|{query}"
+    return Slot("pagecache:" + hashlib.sha256(raw.encode()).hexdigest())
 
 
 # An entry is rebuilt before it expires, by one request: from `REFRESH_FROM` of its lifetime on, the first request
@@ -118,16 +128,20 @@ REFRESH_FROM = 0.75
 REFRESH_LOCK_SECONDS = 10
 
 
-def get(key: str | None) -> Any:
-    """The kept value, or None: when there is none — or when it is due for a refresh and this request is the one
-    to rebuild it (the others are served the kept value meanwhile)."""
-    if not key:
+def get(slot: Slot | None) -> Any:
+    """The kept value, or None: when there is none under the current catalogue version — or when it is due for a
+    refresh and this request is the one to rebuild it (the others are served the kept value meanwhile). Reads the
+    version and the entry in one round trip, and remembers the version in `slot` for `set`."""
+    if slot is None:
         return None
-    entry = cache.get(key)
-    if not (isinstance(entry, tuple) and len(entry) == 2):
+    found = cache.get_many([VERSION_KEY, slot.key])
+    version = found.get(VERSION_KEY)
+    slot.version = version if isinstance(version, str) else catalogue_version()
+    entry = found.get(slot.key)
+    if slot.version is None or not (isinstance(entry, tuple) and len(entry) == 3) or entry[0] != slot.version:
         return None
-    value, refresh_at = entry
-    if time.time() >= refresh_at and cache.add(f"{key}:refresh", 1, timeout=REFRESH_LOCK_SECONDS):
+    _, value, refresh_at = entry
+    if time.time() >= refresh_at and cache.add(f"{slot.key}:refresh", 1, timeout=REFRESH_LOCK_SECONDS):
         return None
     return value
 
@@ -139,10 +153,12 @@ def _lifetime() -> int:
     return max(1, round(seconds * random.uniform(0.8, 1.2)))  # nosec B311 — spreading, not secrecy
 
 
-def set(key: str | None, value: Any) -> None:
-    if key and value is not None:
+def set(slot: Slot | None, value: Any) -> None:
+    """Keep `value` under the version `get` read before it was built; nothing is kept without one (`get` not
+    asked, or the cache down)."""
+    if slot is not None and slot.version is not None and value is not None:
         lifetime = _lifetime()
-        cache.set(key, (value, time.time() + REFRESH_FROM * lifetime), timeout=lifetime)
+        cache.set(slot.key, (slot.version, value, time.time() + REFRESH_FROM * lifetime), timeout=lifetime)
 
 
 def csrf_placeholder(request: HttpRequest) -> dict[str, str]:
@@ -157,7 +173,7 @@ def _with_token(request: HttpRequest, content: bytes) -> bytes:
     return content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
 
 
-def _page_key(request: HttpRequest, name: str, params: Collection[str]) -> str | None:
+def _page_key(request: HttpRequest, name: str, params: Collection[str]) -> Slot | None:
     # A session may hold flash messages (MESSAGE_STORAGE is the session) or a signed-in person: built every time.
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return None
@@ -214,12 +230,9 @@ def cached_value(name: str, build: Callable[[], T]) -> T:
     """A value everybody sees the same (not per request), cached under the catalogue version and the language."""
     if not enabled():
         return build()
-    version = catalogue_version()
-    if version is None:
-        return build()
-    key = f"pagecache:value:{name}:{version}:{translation.get_language()}"
-    value = get(key)
+    slot = Slot(f"pagecache:value:{name}:{translation.get_language()}")
+    value = get(slot)
     if value is None:
         value = build()
-        set(key, value)
+        set(slot, value)
     return value  # type: ignore[no-any-return]

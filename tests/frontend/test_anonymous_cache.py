@@ -37,6 +37,48 @@ def _page_cache_on(settings: Any) -> None:
     settings.PAGE_CACHE_SECONDS = 120
 
 
+def _kept(key: str) -> Any:
+    return pagecache.get(pagecache.Slot(key))
+
+
+def _keep(key: str, value: Any) -> None:
+    """As a view keeps what it built: `get` first (it reads the version the value is kept under), then `set`."""
+    slot = pagecache.Slot(key)
+    pagecache.get(slot)
+    pagecache.set(slot, value)
+
+
+def test_an_answer_built_while_the_catalogue_changed_is_never_served() -> None:
+    """What is built is kept under the version read before building: a change that commits meanwhile renews the
+    version, and the entry built from the rows before it is not served afterwards."""
+    slot = pagecache.Slot("pagecache:test-race")
+    assert pagecache.get(slot) is None
+    pagecache._renew()  # a change to what is public committed while the answer was being built
+    pagecache.set(slot, "bygget af de gamle rækker")
+    assert _kept("pagecache:test-race") is None
+    _keep("pagecache:test-race", "bygget af de nye")
+    assert _kept("pagecache:test-race") == "bygget af de nye"
+    pagecache._renew()
+    assert _kept("pagecache:test-race") is None
+
+
+def test_the_version_and_the_entry_are_read_in_one_round_trip(monkeypatch: pytest.MonkeyPatch) -> None:
+    _keep("pagecache:test-trip", "side")
+    asked: list[Any] = []
+    real_get_many = django_cache.get_many
+    monkeypatch.setattr(django_cache, "get", lambda *args, **kwargs: asked.append(("get", args)))
+    monkeypatch.setattr(
+        django_cache, "get_many", lambda keys, **kw: asked.append(("get_many", keys)) or real_get_many(keys, **kw)
+    )
+    assert _kept("pagecache:test-trip") == "side"
+    assert asked == [("get_many", [pagecache.VERSION_KEY, "pagecache:test-trip"])]
+
+
+def test_nothing_is_kept_without_a_version_read_first() -> None:
+    pagecache.set(pagecache.Slot("pagecache:test-unread"), "side")
+    assert _kept("pagecache:test-unread") is None
+
+
 def _behind_our_back(listing: Listing, title: str) -> None:
     Listing.objects.filter(pk=listing.pk).update(title=title)
 
@@ -264,7 +306,8 @@ def _kept_keys() -> list[str]:
 
 def _kept_entries() -> dict[str, Any]:
     """Every whole page the cache keeps now."""
-    entries = {k: v[0] for k, v in django_cache.get_many(_kept_keys()).items() if isinstance(v, tuple)}
+    # An entry is (the catalogue version it was built under, the page, when it is due for a refresh).
+    entries = {k: v[1] for k, v in django_cache.get_many(_kept_keys()).items() if isinstance(v, tuple)}
     return {k: v for k, v in entries.items() if isinstance(v, dict) and "content" in v}
 
 
@@ -331,17 +374,17 @@ def test_an_entry_due_for_refresh_is_rebuilt_by_one_request_while_the_others_are
 ) -> None:
     """From three quarters of its lifetime on, the first request to find an entry rebuilds it; the others are
     still served the entry meanwhile (no stampede of builds when a busy page's entry runs out)."""
-    pagecache.set("pagecache:test", "gammel")
-    assert pagecache.get("pagecache:test") == "gammel"
+    _keep("pagecache:test", "gammel")
+    assert _kept("pagecache:test") == "gammel"
     now = time.time()
     monkeypatch.setattr(time, "time", lambda: now + 0.79 * 120 * pagecache.REFRESH_FROM)  # lifetimes are 120 s ± 20 %
-    assert pagecache.get("pagecache:test") == "gammel"
+    assert _kept("pagecache:test") == "gammel"
     monkeypatch.setattr(time, "time", lambda: now + 1.21 * 120 * pagecache.REFRESH_FROM)
-    assert pagecache.get("pagecache:test") is None  # this one rebuilds…
-    assert pagecache.get("pagecache:test") == "gammel"  # …the others meanwhile get what is kept
-    assert pagecache.get("pagecache:test") == "gammel"
-    pagecache.set("pagecache:test", "ny")
-    assert pagecache.get("pagecache:test") == "ny"
+    assert _kept("pagecache:test") is None  # this one rebuilds…
+    assert _kept("pagecache:test") == "gammel"  # …the others meanwhile get what is kept
+    assert _kept("pagecache:test") == "gammel"
+    _keep("pagecache:test", "ny")
+    assert _kept("pagecache:test") == "ny"
 
     # The same for a whole page: a change behind the cache's back shows once the entry is due, to the first
     # visitor then, and from then on to everybody.
