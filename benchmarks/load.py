@@ -62,10 +62,12 @@ IDLE_RATE = 4
 WARM_SECONDS = 8
 IDLE_SECONDS = int(os.environ.get("LOAD_IDLE_SECONDS", "60"))
 MIX_RATES = [
-    int(r) for r in os.environ.get("LOAD_MIX_RATES", "20,40,80,120,160,200,220,240,260,280,320,360,400,480").split(",")
+    int(r)
+    for r in os.environ.get("LOAD_MIX_RATES", "20,40,80,120,160,180,200,220,240,260,280,320,360,400,480").split(",")
 ]
 TRIVIAL_RATES = [
-    int(r) for r in os.environ.get("LOAD_TRIVIAL_RATES", "40,80,160,240,320,400,480,560,640,720,800,960").split(",")
+    int(r)
+    for r in os.environ.get("LOAD_TRIVIAL_RATES", "40,80,160,240,280,320,360,400,480,560,640,720,800,960").split(",")
 ]
 # Each step's first seconds are not counted: Locust's own start (its imports, a few hundred users spawned and their
 # connections opened) takes CPU from the stack it measures. benchmarks/locustfile.py resets the figures then.
@@ -84,6 +86,22 @@ def _database_url() -> str:
 
 def _redis_url() -> str:
     return os.environ.get("LOAD_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+
+
+def _cpu_times() -> tuple[int, int]:
+    """(all CPU time, the part stolen by the hypervisor) so far, in jiffies, from /proc/stat; (0, 0) where unknown."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    return sum(fields[:8]), (fields[7] if len(fields) > 7 else 0)
+
+
+def _steal(since: tuple[int, int]) -> str:
+    """The share of CPU time the hypervisor took from this machine since `since`: a neighbour's load, which no
+    load average shows and which slows both curves."""
+    total, stolen = _cpu_times()
+    return f"{100 * (stolen - since[1]) / (total - since[0]):.1f} %" if total > since[0] else "n/a"
 
 
 def _loadavg() -> str:
@@ -416,6 +434,7 @@ def _warm(fixture: dict[str, Any]) -> int:
 
 
 def _curve(user_class: str, rates: list[int], fixture_path: Path, out: Path) -> dict[str, Any]:
+    started = _cpu_times()
     _step(user_class, IDLE_RATE, fixture_path, out, seconds=WARM_SECONDS)  # warm the caches; not counted
     idle = _step(user_class, IDLE_RATE, fixture_path, out, seconds=IDLE_SECONDS)
     limit = P95_FACTOR * idle["p95"]
@@ -454,7 +473,15 @@ def _curve(user_class: str, rates: list[int], fixture_path: Path, out: Path) -> 
         if not served:
             break
         capacity = rate
-    return {"idle": idle, "limit": limit, "held": held, "capacity": capacity, "steps": steps, "why": why}
+    return {
+        "idle": idle,
+        "limit": limit,
+        "held": held,
+        "capacity": capacity,
+        "steps": steps,
+        "why": why,
+        "steal": _steal(started),
+    }
 
 
 def main() -> None:
@@ -487,6 +514,7 @@ def main() -> None:
         idle_p95 = curve["idle"]["p95"]
         print(f"{name:8} held up to {curve['held']:>5}/s  (idle p95 {idle_p95:.0f} ms; stopped: {curve['why']})")
         print(f"{'':8} capacity (no errors, ≥ 90 % of the rate served, any latency): {curve['capacity']}/s")
+        print(f"{'':8} CPU time stolen by the hypervisor during the curve: {curve['steal']}")
     if trivial["capacity"]:
         print(f"capacity mix ÷ trivial = {mix['capacity'] / trivial['capacity']:.2f}  (for reading; not the target)")
     verdict = "met" if ratio >= TARGET_RATIO else "missed"
