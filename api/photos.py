@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import InvalidInput, NotFound
+from core.keyset import MAX_ID
 from listings import photos
 from listings.models import Photo
 from listings.selectors import photo_public_variants, photo_visible
@@ -122,7 +123,7 @@ class ListingPhotoUploadView(APIView):
 
 
 class PhotoOrderIn(serializers.Serializer):
-    photos = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), max_length=100)
+    photos = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=100)
 
 
 class PhotoOrderOut(serializers.Serializer):

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import NotFound
+from core.keyset import MAX_ID
 from listings.selectors import listing_get
 from marketplace import selectors, services
 from marketplace.models import MESSAGE_MAX_LENGTH, AlertFrequency, Conversation, Message, Reservation
@@ -22,9 +23,6 @@ from notifications import services as notification_services
 from .keyset import KeysetPagination
 from .outputs import DisplayNameOut, IsoDateTimeField, WorkshopRefOut
 from .schema import paginated
-
-# Ids are 64-bit (BigAutoField): a bigger number can name nothing, and the database driver would choke on it.
-MAX_ID = 2**63 - 1
 
 
 def _reader_id(serializer: serializers.Serializer) -> int:

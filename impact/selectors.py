@@ -250,12 +250,11 @@ def impact_summary(
     lot_months: list[dict[str, Any]] = [dict(row) for row in lot_rows]
     # The items handed over by month, in one query; their totals are the sums of the months (every one is a count
     # or a sum). The scan of every handed-over item is the costliest read of the page: it is made once, not twice.
-    reuse_rows = reused.annotate(m=TruncMonth("sold")).values("m").annotate(**_reuse_aggregates())
-    reuse_months: list[dict[str, Any]] = [dict(row) for row in reuse_rows]
-    reuse_total = {
-        key: sum((row[key] for row in reuse_months), Decimal(0) if key == "reuse_kg" else 0)
-        for key in _reuse_aggregates()
-    }
+    reuse = _reuse_aggregates()
+    reuse_months: list[dict[str, Any]] = [
+        dict(row) for row in reused.annotate(m=TruncMonth("sold")).values("m").annotate(**reuse)
+    ]
+    reuse_total = {key: sum(row[key] for row in reuse_months) for key in reuse}  # (`_figures` rounds the kg)
     total = _figures(
         jobs.aggregate(**_job_aggregates()),
         reuse_total,

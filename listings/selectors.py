@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.selectors import is_member, workshop_ids_of, workshop_members
 from core.errors import DomainError, InvalidInput, NotFound
+from core.keyset import MAX_ID
 from core.precompiled import precompiled_list
 
 from .models import PUBLIC_LISTING_STATUSES, Category, Kind, Listing, ListingStatus, Photo, PhotoStatus
@@ -191,7 +192,7 @@ def _as_id(pk: Any) -> int | None:
         value = Listing._meta.pk.get_prep_value(pk)  # type: ignore[union-attr]
     except (TypeError, ValueError):
         return None
-    return value if isinstance(value, int) and 0 < value < 2**63 else None
+    return value if isinstance(value, int) and 0 < value <= MAX_ID else None
 
 
 # --- Which listing states are frozen -------------------------------------------------------------------------
